@@ -1,0 +1,91 @@
+// Command objcache is a compiler cache. Put it in front of a compiler
+// (objcache gcc -c foo.c, CMAKE_<LANG>_COMPILER_LAUNCHER=objcache, or a
+// symlink named like the compiler first in PATH) and a compilation done
+// before is answered from the cache: the same object, stdout, stderr and
+// exit status, without compiling again.
+//
+// Run without a compiler, it manages the cache: objcache stats, zero-stats,
+// config, version.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/objcache/objcache/cache"
+	"github.com/objcache/objcache/compiler"
+	"github.com/objcache/objcache/config"
+	"github.com/objcache/objcache/launcher"
+)
+
+func main() {
+	os.Exit(run(os.Args))
+}
+
+// run dispatches: a masquerade (objcache installed under a compiler's name),
+// a launcher call (objcache <compiler> args…), or a management command.
+func run(argv []string) int {
+	if name := programName(argv[0]); name != "objcache" {
+		if _, _, ok := compiler.Identify(name, ""); ok {
+			return launch(name, argv[1:])
+		}
+	}
+	if len(argv) > 1 && !strings.HasPrefix(argv[1], "-") && !isCommand(argv[1]) {
+		return launch(argv[1], argv[2:])
+	}
+	return execute(argv[1:])
+}
+
+// programName is the base name objcache was started under, without .exe.
+func programName(arg0 string) string {
+	name := filepath.Base(strings.ReplaceAll(arg0, `\`, "/"))
+	return strings.TrimSuffix(strings.TrimSuffix(name, ".exe"), ".EXE")
+}
+
+// launch runs one compilation through the cache.
+func launch(compilerName string, args []string) int {
+	l := &launcher.Launcher{
+		Stdin:   os.Stdin,
+		Stdout:  os.Stdout,
+		Stderr:  os.Stderr,
+		Environ: os.Environ(),
+		Umask:   processUmask(),
+		LogFile: os.Getenv("OBJCACHE_LOGFILE"),
+	}
+	l.StderrIsTerminal = isTerminal(os.Stderr)
+	l.Self, _ = os.Executable()
+	var err error
+	if l.Dir, err = os.Getwd(); err != nil {
+		fmt.Fprintf(os.Stderr, "objcache: cannot read the working directory: %v\n", err)
+		return 1
+	}
+	l.Config, l.ConfigErr = config.Load(os.LookupEnv)
+	if l.ConfigErr == nil && !l.Config.Disable {
+		l.Store, l.StoreErr = openStore(l.Config)
+	}
+	return l.Run(context.Background(), compilerName, args)
+}
+
+// openStore opens the cache the configuration names.
+func openStore(cfg *config.Config) (*cache.Store, error) {
+	opts := cache.Options{
+		LockTimeout:      cfg.LockTimeout,
+		CompressionLevel: cfg.CompressionLevel,
+		ReadOnly:         cfg.ReadOnly,
+	}
+	if cfg.Umask != nil {
+		opts.Umask = *cfg.Umask
+	} else {
+		opts.Umask = uint32(processUmask())
+	}
+	return cache.Open(cfg.Dir, opts)
+}
+
+// isTerminal reports whether f is a terminal (a character device).
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,140 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/objcache/objcache/cache"
+	"github.com/objcache/objcache/config"
+	"github.com/objcache/objcache/launcher"
+)
+
+// report is what `objcache stats` shows, and its JSON form.
+type report struct {
+	Dir         string           `json:"dir"`
+	Hits        int64            `json:"hits"`
+	Misses      int64            `json:"misses"`
+	HitRate     float64          `json:"hit_rate"`
+	Uncacheable map[string]int64 `json:"uncacheable"`
+	Errors      map[string]int64 `json:"errors"`
+	NotStored   map[string]int64 `json:"not_stored"`
+	Other       map[string]int64 `json:"other"`
+	SizeBytes   int64            `json:"size_bytes"`
+	MaxBytes    int64            `json:"max_size_bytes"`
+	Files       int64            `json:"files"`
+	ZeroedAt    string           `json:"zeroed_at,omitempty"`
+}
+
+func newReport(cfg *config.Config, c cache.Counters, usage cache.SectionUsage) *report {
+	r := &report{
+		Dir:         cfg.Dir,
+		Uncacheable: map[string]int64{},
+		Errors:      map[string]int64{},
+		NotStored:   map[string]int64{},
+		Other:       map[string]int64{},
+		SizeBytes:   usage.Bytes,
+		MaxBytes:    cfg.MaxSize,
+		Files:       usage.Files,
+	}
+	for name, n := range c {
+		switch {
+		case name == launcher.StatHit:
+			r.Hits = n
+		case name == launcher.StatMiss:
+			r.Misses = n
+		case name == "zeroed_at":
+			if n > 0 {
+				r.ZeroedAt = time.Unix(n, 0).UTC().Format(time.RFC3339)
+			}
+		case strings.HasPrefix(name, launcher.PrefixUncacheable):
+			r.Uncacheable[strings.TrimPrefix(name, launcher.PrefixUncacheable)] = n
+		case strings.HasPrefix(name, launcher.PrefixError):
+			r.Errors[strings.TrimPrefix(name, launcher.PrefixError)] = n
+		case strings.HasPrefix(name, launcher.PrefixNotStored):
+			r.NotStored[strings.TrimPrefix(name, launcher.PrefixNotStored)] = n
+		default:
+			r.Other[name] = n
+		}
+	}
+	if r.Hits+r.Misses > 0 {
+		r.HitRate = float64(r.Hits) / float64(r.Hits+r.Misses)
+	}
+	return r
+}
+
+// print writes the report as a table like `ccache -s`.
+func (r *report) print(w io.Writer) {
+	line := func(indent int, label string, value string) {
+		fmt.Fprintf(w, "%-*s%-*s %s\n", indent, "", 34-indent, label, value)
+	}
+	line(0, "Cache directory", r.Dir)
+	if r.ZeroedAt != "" {
+		line(0, "Statistics zeroed", r.ZeroedAt)
+	}
+	line(0, "Hits", fmt.Sprintf("%d / %d (%.2f %%)", r.Hits, r.Hits+r.Misses, 100*r.HitRate))
+	line(2, "Direct", fmt.Sprint(r.Hits))
+	line(0, "Misses", fmt.Sprint(r.Misses))
+	group(w, line, "Not stored", r.NotStored)
+	group(w, line, "Uncacheable calls", r.Uncacheable)
+	group(w, line, "Errors", r.Errors)
+	for _, name := range sortedKeys(r.Other) {
+		label, ok := labels[name]
+		if !ok {
+			label = name
+		}
+		line(0, label, fmt.Sprint(r.Other[name]))
+	}
+	size := humanBytes(r.SizeBytes)
+	if r.MaxBytes > 0 {
+		size += fmt.Sprintf(" / %s (%.1f %%)", humanBytes(r.MaxBytes), 100*float64(r.SizeBytes)/float64(r.MaxBytes))
+	}
+	line(0, "Cache size", size)
+	line(0, "Files", fmt.Sprint(r.Files))
+}
+
+// labels are the table's words for the explanatory counters.
+var labels = map[string]string{
+	launcher.StatStored:        "Entries stored",
+	launcher.StatCorrupt:       "Corrupt entries removed",
+	launcher.StatStaleManifest: "Manifest entries without object",
+	launcher.StatLockTimeout:   "Lock timeouts",
+	launcher.StatFailedRerun:   "Failed compiles re-run",
+}
+
+// group prints a total line and one indented line per reason.
+func group(w io.Writer, line func(int, string, string), title string, m map[string]int64) {
+	var total int64
+	for _, n := range m {
+		total += n
+	}
+	line(0, title, fmt.Sprint(total))
+	for _, k := range sortedKeys(m) {
+		line(2, k, fmt.Sprint(m[k]))
+	}
+}
+
+func sortedKeys(m map[string]int64) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// humanBytes formats n with a binary unit, like "1.2 GiB".
+func humanBytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}

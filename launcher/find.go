@@ -1,0 +1,80 @@
+package launcher
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+)
+
+// errOnlySelf means every candidate for the compiler in PATH is objcache
+// itself: a masquerade with no real compiler behind it.
+var errOnlySelf = errors.New("only objcache itself found")
+
+// findCompiler resolves the compiler to run. A name with a directory part is
+// used as it is (relative to dir). A bare name is looked up in pathList,
+// skipping every entry that is objcache itself (self), so that a masquerade
+// symlink named "gcc" first in PATH finds the real gcc further down.
+func findCompiler(name, pathList, dir, self string) (string, error) {
+	if strings.ContainsAny(name, `/\`) {
+		p := name
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(dir, p)
+		}
+		if isSelf(p, self) {
+			return "", errOnlySelf
+		}
+		if _, err := os.Stat(p); err != nil {
+			return "", fmt.Errorf("cannot run compiler %s: %w", name, err)
+		}
+		return p, nil
+	}
+	sawSelf := false
+	for _, d := range filepath.SplitList(pathList) {
+		if d == "" {
+			d = "."
+		}
+		if !filepath.IsAbs(d) {
+			d = filepath.Join(dir, d)
+		}
+		for _, cand := range executableNames(filepath.Join(d, name)) {
+			fi, err := os.Stat(cand)
+			if err != nil || fi.IsDir() || (runtime.GOOS != "windows" && fi.Mode()&0o111 == 0) {
+				continue
+			}
+			if isSelf(cand, self) {
+				sawSelf = true
+				continue
+			}
+			return cand, nil
+		}
+	}
+	if sawSelf {
+		return "", errOnlySelf
+	}
+	return "", fmt.Errorf("compiler %q not found in PATH: install it or name it by its full path", name)
+}
+
+// executableNames lists the file names a command name may have.
+func executableNames(p string) []string {
+	if runtime.GOOS == "windows" && filepath.Ext(p) == "" {
+		return []string{p + ".exe", p}
+	}
+	return []string{p}
+}
+
+// isSelf reports whether path is objcache's own executable (through any
+// symlinks).
+func isSelf(path, self string) bool {
+	if self == "" {
+		return false
+	}
+	a, err := os.Stat(path)
+	if err != nil {
+		return false
+	}
+	b, err := os.Stat(self)
+	return err == nil && os.SameFile(a, b)
+}

@@ -1,0 +1,236 @@
+package launcher
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/objcache/objcache/cache"
+	"github.com/objcache/objcache/compiler"
+	"github.com/objcache/objcache/digest"
+	"github.com/objcache/objcache/manifest"
+)
+
+// Output kinds stored in entries of the GCC family.
+const (
+	objectKind  = "object"
+	depfileKind = "depfile"
+)
+
+// gccCall is one cacheable GCC-family compilation in progress.
+type gccCall struct {
+	*invocation
+	p       *compiler.Invocation
+	flavor  compiler.Flavor
+	mkey    digest.Sum
+	hashes  *inputHasher
+	dateSet bool // SOURCE_DATE_EPOCH makes the time macros reproducible
+}
+
+// runGCC caches one GCC-family call in direct mode (DESIGN.md §2).
+func (inv *invocation) runGCC(ctx context.Context, flavor compiler.Flavor) int {
+	p := compiler.Parse(flavor, inv.args, inv.Dir)
+	if p.Reason != "" {
+		return inv.passThrough(prefixUncacheable + p.Reason)
+	}
+	if !inv.Config.DirectMode {
+		return inv.passThrough(prefixUncacheable + "direct-mode-off")
+	}
+	_, dateSet := lookupEnv(inv.Environ, "SOURCE_DATE_EPOCH")
+	c := &gccCall{invocation: inv, p: p, flavor: flavor, hashes: newInputHasher(), dateSet: dateSet}
+	return c.run(ctx)
+}
+
+func (c *gccCall) run(ctx context.Context) int {
+	key, reason := c.manifestKey()
+	if reason != "" {
+		return c.passThrough(reason)
+	}
+	c.mkey = key
+	c.log.phase("hash")
+	if e := c.lookup(ctx); e != nil {
+		if status, ok := c.replayHit(e); ok {
+			return status
+		}
+	}
+	c.log.phase("lookup")
+	return c.miss(ctx)
+}
+
+// manifestKey hashes everything known before the compile. A non-empty
+// reason is the outcome of a call that cannot be cached.
+func (c *gccCall) manifestKey() (digest.Sum, string) {
+	p := c.p
+	src := c.hashes.file(c.absPath(p.Source))
+	if src.err != nil {
+		c.log.printf("source unreadable: %v", src.err)
+		return digest.Sum{}, prefixUncacheable + "unreadable-source"
+	}
+	if src.timeMacro && !c.dateSet {
+		c.log.printf("source uses __DATE__, __TIME__ or __TIMESTAMP__")
+		return digest.Sum{}, prefixUncacheable + reasonTimeMacro
+	}
+	in := manifest.KeyInputs{
+		Family:     string(compiler.GCC) + "/" + string(c.flavor),
+		Args:       p.HashArgs,
+		Source:     p.Source,
+		SourceHash: src.hash,
+	}
+	for _, name := range compiler.HashedEnv() {
+		if v, ok := lookupEnv(c.Environ, name); ok {
+			in.Env = append(in.Env, name+"="+v)
+		}
+	}
+	for _, f := range p.InputFiles {
+		st := c.hashes.file(c.absPath(f))
+		if st.err != nil {
+			c.log.printf("input unreadable: %v", st.err)
+			return digest.Sum{}, prefixUncacheable + "unhashable-input"
+		}
+		in.Inputs = append(in.Inputs, manifest.FileHash{Path: f, Hash: st.hash})
+	}
+	if p.Recording || (p.DebugInfo && !p.PrefixMapped && c.Config.HashDir) {
+		in.Dir = c.Dir
+	}
+	if p.Recording {
+		in.Output = p.Output
+	}
+	id, err := c.compilerIdentity()
+	if err != nil {
+		c.log.printf("compiler identity: %v", err)
+		return digest.Sum{}, errorCompilerIdent
+	}
+	in.CompilerID = id
+	key := in.Key()
+	c.log.printf("manifest key %s: args %q env %q source %s (%s) inputs %d dir %q output %q", key, in.Args, in.Env, in.Source, in.SourceHash, len(in.Inputs), in.Dir, in.Output)
+	return key, ""
+}
+
+// lookup returns the stored entry for this call, or nil on a miss.
+func (c *gccCall) lookup(ctx context.Context) *cache.Entry {
+	lctx, cancel := c.lockCtx(ctx)
+	defer cancel()
+	data, err := c.Store.GetManifest(lctx, c.mkey)
+	switch {
+	case errors.Is(err, cache.ErrNotFound):
+		c.log.printf("miss: no manifest")
+		return nil
+	case err != nil:
+		c.cacheError("read manifest", err)
+		return nil
+	}
+	m, err := manifest.Decode(data)
+	if err != nil {
+		c.log.printf("miss: %v (it will be replaced)", err)
+		c.count(statCorrupt)
+		return nil
+	}
+	entry, ok := m.Lookup(func(inc manifest.Include) bool {
+		st := c.hashes.file(c.absPath(inc.Path))
+		return st.err == nil && st.size == inc.Size && st.hash == inc.Hash
+	})
+	if !ok {
+		c.log.printf("miss: none of the manifest's %d entries matches the include files", len(m.Entries))
+		return nil
+	}
+	e, err := c.Store.GetEntry(lctx, entry.Object, c.Config.LRURefresh)
+	switch {
+	case errors.Is(err, cache.ErrNotFound):
+		c.log.printf("miss: manifest entry names object %s, which is gone", entry.Object)
+		c.count(statStaleManifest)
+		return nil
+	case errors.Is(err, cache.ErrCorrupt):
+		c.log.printf("miss: %v", err)
+		c.count(statCorrupt)
+		return nil
+	case err != nil:
+		c.cacheError("read entry", err)
+		return nil
+	}
+	c.log.printf("hit: object %s", entry.Object)
+	return e
+}
+
+// replayHit writes the entry's outputs and console output. ok is false when
+// the entry lacks an output this call needs (then the call goes on as a
+// miss).
+func (c *gccCall) replayHit(e *cache.Entry) (status int, ok bool) {
+	obj, hasObj := output(e, objectKind)
+	dep, hasDep := output(e, depfileKind)
+	if !hasObj || (c.p.Depfile != nil && !hasDep) {
+		c.log.printf("entry lacks an output this call needs: treated as a miss")
+		return 0, false
+	}
+	if err := writeAtomic(c.absPath(c.p.Output), obj, c.Umask); err != nil {
+		c.log.printf("hit not written: %v", err)
+		return c.passThrough(errorOutput), true
+	}
+	if c.p.Depfile != nil {
+		if !c.p.Depfile.HasTarget {
+			dep = retarget(dep, compiler.QuoteTarget(c.p.Output))
+		}
+		if err := writeAtomic(c.absPath(c.p.Depfile.Path), dep, c.Umask); err != nil {
+			c.log.printf("hit not written: %v", err)
+			return c.passThrough(errorOutput), true
+		}
+	}
+	_, colored := output(e, colorKind)
+	c.replayConsole(e.Stdout, e.Stderr, colored)
+	c.count(statHit)
+	c.log.phase("replay")
+	c.writeStats(context.Background())
+	return 0, true
+}
+
+// replayConsole writes the compiler's console output, removing colour that
+// objcache asked for when the user's stderr cannot show it.
+func (c *gccCall) replayConsole(stdout, stderr []byte, colored bool) {
+	if colored && !c.keepColor() {
+		stderr = stripColor(stderr)
+	}
+	c.Stdout.Write(stdout)
+	c.Stderr.Write(stderr)
+}
+
+// wantColor reports whether objcache should ask the compiler for colour:
+// the user's stderr is a terminal and the user did not choose.
+func (c *gccCall) wantColor() bool {
+	return c.StderrIsTerminal && (c.p.Color == "" || c.p.Color == "auto") && c.getenv("TERM") != "dumb"
+}
+
+// keepColor reports whether coloured diagnostics reach this user as they
+// are.
+func (c *gccCall) keepColor() bool {
+	return c.p.Color == "always" || c.wantColor()
+}
+
+// output returns the data of the entry's output of the given kind.
+func output(e *cache.Entry, kind string) ([]byte, bool) {
+	for _, o := range e.Outputs {
+		if o.Kind == kind {
+			return o.Data, true
+		}
+	}
+	return nil, false
+}
+
+// retarget replaces the first rule's target of a depfile with target.
+func retarget(dep []byte, target string) []byte {
+	_, n, err := compiler.ParseDepfile(dep)
+	if err != nil || n > len(dep) {
+		return dep
+	}
+	out := make([]byte, 0, len(dep)-n+len(target))
+	out = append(out, target...)
+	return append(out, dep[n:]...)
+}
+
+// tmpDir is the store's staging directory, for files the user never sees.
+func (c *gccCall) tmpDir() string { return filepath.Join(c.Store.Dir(), "tmp") }
+
+// newTemp returns an unused path in the store's staging directory.
+func (c *gccCall) newTemp(suffix string) string {
+	return filepath.Join(c.tmpDir(), fmt.Sprintf("%d-%s%s", os.Getpid(), randomName(), suffix))
+}

@@ -1,0 +1,93 @@
+package launcher
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/objcache/objcache/digest"
+)
+
+// fileState is what the launcher learns about one input file: its content
+// hash, whether it uses the time macros, and its times, read from the open
+// file after its content so that a change during the read shows.
+type fileState struct {
+	size      int64
+	hash      digest.Sum
+	timeMacro bool
+	mtime     time.Time
+	ctime     time.Time
+	err       error
+}
+
+// inputHasher hashes input files at most once per invocation: manifests
+// share most include files between their entries.
+type inputHasher struct {
+	memo map[string]*fileState
+}
+
+func newInputHasher() *inputHasher {
+	return &inputHasher{memo: map[string]*fileState{}}
+}
+
+// file returns the state of the file at path (an absolute path).
+func (h *inputHasher) file(path string) *fileState {
+	if st, ok := h.memo[path]; ok {
+		return st
+	}
+	st := readState(path)
+	h.memo[path] = st
+	return st
+}
+
+// forget drops what is known of path, so that the next call reads it again
+// (after the compiler ran).
+func (h *inputHasher) forget(path string) { delete(h.memo, path) }
+
+func readState(path string) *fileState {
+	f, err := os.Open(path)
+	if err != nil {
+		return &fileState{err: err}
+	}
+	defer f.Close()
+	data, err := io.ReadAll(f)
+	if err != nil {
+		return &fileState{err: fmt.Errorf("read %s: %w", path, err)}
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		return &fileState{err: fmt.Errorf("stat %s: %w", path, err)}
+	}
+	if !fi.Mode().IsRegular() {
+		return &fileState{err: fmt.Errorf("%s is not a regular file", path)}
+	}
+	return &fileState{
+		size:      int64(len(data)),
+		hash:      digest.Of(data),
+		timeMacro: usesTimeMacro(data),
+		mtime:     fi.ModTime(),
+		ctime:     changeTime(fi),
+	}
+}
+
+var (
+	macroDate = []byte("__DATE__")
+	macroTime = []byte("__TIME") // also finds __TIMESTAMP__
+)
+
+// usesTimeMacro reports whether data mentions __DATE__, __TIME__ or
+// __TIMESTAMP__, whose expansion differs from one compile to the next.
+func usesTimeMacro(data []byte) bool {
+	return bytes.Contains(data, macroDate) || bytes.Contains(data, macroTime)
+}
+
+// tooNew reports whether the file may have changed after the compile
+// started: its mtime or ctime is not older than start. start is truncated to
+// the second because some file systems keep coarse times, and a file changed
+// in the same second as the compile started must not be trusted.
+func (st *fileState) tooNew(start time.Time) bool {
+	limit := start.Truncate(time.Second)
+	return !st.mtime.Before(limit) || !st.ctime.Before(limit)
+}

@@ -1,0 +1,221 @@
+// Package launcher runs one compiler invocation end to end: parse, hash, look
+// up, and on a miss compile, store and replay. Its one promise is that it
+// never breaks a build the compiler alone would pass: every cache problem
+// ends in running the real compiler with the user's original arguments.
+package launcher
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/objcache/objcache/cache"
+	"github.com/objcache/objcache/compiler"
+	"github.com/objcache/objcache/config"
+	"github.com/objcache/objcache/lockfile"
+)
+
+// DepthVar is the environment variable objcache sets for the compilers it
+// runs. An objcache started with it set is running inside a compile objcache
+// already caches (a wrapper script calling a masqueraded compiler): it passes
+// the call through rather than caching twice, and past maxDepth it reports a
+// masquerade loop instead of recursing forever.
+const DepthVar = "OBJCACHE_DEPTH"
+
+const maxDepth = 4
+
+// Launcher holds what one process needs to run compilations. main wires it
+// from the real process; tests wire it from fakes.
+type Launcher struct {
+	// Config is the effective configuration. If ConfigErr is set, Config may
+	// be nil and every call passes through.
+	Config    *config.Config
+	ConfigErr error
+	// Store is the open cache, nil if it could not be opened (StoreErr says
+	// why); then every call passes through.
+	Store    *cache.Store
+	StoreErr error
+
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	// StderrIsTerminal tells whether the user's stderr is a terminal, which
+	// decides whether diagnostics are coloured.
+	StderrIsTerminal bool
+	// Environ is the process environment, as os.Environ returns it.
+	Environ []string
+	// Dir is the working directory.
+	Dir string
+	// Self is objcache's own executable, which compiler lookups skip.
+	Self string
+	// Umask is the process umask, applied to the output files objcache
+	// writes, as the compiler would.
+	Umask os.FileMode
+	// LogFile is where the invocation log goes if Config has none (used
+	// when the configuration itself failed to load).
+	LogFile string
+}
+
+// Run compiles with compilerName and args (args without the compiler) and
+// returns the exit status to leave with. compilerName is a name to look up in
+// PATH or a path.
+func (l *Launcher) Run(ctx context.Context, compilerName string, args []string) int {
+	inv := l.newInvocation(compilerName, args)
+	defer inv.log.flush()
+
+	depth, _ := strconv.Atoi(l.getenv(DepthVar))
+	path, err := findCompiler(compilerName, l.getenv("PATH"), l.Dir, l.Self)
+	if err != nil {
+		if errors.Is(err, errOnlySelf) || depth >= maxDepth {
+			fmt.Fprintf(l.Stderr, "objcache: masquerade loop: %q leads back to objcache; put the real compiler's directory after objcache's in PATH, or name the compiler by its full path\n", compilerName)
+			return 1
+		}
+		fmt.Fprintf(l.Stderr, "objcache: %v\n", err)
+		return 127
+	}
+	inv.compilerPath = path
+	inv.log.printf("compiler %s", path)
+
+	switch {
+	case depth > 0:
+		inv.log.printf("running inside another objcache call (%s=%d): passing through", DepthVar, depth)
+		return inv.passThrough("")
+	case l.ConfigErr != nil:
+		inv.log.printf("configuration error: %v", l.ConfigErr)
+		return inv.passThrough("")
+	case l.Config.Disable:
+		inv.log.printf("disabled by configuration")
+		return inv.passThrough("")
+	case l.Store == nil:
+		inv.log.printf("cache unusable: %v", l.StoreErr)
+		return inv.passThrough(errorCache)
+	}
+
+	family, flavor, ok := compiler.Identify(path, l.Config.CompilerType)
+	if !ok {
+		family, flavor, ok = compiler.Identify(compilerName, l.Config.CompilerType)
+	}
+	switch {
+	case !ok:
+		inv.log.printf("%s is not a compiler objcache knows; set compiler_type to cache it", compilerName)
+		return inv.passThrough(prefixUncacheable + "unknown-compiler")
+	case family == compiler.GCC:
+		return inv.runGCC(ctx, flavor)
+	default:
+		inv.log.printf("the %s family is not supported yet", family)
+		return inv.passThrough(prefixUncacheable + "unsupported-compiler")
+	}
+}
+
+// invocation is the state of one Run.
+type invocation struct {
+	*Launcher
+	start        time.Time
+	compilerName string
+	compilerPath string
+	args         []string
+	log          *invocationLog
+	stats        cache.Counters
+	// cacheOff is set after a lock timeout: this invocation then touches
+	// the cache no more, so it waits for a lock at most once.
+	cacheOff bool
+}
+
+func (l *Launcher) newInvocation(compilerName string, args []string) *invocation {
+	logFile := l.LogFile
+	if l.Config != nil && l.Config.LogFile != "" {
+		logFile = l.Config.LogFile
+	}
+	inv := &invocation{
+		Launcher:     l,
+		start:        time.Now(),
+		compilerName: compilerName,
+		args:         args,
+		stats:        cache.Counters{},
+	}
+	inv.log = newInvocationLog(logFile, inv.start)
+	inv.log.printf("objcache %s %q in %s", compilerName, args, l.Dir)
+	return inv
+}
+
+func (l *Launcher) getenv(name string) string {
+	v, _ := lookupEnv(l.Environ, name)
+	return v
+}
+
+// count adds one to a counter, to be written at the end.
+func (inv *invocation) count(name string) { inv.stats[name]++ }
+
+// cacheError records an error from the store: a lock timeout turns the cache
+// off for the rest of this invocation.
+func (inv *invocation) cacheError(what string, err error) {
+	inv.log.printf("%s: %v", what, err)
+	if errors.Is(err, lockfile.ErrTimeout) {
+		inv.count(statLockTimeout)
+		inv.cacheOff = true
+	}
+}
+
+// lockCtx bounds one store operation by lock_timeout.
+func (inv *invocation) lockCtx(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, inv.Config.LockTimeout)
+}
+
+// writeStats adds this invocation's counters to the store. After a lock
+// timeout it still tries, with a short deadline, so that the timeout is
+// counted without a second long wait.
+func (inv *invocation) writeStats(ctx context.Context) {
+	if inv.Store == nil || len(inv.stats) == 0 || inv.Config.ReadOnly {
+		return
+	}
+	timeout := inv.Config.LockTimeout
+	if inv.cacheOff {
+		timeout = min(timeout, 200*time.Millisecond)
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	if err := inv.Store.AddStats(ctx, inv.stats); err != nil {
+		inv.log.printf("statistics not written: %v", err)
+	}
+}
+
+// passThrough runs the real compiler with the user's original arguments and
+// environment, after counting outcome (if not empty) and flushing the log,
+// and returns its status. On Unix it replaces this process.
+func (inv *invocation) passThrough(outcome string) int {
+	if outcome != "" {
+		inv.count(outcome)
+	}
+	inv.log.printf("outcome %s: running %s as given", outcomeName(outcome), inv.compilerPath)
+	inv.writeStats(context.Background())
+	inv.log.flush()
+	env := inv.childEnv()
+	return execCompiler(inv.compilerPath, inv.args, env, inv.Dir, inv.Stdin, inv.Stdout, inv.Stderr)
+}
+
+func outcomeName(outcome string) string {
+	if outcome == "" {
+		return "pass-through"
+	}
+	return outcome
+}
+
+// childEnv is the environment for the compiler: the user's, with DepthVar
+// raised by one.
+func (inv *invocation) childEnv() []string {
+	depth, _ := strconv.Atoi(inv.getenv(DepthVar))
+	return setEnv(inv.Environ, DepthVar, strconv.Itoa(depth+1))
+}
+
+// absPath resolves a path the compiler sees relative to the working
+// directory.
+func (inv *invocation) absPath(p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(inv.Dir, p)
+}

@@ -1,0 +1,369 @@
+package launcher
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"strings"
+
+	"github.com/objcache/objcache/cache"
+	"github.com/objcache/objcache/compiler"
+	"github.com/objcache/objcache/digest"
+	"github.com/objcache/objcache/manifest"
+)
+
+// missRun is the one compiler run of a miss and where it left its files.
+type missRun struct {
+	res *result
+	// objTmp and depTmp are the temporary names the compiler wrote the
+	// object and the user's depfile to ("" where it wrote the user's own
+	// paths, or no such file).
+	objTmp, depTmp string
+	// listing is where the include list comes from: a depfile of objcache's
+	// own (ownDep), the user's depfile (depTmp), and/or -H on stderr.
+	ownDep   string
+	listed   bool
+	includes []string
+	colored  bool
+}
+
+// miss compiles once, with the user's outputs written atomically and the
+// include list captured by the same run (DESIGN.md §2, step 2), then
+// replays and stores the result.
+func (c *gccCall) miss(ctx context.Context) int {
+	if c.Config.ReadOnly {
+		c.count(prefixNotStored + reasonReadOnly)
+		return c.passThrough(statMiss)
+	}
+	if c.cacheOff {
+		return c.passThrough(errorLockTimeout)
+	}
+	if err := os.MkdirAll(c.tmpDir(), 0o777); err != nil {
+		c.log.printf("staging directory: %v", err)
+		return c.passThrough(errorCache)
+	}
+	run, existed, err := c.compile()
+	c.log.phase("compile")
+	if err != nil {
+		c.log.printf("miss run failed to start: %v", err)
+		run.cleanup()
+		return c.passThrough(errorCache)
+	}
+	defer run.cleanup()
+	res := run.res
+	if res.status != 0 {
+		return c.failed(run, existed)
+	}
+	obj, dep, err := c.publishOutputs(run)
+	if err != nil {
+		// Let the compiler itself write (or fail to write) the output.
+		c.log.printf("outputs: %v", err)
+		c.count(prefixNotStored + reasonNoOutput)
+		return c.passThrough(statMiss)
+	}
+	c.replayConsole(res.stdout, res.stderr, run.colored)
+	c.count(statMiss)
+	c.store(ctx, run, obj, dep)
+	c.writeStats(ctx)
+	return 0
+}
+
+// compile runs the compiler for a miss. existed reports whether the user's
+// output or depfile existed before the run (which decides how a failure is
+// replayed).
+func (c *gccCall) compile() (run *missRun, existed bool, err error) {
+	p := c.p
+	run = &missRun{}
+	existed = exists(c.absPath(p.Output)) || (p.Depfile != nil && exists(c.absPath(p.Depfile.Path)))
+	if p.Recording {
+		// The object records its own command line: add no flag to it.
+		// The include list comes from a separate preprocessor pass.
+		run.ownDep = c.newTemp(".d")
+		pre, err := c.runCaptured(p.DependencyArgs(run.ownDep))
+		if err != nil {
+			return run, existed, err
+		}
+		if pre.status != 0 {
+			c.log.printf("dependency pass failed (status %d)", pre.status)
+			run.ownDep = ""
+		}
+		run.res, err = c.runCaptured(p.Args)
+		return run, existed, err
+	}
+	plan := compiler.MissPlan{Output: tempPath(c.absPath(p.Output)), Color: c.wantColor()}
+	run.objTmp, run.colored = plan.Output, plan.Color
+	switch {
+	case p.Depfile == nil:
+		run.ownDep = c.newTemp(".d")
+		plan.Depfile = run.ownDep
+	default:
+		run.depTmp = tempPath(c.absPath(p.Depfile.Path))
+		plan.Depfile = run.depTmp
+		if !p.Depfile.HasTarget {
+			plan.PinTarget = p.Output
+		}
+		if p.Depfile.Mode == compiler.DepUser {
+			// -MMD leaves system headers out of the depfile, and the
+			// manifest needs them. -H lists them on stderr; but gcc records
+			// -H in the object's DWARF producer string under -g, so there a
+			// separate preprocessor pass lists them instead.
+			if c.flavor == compiler.FlavorClang || !p.DebugInfo {
+				plan.ListIncludes = true
+				run.listed = true
+			} else {
+				run.ownDep = c.newTemp(".d")
+				pre, err := c.runCaptured(p.DependencyArgs(run.ownDep))
+				if err != nil {
+					return run, existed, err
+				}
+				if pre.status != 0 {
+					run.ownDep = ""
+				}
+			}
+		}
+	}
+	run.res, err = c.runCaptured(p.MissArgs(plan))
+	if err == nil && run.listed {
+		run.includes, run.res.stderr = compiler.SplitIncludeList(run.res.stderr)
+	}
+	return run, existed, err
+}
+
+// failed replays a compile that failed, as the compiler alone would have
+// left things. Where that is uncertain (an old output existed, which the
+// compiler may have removed, or the messages name a temporary file), the
+// compiler runs again exactly as the user wrote it.
+func (c *gccCall) failed(run *missRun, existed bool) int {
+	res := run.res
+	c.log.printf("compiler failed with status %d", res.status)
+	c.count(prefixNotStored + reasonFailed)
+	if c.p.Recording {
+		// The compiler wrote the user's own paths, as it would alone.
+		return c.replayFailure(run)
+	}
+	mentions := func(tmp string) bool {
+		if tmp == "" {
+			return false
+		}
+		base := []byte(fileName(tmp))
+		return bytes.Contains(res.stdout, base) || bytes.Contains(res.stderr, base)
+	}
+	if existed || mentions(run.objTmp) || mentions(run.depTmp) || mentions(run.ownDep) {
+		c.count(statFailedRerun)
+		run.cleanup()
+		return c.passThrough(statMiss)
+	}
+	if run.objTmp != "" && exists(run.objTmp) {
+		publish(run.objTmp, c.absPath(c.p.Output))
+	}
+	if run.depTmp != "" && exists(run.depTmp) {
+		publish(run.depTmp, c.absPath(c.p.Depfile.Path))
+	}
+	return c.replayFailure(run)
+}
+
+// replayFailure shows a failed compile's output and returns its status.
+func (c *gccCall) replayFailure(run *missRun) int {
+	c.replayConsole(run.res.stdout, run.res.stderr, run.colored)
+	c.count(statMiss)
+	c.writeStats(context.Background())
+	return run.res.status
+}
+
+// publishOutputs reads the object and the user's depfile the compiler wrote
+// under temporary names and renames them over the user's paths. It returns
+// their content (dep is nil when the user asked for no depfile). An error
+// means the user's outputs could not be put in place.
+func (c *gccCall) publishOutputs(run *missRun) (obj, dep []byte, err error) {
+	p := c.p
+	obj, err = readOutput(run.objTmp, c.absPath(p.Output))
+	if err != nil || len(obj) == 0 {
+		return nil, nil, fmt.Errorf("compiler wrote no output %s: %v", p.Output, err)
+	}
+	if p.Depfile != nil {
+		if dep, err = readOutput(run.depTmp, c.absPath(p.Depfile.Path)); err != nil {
+			return nil, nil, fmt.Errorf("compiler wrote no depfile %s: %w", p.Depfile.Path, err)
+		}
+	}
+	if run.objTmp != "" {
+		if err := publish(run.objTmp, c.absPath(p.Output)); err != nil {
+			return nil, nil, err
+		}
+		run.objTmp = ""
+	}
+	if run.depTmp != "" {
+		if err := publish(run.depTmp, c.absPath(p.Depfile.Path)); err != nil {
+			return nil, nil, err
+		}
+		run.depTmp = ""
+	}
+	return obj, dep, nil
+}
+
+// readOutput reads a file the compiler wrote: at tmp if objcache gave it a
+// temporary name, else at the user's path.
+func readOutput(tmp, user string) ([]byte, error) {
+	if tmp != "" {
+		return os.ReadFile(tmp)
+	}
+	return os.ReadFile(user)
+}
+
+// store adds the entry and its manifest entry, unless a hazard says the
+// result may not match its inputs.
+func (c *gccCall) store(ctx context.Context, run *missRun, obj, dep []byte) {
+	includes, reason := c.includeList(run, dep)
+	if reason == "" {
+		reason = c.checkInputs(includes)
+	}
+	if reason != "" {
+		c.count(prefixNotStored + reason)
+		return
+	}
+	e := &cache.Entry{
+		ManifestKey: c.mkey,
+		Outputs:     []cache.Output{{Kind: objectKind, Data: obj}},
+		Stdout:      run.res.stdout,
+		Stderr:      run.res.stderr,
+	}
+	if dep != nil {
+		e.Outputs = append(e.Outputs, cache.Output{Kind: depfileKind, Data: dep})
+	}
+	if run.colored {
+		e.Outputs = append(e.Outputs, cache.Output{Kind: colorKind})
+	}
+	okey := manifest.ObjectKey(c.mkey, includes)
+	c.log.phase("check inputs")
+	if err := c.publishEntry(ctx, okey, e, includes); err != nil {
+		c.cacheError("store", err)
+		c.count(prefixNotStored + reasonCacheWrite)
+		return
+	}
+	c.count(statStored)
+	c.log.printf("stored object %s with %d include files", okey, len(includes))
+	c.log.phase("store")
+}
+
+// publishEntry stores the entry, then records it in the manifest (in that
+// order, so that a manifest never names an object not yet there).
+func (c *gccCall) publishEntry(ctx context.Context, okey digest.Sum, e *cache.Entry, includes []manifest.Include) error {
+	lctx, cancel := c.lockCtx(ctx)
+	defer cancel()
+	if _, err := c.Store.PutEntry(lctx, okey, e); err != nil {
+		return err
+	}
+	limit := c.Config.ManifestEntries
+	return c.Store.UpdateManifest(lctx, c.mkey, okey, func(current []byte) ([]byte, error) {
+		m := &manifest.Manifest{}
+		if current != nil {
+			if old, err := manifest.Decode(current); err == nil {
+				m = old
+			}
+		}
+		m.Add(manifest.Entry{Includes: includes, Object: okey}, limit)
+		return m.Encode(), nil
+	})
+}
+
+// includeList returns the include files of the compile, in the order the
+// compiler reported them, hashed after the compile.
+func (c *gccCall) includeList(run *missRun, userDep []byte) ([]manifest.Include, string) {
+	var paths []string
+	seen := map[string]bool{c.p.Source: true}
+	add := func(list []string) {
+		for _, p := range list {
+			if !seen[p] {
+				seen[p] = true
+				paths = append(paths, p)
+			}
+		}
+	}
+	if run.ownDep != "" {
+		data, err := os.ReadFile(run.ownDep)
+		if err != nil {
+			c.log.printf("not stored: include list: %v", err)
+			return nil, reasonBadDepfile
+		}
+		list, _, err := compiler.ParseDepfile(data)
+		if err != nil {
+			c.log.printf("not stored: include list: %v", err)
+			return nil, reasonBadDepfile
+		}
+		add(list)
+	} else if userDep == nil && !run.listed {
+		return nil, reasonBadDepfile
+	}
+	if userDep != nil {
+		list, _, err := compiler.ParseDepfile(userDep)
+		if err != nil {
+			c.log.printf("not stored: depfile: %v", err)
+			return nil, reasonBadDepfile
+		}
+		add(list)
+	}
+	add(run.includes)
+
+	// Files are read afresh: what the lookup hashed before the compile
+	// may have changed while the compiler ran.
+	fresh := newInputHasher()
+	c.hashes = fresh
+	includes := make([]manifest.Include, 0, len(paths))
+	for _, p := range paths {
+		st := fresh.file(c.absPath(p))
+		if st.err != nil {
+			c.log.printf("not stored: include %s: %v", p, st.err)
+			return nil, reasonBadDepfile
+		}
+		if st.timeMacro && !c.dateSet {
+			c.log.printf("not stored: %s uses a time macro", p)
+			return nil, reasonTimeMacro
+		}
+		includes = append(includes, manifest.Include{Path: p, Size: st.size, Hash: st.hash})
+	}
+	return includes, ""
+}
+
+// checkInputs returns a reason not to store when an input (the source, an
+// extra input or an include) may have changed while the compiler ran, or no
+// longer has the content the key was made from.
+func (c *gccCall) checkInputs(includes []manifest.Include) string {
+	paths := []string{c.p.Source}
+	paths = append(paths, c.p.InputFiles...)
+	for _, inc := range includes {
+		paths = append(paths, inc.Path)
+	}
+	for _, p := range paths {
+		st := c.hashes.file(c.absPath(p))
+		if st.err != nil || st.tooNew(c.start) {
+			c.log.printf("not stored: %s changed at or after the compile's start", p)
+			return reasonModified
+		}
+	}
+	// The source was hashed for the key before the compile.
+	key, reason := c.manifestKey()
+	if reason != "" || key != c.mkey {
+		c.log.printf("not stored: the source or an input changed during the compile")
+		return reasonModified
+	}
+	return ""
+}
+
+// cleanup removes the temporary files a run left.
+func (run *missRun) cleanup() {
+	for _, p := range []string{run.objTmp, run.depTmp, run.ownDep} {
+		if p != "" {
+			os.Remove(p)
+		}
+	}
+}
+
+func randomName() string { return fmt.Sprintf("%016x", rand.Uint64()) }
+
+func fileName(p string) string {
+	if i := strings.LastIndexAny(p, `/\`); i >= 0 {
+		return p[i+1:]
+	}
+	return p
+}

@@ -1,0 +1,63 @@
+package launcher
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os/exec"
+	"syscall"
+)
+
+// result is a finished compiler run with its console output captured.
+type result struct {
+	status         int
+	stdout, stderr []byte
+}
+
+// runCaptured runs the compiler and captures its output: the miss path,
+// whose output is stored and then replayed.
+func (inv *invocation) runCaptured(args []string) (*result, error) {
+	cmd := exec.Command(inv.compilerPath, args...)
+	cmd.Dir = inv.Dir
+	cmd.Env = inv.childEnv()
+	cmd.Stdin = inv.Stdin
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	status, err := exitStatus(err)
+	if err != nil {
+		return nil, fmt.Errorf("run %s: %w", inv.compilerPath, err)
+	}
+	return &result{status: status, stdout: stdout.Bytes(), stderr: stderr.Bytes()}, nil
+}
+
+// runInherited runs a program with the given streams and returns its status.
+func runInherited(path string, args, env []string, dir string, stdin io.Reader, stdout, stderr io.Writer) int {
+	cmd := exec.Command(path, args...)
+	cmd.Dir, cmd.Env = dir, env
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
+	status, err := exitStatus(cmd.Run())
+	if err != nil {
+		fmt.Fprintf(stderr, "objcache: cannot run %s: %v\n", path, err)
+		return 127
+	}
+	return status
+}
+
+// exitStatus turns the error of exec.Cmd.Run into the status a shell would
+// report: the exit code, or 128+signal for a compiler killed by a signal.
+// Only a failure to start is returned as an error.
+func exitStatus(err error) (int, error) {
+	if err == nil {
+		return 0, nil
+	}
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) {
+		return 0, err
+	}
+	if ws, ok := exit.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		return 128 + int(ws.Signal()), nil
+	}
+	return exit.ExitCode(), nil
+}
