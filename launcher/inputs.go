@@ -83,11 +83,21 @@ func usesTimeMacro(data []byte) bool {
 	return bytes.Contains(data, macroDate) || bytes.Contains(data, macroTime)
 }
 
+// clockSlack covers the file system's clock lagging the one objcache reads:
+// Linux stamps files with a coarse clock that trails the precise one by up
+// to a scheduler tick, so a file changed just after the compile started can
+// carry a time just before it.
+const clockSlack = 50 * time.Millisecond
+
 // tooNew reports whether the file may have changed after the compile
-// started: its mtime or ctime is not older than start. start is truncated to
-// the second because some file systems keep coarse times, and a file changed
-// in the same second as the compile started must not be trusted.
+// started: its mtime or ctime is not older than start. On file systems that
+// keep whole seconds (or FAT's two), a change after start can carry a time
+// before it; there, times with no fraction of a second, start is rounded
+// down to two seconds first.
 func (st *fileState) tooNew(start time.Time) bool {
-	limit := start.Truncate(time.Second)
+	limit := start.Add(-clockSlack)
+	if st.mtime.Nanosecond() == 0 && st.ctime.Nanosecond() == 0 {
+		limit = limit.Truncate(2 * time.Second)
+	}
 	return !st.mtime.Before(limit) || !st.ctime.Before(limit)
 }

@@ -236,26 +236,31 @@ func (c *gccCall) store(ctx context.Context, run *missRun, obj, dep []byte) {
 	}
 	okey := manifest.ObjectKey(c.mkey, includes)
 	c.log.phase("check inputs")
-	if err := c.publishEntry(ctx, okey, e, includes); err != nil {
+	added, err := c.publishEntry(ctx, okey, e, includes)
+	if err != nil {
 		c.cacheError("store", err)
 		c.count(prefixNotStored + reasonCacheWrite)
 		return
 	}
-	c.count(statStored)
-	c.log.printf("stored object %s with %d include files", okey, len(includes))
+	if added {
+		c.count(statStored)
+	}
+	c.log.printf("stored object %s with %d include files (new entry: %v)", okey, len(includes), added)
 	c.log.phase("store")
 }
 
 // publishEntry stores the entry, then records it in the manifest (in that
-// order, so that a manifest never names an object not yet there).
-func (c *gccCall) publishEntry(ctx context.Context, okey digest.Sum, e *cache.Entry, includes []manifest.Include) error {
+// order, so that a manifest never names an object not yet there). added
+// reports whether this call added the entry (another process may have
+// stored the same one first).
+func (c *gccCall) publishEntry(ctx context.Context, okey digest.Sum, e *cache.Entry, includes []manifest.Include) (added bool, err error) {
 	lctx, cancel := c.lockCtx(ctx)
 	defer cancel()
-	if _, err := c.Store.PutEntry(lctx, okey, e); err != nil {
-		return err
+	if added, err = c.Store.PutEntry(lctx, okey, e); err != nil {
+		return false, err
 	}
 	limit := c.Config.ManifestEntries
-	return c.Store.UpdateManifest(lctx, c.mkey, okey, func(current []byte) ([]byte, error) {
+	return added, c.Store.UpdateManifest(lctx, c.mkey, okey, func(current []byte) ([]byte, error) {
 		m := &manifest.Manifest{}
 		if current != nil {
 			if old, err := manifest.Decode(current); err == nil {

@@ -1,0 +1,51 @@
+package integration
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestColorFollowsTheTerminal: on a terminal, diagnostics keep their colour,
+// on a miss and on a hit; an entry stored from a terminal replays to a pipe
+// without colour, byte-identical to what the compiler prints there.
+func TestColorFollowsTheTerminal(t *testing.T) {
+	requireTool(t, "script", "apt-get install -y bsdutils")
+	for _, c := range compilers {
+		cc := requireTool(t, c.name, c.install)
+		t.Run(c.name, func(t *testing.T) {
+			e := newEnv(t)
+			e.setenv("TERM", "xterm")
+			e.write("warn.c", "int f(void) { int unused; return 0; }\n")
+			args := []string{"-Wall", "-c", "warn.c", "-o", "warn.o"}
+			onTerminal := func(argv ...string) outcome {
+				return e.run("script", "-qec", shellQuote(argv), "/dev/null")
+			}
+			ref := onTerminal(append([]string{cc}, args...)...)
+			if !strings.Contains(ref.stdout, "\x1b[") {
+				t.Fatalf("the compiler prints no colour on a terminal: %q", ref.stdout)
+			}
+			miss := onTerminal(append([]string{objcacheBin, cc}, args...)...)
+			hit := onTerminal(append([]string{objcacheBin, cc}, args...)...)
+			for name, got := range map[string]outcome{"miss": miss, "hit": hit} {
+				if got.stdout != ref.stdout {
+					t.Errorf("%s on a terminal: %q, want %q", name, got.stdout, ref.stdout)
+				}
+			}
+			plain := e.run(cc, args...)
+			piped := e.objcache(append([]string{cc}, args...)...)
+			if piped != plain {
+				t.Errorf("hit to a pipe: %v, want %v", piped, plain)
+			}
+			e.wantStats(map[string]int64{"misses": 1, "hits": 2})
+		})
+	}
+}
+
+// shellQuote joins argv into one sh command line.
+func shellQuote(argv []string) string {
+	quoted := make([]string, len(argv))
+	for i, a := range argv {
+		quoted[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+	}
+	return strings.Join(quoted, " ")
+}

@@ -1,0 +1,120 @@
+package integration
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestMasquerade: a symlink named gcc pointing at objcache, first in PATH,
+// finds the real gcc further down PATH and caches.
+func TestMasquerade(t *testing.T) {
+	gcc := requireTool(t, "gcc", "apt-get install -y gcc")
+	e := newEnv(t)
+	bin := filepath.Join(e.work, "masq")
+	os.MkdirAll(bin, 0o777)
+	for _, name := range []string{"gcc", "cc"} {
+		if err := os.Symlink(objcacheBin, filepath.Join(bin, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.setenv("PATH", bin+string(os.PathListSeparator)+filepath.Dir(gcc)+string(os.PathListSeparator)+os.Getenv("PATH"))
+	e.write("hello.c", helloC)
+	e.write("hello.h", "#define GREETING \"masquerade\"\n")
+	for _, name := range []string{"gcc", "gcc", "cc"} {
+		if o := e.run(name, "-c", "hello.c", "-o", "hello.o"); o.code != 0 {
+			t.Fatalf("%s: %v", name, o)
+		}
+	}
+	e.wantStats(map[string]int64{"misses": 1, "hits": 2})
+}
+
+// TestMasqueradeLoop: when PATH holds nothing but objcache under the
+// compiler's name, objcache says so instead of calling itself forever.
+func TestMasqueradeLoop(t *testing.T) {
+	e := newEnv(t)
+	bin := filepath.Join(e.work, "masq")
+	os.MkdirAll(bin, 0o777)
+	os.Symlink(objcacheBin, filepath.Join(bin, "gcc"))
+	e.setenv("PATH", bin)
+	e.write("hello.c", helloC)
+	o := e.run(filepath.Join(bin, "gcc"), "-c", "hello.c")
+	if o.code == 0 || !strings.Contains(o.stderr, "masquerade loop") || strings.Count(o.stderr, "\n") != 1 {
+		t.Errorf("got %v; want one line about a masquerade loop and a failure status", o)
+	}
+}
+
+// TestDisable: OBJCACHE_DISABLE=1 is a pure pass-through that records
+// nothing.
+func TestDisable(t *testing.T) {
+	requireTool(t, "gcc", "apt-get install -y gcc")
+	e := newEnv(t)
+	e.write("hello.c", helloC)
+	e.write("hello.h", "#define GREETING \"off\"\n")
+	e.setenv("OBJCACHE_DISABLE", "1")
+	for i := 0; i < 2; i++ {
+		if o := e.objcache("gcc", "-c", "hello.c", "-o", "hello.o"); o.code != 0 {
+			t.Fatal(o)
+		}
+	}
+	if e.read("hello.o") == "" {
+		t.Error("no object written")
+	}
+	e.setenv("OBJCACHE_DISABLE", "0")
+	e.wantStats(map[string]int64{"hits": 0, "misses": 0, "files": 0})
+}
+
+// TestBadConfig: a malformed config.toml does not stop a compile (it runs
+// uncached), while objcache's own commands fail with one line naming the
+// file, line and key, and exit 2.
+func TestBadConfig(t *testing.T) {
+	requireTool(t, "gcc", "apt-get install -y gcc")
+	e := newEnv(t)
+	os.MkdirAll(e.cache, 0o777)
+	os.WriteFile(filepath.Join(e.cache, "config.toml"), []byte("max_size = \"5G\"\nmax_sise = \"1G\"\n"), 0o666)
+	e.write("hello.c", helloC)
+	e.write("hello.h", "#define GREETING \"x\"\n")
+	ref := e.run("gcc", "-c", "hello.c", "-o", "ref.o")
+	if o := e.objcache("gcc", "-c", "hello.c", "-o", "hello.o"); o != ref || e.read("hello.o") != e.read("ref.o") {
+		t.Errorf("compile with a bad config: %v", o)
+	}
+	o := e.objcache("stats")
+	if o.code != 2 || strings.Count(o.stderr, "\n") != 1 || !strings.Contains(o.stderr, "config.toml:2") || !strings.Contains(o.stderr, "max_sise") {
+		t.Errorf("objcache stats with a bad config: %v; want exit 2 and one line naming config.toml:2 and max_sise", o)
+	}
+}
+
+// TestResponseFiles: arguments in @files (UTF-8, nested) are understood and
+// cached like the same arguments on the command line.
+func TestResponseFiles(t *testing.T) {
+	requireTool(t, "gcc", "apt-get install -y gcc")
+	e := newEnv(t)
+	e.write("hello.c", helloC)
+	e.write("inc dir/hello.h", "#define GREETING \"from a response file\"\n")
+	e.write("inner.rsp", "\"-Iinc dir\" -O2\n")
+	e.write("outer.rsp", "-c @inner.rsp hello.c -o hello.o\n")
+	checkAgainstCompiler(t, e, "gcc", []string{"@outer.rsp"}, []string{"hello.o"}, true)
+
+}
+
+// TestCompilerNames: versioned names and full paths are recognised.
+func TestCompilerNames(t *testing.T) {
+	gcc := requireTool(t, "gcc", "apt-get install -y gcc")
+	real, err := filepath.EvalSymlinks(gcc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := []string{gcc, real, filepath.Base(real)}
+	if p, err := os.Stat("/usr/bin/x86_64-linux-gnu-gcc"); err == nil && !p.IsDir() {
+		names = append(names, "x86_64-linux-gnu-gcc")
+	}
+	for _, name := range names {
+		t.Run(filepath.Base(name), func(t *testing.T) {
+			e := newEnv(t)
+			e.write("hello.c", helloC)
+			e.write("hello.h", "#define GREETING \"names\"\n")
+			checkAgainstCompiler(t, e, name, []string{"-c", "hello.c", "-o", "hello.o"}, []string{"hello.o"}, true)
+		})
+	}
+}
