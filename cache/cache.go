@@ -10,6 +10,10 @@
 //	<dir>/stats/                    sharded counters
 //	<dir>/tmp/                      staging area on the same file system
 //
+// Each section directory also holds .counters, the size and file count of
+// its manifest or entry files, rewritten under the section's exclusive lock
+// on every add and removal (DESIGN.md §5).
+//
 // The rules kept here (DESIGN.md §4): every file is written whole into tmp/
 // and renamed into place; an add checks for an existing entry under the
 // section's exclusive lock; nothing slow (compressing, hashing sources,
@@ -17,14 +21,20 @@
 // object section, never the reverse and never two of a kind; a stats shard is
 // a leaf lock; readers read whole files under the shared lock so that, on
 // Windows, writers holding the exclusive lock never meet an open file.
+//
+// The code keeps one more rule to make the last one hold: no function of
+// this package keeps a file open while it, or anyone, renames or removes it.
+// Files are opened, read or written whole, and closed, before a rename.
 package cache
 
 import (
-	"context"
 	"errors"
+	"fmt"
+	"path/filepath"
 	"time"
 
 	"github.com/objcache/objcache/digest"
+	"github.com/objcache/objcache/lockfile"
 )
 
 // ErrNotFound is returned (wrapped) when a manifest or entry does not exist.
@@ -38,7 +48,8 @@ var ErrCorrupt = errors.New("corrupt cache entry")
 // Options are the store's settings, from config.
 type Options struct {
 	// LockTimeout bounds every wait for a section or stats lock. A lock not
-	// had in time returns an error wrapping lockfile.ErrTimeout.
+	// had in time returns an error wrapping lockfile.ErrTimeout. Zero means
+	// no bound beyond the context's own deadline.
 	LockTimeout time.Duration
 	// CompressionLevel is the zstd level for entries: 0 stores uncompressed,
 	// 1 (fastest) … 19. Negative means the default (1).
@@ -60,6 +71,10 @@ type Output struct {
 }
 
 // Entry is what one compilation produced: its files and console output.
+//
+// An Entry returned by GetEntry is decoded in place: Stdout, Stderr and the
+// outputs' Data are slices of one buffer (capped, so appending to one never
+// overwrites another).
 type Entry struct {
 	// ManifestKey names the manifest that refers to this entry, so that
 	// eviction can find and prune it without a scan.
@@ -72,77 +87,47 @@ type Entry struct {
 
 // Store is an open cache directory. It is safe for concurrent use by many
 // goroutines and many processes.
-type Store struct{}
+//
+// A Store has its own lockfile.Table: goroutines sharing one Store share its
+// section locks as the lockfile package describes. Two Stores on one
+// directory in one process are correct too (they exclude each other through
+// the OS locks, like two processes), but a goroutine must not hold a lock of
+// one while it waits for the other's.
+type Store struct {
+	dir   string // absolute
+	opts  Options
+	locks *lockfile.Table
+	codec *codec
+}
 
 // Open prepares the cache at dir, creating its layout if it does not exist
 // (unless opts.ReadOnly). It does not scan the cache.
-func Open(dir string, opts Options) (*Store, error) { panic("unimplemented") }
+//
+// The layout is complete once CACHEDIR.TAG exists, which is written last, so
+// opening an existing cache costs one stat. Directories that go missing later
+// are made again when they are needed. A read-only store creates nothing,
+// not even lock files; a missing directory is then simply empty.
+func Open(dir string, opts Options) (*Store, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("open cache %s: %w", dir, err)
+	}
+	if opts.CompressionLevel < 0 {
+		opts.CompressionLevel = 1
+	}
+	s := &Store{
+		dir:   abs,
+		opts:  opts,
+		locks: lockfile.NewTable(),
+		codec: newCodec(opts.CompressionLevel),
+	}
+	if !opts.ReadOnly {
+		if err := s.makeLayout(); err != nil {
+			return nil, fmt.Errorf("open cache %s: %w", abs, err)
+		}
+	}
+	return s, nil
+}
 
 // Dir returns the cache directory.
-func (s *Store) Dir() string { panic("unimplemented") }
-
-// GetManifest returns the raw bytes of the manifest stored under key, read
-// whole under its section's shared lock. A missing manifest is ErrNotFound.
-func (s *Store) GetManifest(ctx context.Context, key digest.Sum) ([]byte, error) {
-	panic("unimplemented")
-}
-
-// UpdateManifest replaces the manifest under key with update(current), where
-// current is nil when there is none. It holds the manifest section's exclusive
-// lock across the fresh read, the call and the rename, so concurrent updates
-// never lose each other's entries. update must be quick and do no I/O.
-// Returning nil from update deletes the manifest. If objectKey is not zero,
-// the update is abandoned (returning ErrNotFound) when that object does not
-// exist, checked under the object section's shared lock while the manifest
-// lock is held (DESIGN.md §5).
-func (s *Store) UpdateManifest(ctx context.Context, key, objectKey digest.Sum, update func(current []byte) ([]byte, error)) error {
-	panic("unimplemented")
-}
-
-// GetEntry reads and verifies the object entry under key. The file is read
-// whole under the section's shared lock; decompression and the checksum run
-// after the lock is released. A missing entry is ErrNotFound; a bad one is
-// removed (under the exclusive lock, if it is still the same file) and
-// reported as ErrCorrupt. If the entry's mtime is older than refresh, it is
-// touched so that LRU eviction sees the hit.
-func (s *Store) GetEntry(ctx context.Context, key digest.Sum, refresh time.Duration) (*Entry, error) {
-	panic("unimplemented")
-}
-
-// PutEntry stores e under key. It encodes and compresses e into tmp/ without
-// any lock, then under the section's exclusive lock renames it into place
-// unless an entry already exists (which is kept: both processes succeed). It
-// reports whether this call added the entry.
-func (s *Store) PutEntry(ctx context.Context, key digest.Sum, e *Entry) (added bool, err error) {
-	panic("unimplemented")
-}
-
-// HasEntry reports whether an entry exists under key (a stat under the shared
-// lock).
-func (s *Store) HasEntry(ctx context.Context, key digest.Sum) (bool, error) {
-	panic("unimplemented")
-}
-
-// Counters are named statistics.
-type Counters map[string]int64
-
-// AddStats adds delta to the statistics, in one shard chosen by process, so
-// that concurrent processes rarely contend.
-func (s *Store) AddStats(ctx context.Context, delta Counters) error { panic("unimplemented") }
-
-// Stats returns the sum of all shards.
-func (s *Store) Stats(ctx context.Context) (Counters, error) { panic("unimplemented") }
-
-// ZeroStats resets all shards, keeping nothing but a "zeroed_at" time.
-func (s *Store) ZeroStats(ctx context.Context) error { panic("unimplemented") }
-
-// SectionUsage is the size and file count of one section, from its counter
-// file.
-type SectionUsage struct {
-	Bytes int64
-	Files int64
-}
-
-// Usage returns the total size and file count over all object and manifest
-// sections, from their counter files (no tree walk).
-func (s *Store) Usage(ctx context.Context) (SectionUsage, error) { panic("unimplemented") }
+func (s *Store) Dir() string { return s.dir }

@@ -1,0 +1,117 @@
+package cache
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Counter files (stats shards and section counters) are text, one counter a
+// line, "name value\n", sorted by name, zero values left out. They are small,
+// read whole and replaced whole by rename.
+
+// formatCounters returns c in the counter file format.
+func formatCounters(c Counters) []byte {
+	names := make([]string, 0, len(c))
+	for name, v := range c {
+		if v != 0 {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	var b []byte
+	for _, name := range names {
+		b = append(b, name...)
+		b = append(b, ' ')
+		b = strconv.AppendInt(b, c[name], 10)
+		b = append(b, '\n')
+	}
+	return b
+}
+
+// parseCounters reads the counter file format. It fails on any line that is
+// not a name, one space and a decimal integer, so that a damaged file is
+// noticed as a whole rather than half believed.
+func parseCounters(data []byte) (Counters, error) {
+	c := Counters{}
+	for len(data) > 0 {
+		line, rest, ok := bytes.Cut(data, []byte("\n"))
+		if !ok {
+			return nil, errors.New("last line not terminated")
+		}
+		data = rest
+		name, value, ok := bytes.Cut(line, []byte(" "))
+		if !ok || !validCounterName(string(name)) {
+			return nil, fmt.Errorf("bad line %q", line)
+		}
+		n, err := strconv.ParseInt(string(value), 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("bad line %q", line)
+		}
+		c[string(name)] += n
+	}
+	return c, nil
+}
+
+// validCounterName reports whether name can be written in a counter file.
+func validCounterName(name string) bool {
+	return name != "" && !strings.ContainsAny(name, " \t\r\n")
+}
+
+// readCounters reads the counter file at path. A missing file has no
+// counters, and so has a damaged one: counters are statistics, a damaged
+// file is replaced at the next update, and `objcache clean` recounts
+// sections. Only a failure to read is an error.
+func readCounters(path string) (Counters, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return Counters{}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read counters: %w", err)
+	}
+	c, err := parseCounters(data)
+	if err != nil {
+		return Counters{}, nil
+	}
+	return c, nil
+}
+
+// Names of a section's counters.
+const (
+	counterBytes = "bytes"
+	counterFiles = "files"
+)
+
+// readUsage reads the counter file of sec. The caller holds sec's lock,
+// shared or exclusive.
+func readUsage(sec section) (SectionUsage, error) {
+	c, err := readCounters(sec.countersPath())
+	if err != nil {
+		return SectionUsage{}, err
+	}
+	return SectionUsage{Bytes: c[counterBytes], Files: c[counterFiles]}, nil
+}
+
+// addUsage adds bytes and files (either may be negative) to the counters of
+// sec. The caller holds sec's exclusive lock. A count that would go below
+// zero (after a counter file was lost or damaged) stops at zero: clean
+// recounts it.
+func (s *Store) addUsage(sec section, bytes, files int64) error {
+	u, err := readUsage(sec)
+	if err != nil {
+		return fmt.Errorf("update counters of %s: %w", sec.dir, err)
+	}
+	u.Bytes = max(0, u.Bytes+bytes)
+	u.Files = max(0, u.Files+files)
+	data := formatCounters(Counters{counterBytes: u.Bytes, counterFiles: u.Files})
+	if err := s.writeAtomic(sec.countersPath(), data); err != nil {
+		return fmt.Errorf("update counters of %s: %w", sec.dir, err)
+	}
+	return nil
+}

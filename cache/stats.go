@@ -1,0 +1,146 @@
+package cache
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+)
+
+// Counters are named statistics.
+//
+// Names are written one a line, so they may not be empty or contain white
+// space; AddStats rejects such names.
+type Counters map[string]int64
+
+// Statistics live in statShards files stats/0 … stats/15, each guarded by its
+// own lock file stats/N.lock. A process adds to the shard its pid picks, so
+// that concurrent processes rarely wait for each other; a reader sums them
+// all. A shard lock is a leaf (DESIGN.md §4 rule 4): nothing else is locked
+// while one is held, and only one is held at a time.
+const statShards = 16
+
+// ZeroedAt is the counter ZeroStats leaves: the Unix time (seconds) of the
+// last reset. Stats reports the latest, not a sum; AddStats ignores it.
+const ZeroedAt = "zeroed_at"
+
+// statsShard returns the path of shard n.
+func (s *Store) statsShard(n int) string {
+	return filepath.Join(s.dir, statsDir, strconv.Itoa(n))
+}
+
+// AddStats adds delta to the statistics, in one shard chosen by process, so
+// that concurrent processes rarely contend.
+//
+// The shard is read, added to and replaced (tmp/ and rename) under its
+// exclusive lock. A damaged shard counts as empty and is replaced. A
+// read-only store writes nothing and returns nil.
+func (s *Store) AddStats(ctx context.Context, delta Counters) error {
+	if s.opts.ReadOnly {
+		return nil
+	}
+	for name := range delta {
+		if !validCounterName(name) {
+			return fmt.Errorf("add stats: bad counter name %q", name)
+		}
+	}
+	path := s.statsShard(os.Getpid() % statShards)
+	unlock, err := s.lock(ctx, path+lockName, exclusive)
+	if err != nil {
+		return fmt.Errorf("add stats: %w", err)
+	}
+	defer unlock()
+	c, err := readCounters(path)
+	if err != nil {
+		return fmt.Errorf("add stats to %s: %w", path, err)
+	}
+	for name, v := range delta {
+		if name != ZeroedAt {
+			c[name] += v
+		}
+	}
+	if err := s.writeAtomic(path, formatCounters(c)); err != nil {
+		return fmt.Errorf("add stats to %s: %w", path, err)
+	}
+	return nil
+}
+
+// Stats returns the sum of all shards.
+//
+// Each shard is read under its shared lock, one at a time, so the sum is not
+// one instant's: an AddStats running meanwhile may or may not be in it. A
+// damaged shard counts as empty.
+func (s *Store) Stats(ctx context.Context) (Counters, error) {
+	total := Counters{}
+	for n := range statShards {
+		c, err := s.readShard(ctx, n)
+		if err != nil {
+			return nil, err
+		}
+		for name, v := range c {
+			if name == ZeroedAt {
+				total[name] = max(total[name], v)
+			} else {
+				total[name] += v
+			}
+		}
+	}
+	return total, nil
+}
+
+// readShard reads shard n under its shared lock.
+func (s *Store) readShard(ctx context.Context, n int) (Counters, error) {
+	path := s.statsShard(n)
+	unlock, err := s.lock(ctx, path+lockName, shared)
+	if err != nil {
+		return nil, fmt.Errorf("stats: %w", err)
+	}
+	defer unlock()
+	c, err := readCounters(path)
+	if err != nil {
+		return nil, fmt.Errorf("stats from %s: %w", path, err)
+	}
+	return c, nil
+}
+
+// ZeroStats resets all shards, keeping nothing but a "zeroed_at" time.
+//
+// Shards are reset one at a time, each under its exclusive lock; what
+// another process adds meanwhile to a shard already reset is kept. The time
+// is recorded in shard 0. A read-only store returns nil.
+func (s *Store) ZeroStats(ctx context.Context) error {
+	if s.opts.ReadOnly {
+		return nil
+	}
+	now := time.Now().Unix()
+	for n := range statShards {
+		if err := s.zeroShard(ctx, n, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// zeroShard resets shard n under its exclusive lock: shard 0 keeps the time
+// of the reset, the others are removed.
+func (s *Store) zeroShard(ctx context.Context, n int, now int64) error {
+	path := s.statsShard(n)
+	unlock, err := s.lock(ctx, path+lockName, exclusive)
+	if err != nil {
+		return fmt.Errorf("zero stats: %w", err)
+	}
+	defer unlock()
+	if n == 0 {
+		err = s.writeAtomic(path, formatCounters(Counters{ZeroedAt: now}))
+	} else if err = remove(path); errors.Is(err, fs.ErrNotExist) {
+		err = nil
+	}
+	if err != nil {
+		return fmt.Errorf("zero stats in %s: %w", path, err)
+	}
+	return nil
+}
