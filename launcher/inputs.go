@@ -42,10 +42,6 @@ func (h *inputHasher) file(path string) *fileState {
 	return st
 }
 
-// forget drops what is known of path, so that the next call reads it again
-// (after the compiler ran).
-func (h *inputHasher) forget(path string) { delete(h.memo, path) }
-
 func readState(path string) *fileState {
 	f, err := os.Open(path)
 	if err != nil {

@@ -1,0 +1,180 @@
+package config
+
+import (
+	"fmt"
+	"math"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Values come from config.toml (string, int64, bool, []any) or from the
+// environment (always a string); each parser takes both.
+
+func parseString(v any) (string, error) {
+	s, ok := v.(string)
+	if !ok {
+		return "", fmt.Errorf("%v is not a string (quote it)", v)
+	}
+	return s, nil
+}
+
+func parseBool(v any) (bool, error) {
+	switch v := v.(type) {
+	case bool:
+		return v, nil
+	case string:
+		switch strings.ToLower(strings.TrimSpace(v)) {
+		case "1", "true", "yes", "on":
+			return true, nil
+		case "0", "false", "no", "off":
+			return false, nil
+		}
+	}
+	return false, fmt.Errorf("%q is not a boolean like true or false", fmt.Sprint(v))
+}
+
+func parseInt(v any, min, max int64) (int64, error) {
+	var n int64
+	switch v := v.(type) {
+	case int64:
+		n = v
+	case string:
+		var err error
+		if n, err = strconv.ParseInt(strings.TrimSpace(v), 10, 64); err != nil {
+			return 0, fmt.Errorf("%q is not a whole number", v)
+		}
+	default:
+		return 0, fmt.Errorf("%v is not a whole number", v)
+	}
+	if n < min || n > max {
+		return 0, fmt.Errorf("%d is not between %d and %d", n, min, max)
+	}
+	return n, nil
+}
+
+// parseDuration takes a Go duration ("10s", "1h30m") or a whole number of
+// seconds.
+func parseDuration(v any) (time.Duration, error) {
+	if n, ok := v.(int64); ok {
+		return time.Duration(n) * time.Second, nil
+	}
+	s, ok := v.(string)
+	if ok {
+		s = strings.TrimSpace(s)
+		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+			return time.Duration(n) * time.Second, nil
+		}
+		if d, err := time.ParseDuration(s); err == nil && d >= 0 {
+			return d, nil
+		}
+	}
+	return 0, fmt.Errorf("%q is not a duration like 10s or 1h", fmt.Sprint(v))
+}
+
+// sizeUnits are the size suffixes, powers of 1024.
+var sizeUnits = []struct {
+	suffix string
+	factor float64
+}{{"T", 1 << 40}, {"G", 1 << 30}, {"M", 1 << 20}, {"K", 1 << 10}, {"", 1}}
+
+// parseSize takes "10G", "500M", "1.5G", "64K", "1024" (bytes); a trailing
+// "B" or "iB" is allowed. Sizes must be more than zero.
+func parseSize(v any) (int64, error) {
+	if n, ok := v.(int64); ok {
+		if n <= 0 {
+			return 0, fmt.Errorf("%d is not a size more than zero", n)
+		}
+		return n, nil
+	}
+	s, ok := v.(string)
+	if !ok {
+		return 0, fmt.Errorf("%v is not a size like 10G or 500M", v)
+	}
+	text := strings.ToUpper(strings.TrimSpace(s))
+	text = strings.TrimSuffix(strings.TrimSuffix(text, "B"), "I")
+	for _, u := range sizeUnits {
+		num, found := strings.CutSuffix(text, u.suffix)
+		if !found {
+			continue
+		}
+		f, err := strconv.ParseFloat(strings.TrimSpace(num), 64)
+		if err != nil || f <= 0 || math.IsInf(f, 0) || f*u.factor > math.MaxInt64/2 {
+			break
+		}
+		return int64(f * u.factor), nil
+	}
+	return 0, fmt.Errorf("%q is not a size like 10G or 500M", s)
+}
+
+// formatSize writes n with the largest unit that divides it exactly.
+func formatSize(n int64) string {
+	for _, u := range sizeUnits {
+		if f := int64(u.factor); f > 1 && n%f == 0 {
+			return strconv.FormatInt(n/f, 10) + u.suffix
+		}
+	}
+	return strconv.FormatInt(n, 10)
+}
+
+// parseUmask takes an octal string ("022", "0o022"); empty means unset.
+func parseUmask(v any) (*uint32, error) {
+	s, ok := v.(string)
+	if !ok {
+		return nil, fmt.Errorf("%v is not an octal umask in quotes, like \"022\"", v)
+	}
+	s = strings.TrimPrefix(strings.TrimSpace(s), "0o")
+	if s == "" {
+		return nil, nil
+	}
+	n, err := strconv.ParseUint(s, 8, 32)
+	if err != nil || n > 0o777 {
+		return nil, fmt.Errorf("%q is not an octal umask like \"022\"", v)
+	}
+	m := uint32(n)
+	return &m, nil
+}
+
+func formatUmask(m *uint32) string {
+	if m == nil {
+		return ""
+	}
+	return fmt.Sprintf("%03o", *m)
+}
+
+// parseDirs takes a TOML array of absolute paths, or a path list from the
+// environment.
+func parseDirs(v any) ([]string, error) {
+	var dirs []string
+	switch v := v.(type) {
+	case string:
+		for _, d := range filepath.SplitList(v) {
+			if d != "" {
+				dirs = append(dirs, d)
+			}
+		}
+	case []any:
+		for _, d := range v {
+			s, ok := d.(string)
+			if !ok {
+				return nil, fmt.Errorf("%v is not a path in quotes", d)
+			}
+			dirs = append(dirs, s)
+		}
+	default:
+		return nil, fmt.Errorf("%v is not a list of directories", v)
+	}
+	for _, d := range dirs {
+		if !filepath.IsAbs(d) && !isWindowsAbs(d) {
+			return nil, fmt.Errorf("%q is not an absolute path", d)
+		}
+	}
+	return dirs, nil
+}
+
+// isWindowsAbs accepts C:\x and C:/x on every system, so a config shared
+// with Windows machines loads everywhere.
+func isWindowsAbs(p string) bool {
+	return len(p) >= 3 && p[1] == ':' && (p[2] == '\\' || p[2] == '/')
+}
