@@ -27,16 +27,6 @@ const (
 	FlavorClang Flavor = "clang"
 )
 
-// Identify returns the family and flavor of the compiler named by path, from
-// its base name: gcc, g++, cc, c++, clang, clang++, with version suffixes
-// (gcc-12, clang++-14) and target triplets (x86_64-linux-gnu-gcc-12), and an
-// optional .exe. override is the compiler_type setting ("gcc", "clang",
-// "msvc", "clang-cl" or ""), which wins when set. ok is false when the name
-// says nothing and there is no override.
-func Identify(path, override string) (family Family, flavor Flavor, ok bool) {
-	panic("unimplemented")
-}
-
 // Invocation is one parsed command line of the GCC family.
 type Invocation struct {
 	Family Family
@@ -87,6 +77,21 @@ type Invocation struct {
 	// Color is the user's own colour choice: "" (not given), "always",
 	// "never" or "auto".
 	Color string
+	// Preprocessed is true for inputs the compiler does not preprocess
+	// (.i, .ii, .s): they include no files and get no depfile.
+	Preprocessed bool
+
+	// Where the output and depfile paths stand in Args, for MissArgs.
+	out, mf argRef
+}
+
+// argRef locates an option's value in Args: at Args[at] after a prefix of
+// the option name ("-ofoo": prefix "-o") or, when prefix is empty, as the
+// whole of Args[at].
+// at < 0 means the option is absent.
+type argRef struct {
+	at     int
+	prefix string
 }
 
 // DepMode is the kind of dependency file asked for.
@@ -110,62 +115,3 @@ type Depfile struct {
 	// Phony is -MP.
 	Phony bool
 }
-
-// Parse reads a GCC-family command line (without the compiler itself).
-// Response files (@file) are expanded relative to cwd; one that cannot be
-// read makes the call uncacheable ("bad-response-file"), it is not an error.
-// flavor selects flavor-specific options.
-func Parse(flavor Flavor, args []string, cwd string) *Invocation {
-	panic("unimplemented")
-}
-
-// MissPlan says how to rewrite a cacheable invocation for the run that fills
-// the cache.
-type MissPlan struct {
-	// Output, if not empty, replaces the output path (-o).
-	Output string
-	// Depfile, if not empty, is where the dependency file goes: it replaces
-	// the user's -MF, or comes with an added -MD when the user asked for
-	// none.
-	Depfile string
-	// PinTarget, if not empty, is added as -MQ so that the depfile names the
-	// user's output rather than the temporary one.
-	PinTarget string
-	// ListIncludes adds -H, so that the include list, system headers too,
-	// appears on stderr (used with -MMD, whose depfile omits system headers).
-	ListIncludes bool
-	// Color asks the compiler for coloured diagnostics.
-	Color bool
-}
-
-// MissArgs returns the arguments for the run that fills the cache.
-func (inv *Invocation) MissArgs(p MissPlan) []string { panic("unimplemented") }
-
-// DependencyArgs returns the arguments of a separate preprocessor pass that
-// writes a full dependency file (system headers too) to depfile and nothing
-// else: for compilers whose object records its command line, where objcache
-// adds no flag to the real compile.
-func (inv *Invocation) DependencyArgs(depfile string) []string { panic("unimplemented") }
-
-// HashedEnv lists the environment variables that change a GCC-family
-// compiler's result.
-func HashedEnv() []string { panic("unimplemented") }
-
-// ParseDepfile returns the prerequisites of the first rule of a Make
-// dependency file (the source and every header, in order, unescaped), and
-// the byte length of its first target text (so that a hit can replace the
-// target).
-func ParseDepfile(data []byte) (prereqs []string, targetLen int, err error) {
-	panic("unimplemented")
-}
-
-// SplitIncludeList separates the -H include listing from a compiler's stderr:
-// it returns the headers listed (in order, duplicates kept out) and stderr
-// without the listing (and without gcc's "Multiple include guards may be
-// useful for:" block), byte-identical to what the compiler prints without -H.
-func SplitIncludeList(stderr []byte) (headers []string, rest []byte) {
-	panic("unimplemented")
-}
-
-// QuoteTarget quotes a path as a Make target the way gcc's -MQ does.
-func QuoteTarget(path string) string { panic("unimplemented") }

@@ -139,7 +139,20 @@ func (e *env) run(name string, args ...string) outcome {
 
 func (e *env) runIn(dir, name string, args ...string) outcome {
 	e.t.Helper()
-	cmd := exec.Command(name, args...)
+	return e.start(exec.Command(name, args...), dir)
+}
+
+// runArgv0 runs the program at path with argv[0] set to argv0, as a shell
+// does for a name it finds in PATH.
+func (e *env) runArgv0(path, argv0 string, args ...string) outcome {
+	e.t.Helper()
+	cmd := exec.Command(path, args...)
+	cmd.Args[0] = argv0
+	return e.start(cmd, e.work)
+}
+
+func (e *env) start(cmd *exec.Cmd, dir string) outcome {
+	e.t.Helper()
 	cmd.Dir, cmd.Env = dir, e.vars
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -148,7 +161,7 @@ func (e *env) runIn(dir, name string, args ...string) outcome {
 	if err != nil {
 		exit, ok := err.(*exec.ExitError)
 		if !ok {
-			e.t.Fatalf("run %s: %v", name, err)
+			e.t.Fatalf("run %s: %v", cmd.Path, err)
 		}
 		code = exit.ExitCode()
 	}
@@ -171,9 +184,13 @@ func (e *env) stats() map[string]int64 {
 		e.t.Fatalf("objcache stats: %v", o)
 	}
 	var r struct {
-		Hits, Misses                          int64
-		Uncacheable, Errors, NotStored, Other map[string]int64
-		Files                                 int64
+		Hits        int64            `json:"hits"`
+		Misses      int64            `json:"misses"`
+		Files       int64            `json:"files"`
+		Uncacheable map[string]int64 `json:"uncacheable"`
+		Errors      map[string]int64 `json:"errors"`
+		NotStored   map[string]int64 `json:"not_stored"`
+		Other       map[string]int64 `json:"other"`
 	}
 	if err := json.Unmarshal([]byte(o.stdout), &r); err != nil {
 		e.t.Fatalf("objcache stats --json: %v\n%s", err, o.stdout)

@@ -23,7 +23,8 @@ func TestMasquerade(t *testing.T) {
 	e.write("hello.c", helloC)
 	e.write("hello.h", "#define GREETING \"masquerade\"\n")
 	for _, name := range []string{"gcc", "gcc", "cc"} {
-		if o := e.run(name, "-c", "hello.c", "-o", "hello.o"); o.code != 0 {
+		// As a shell would: found in PATH, started with argv[0] = name.
+		if o := e.runArgv0(filepath.Join(bin, name), name, "-c", "hello.c", "-o", "hello.o"); o.code != 0 {
 			t.Fatalf("%s: %v", name, o)
 		}
 	}

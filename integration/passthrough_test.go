@@ -15,22 +15,23 @@ func TestPassThroughReasons(t *testing.T) {
 		outputs []string
 		clang   bool // clang-only option
 		gccOnly bool
+		exist   []string // outputs that differ from run to run: only their presence is compared
 	}{
-		{"linking", []string{"hello.c", "-o", "hello"}, "linking", []string{"hello"}, false, false},
-		{"preprocess", []string{"-E", "hello.c", "-o", "hello.i"}, "preprocess-only", []string{"hello.i"}, false, false},
-		{"-M without -c", []string{"-M", "hello.c"}, "preprocess-only", nil, false, false},
-		{"-MM without -c", []string{"-MM", "hello.c", "-MF", "x.d"}, "preprocess-only", []string{"x.d"}, false, false},
-		{"several sources", []string{"-c", "hello.c", "two.c"}, "multiple-sources", []string{"hello.o", "two.o"}, false, false},
-		{"stdin", []string{"-c", "-x", "c", "-", "-o", "stdin.o"}, "stdin-source", []string{"stdin.o"}, false, false},
-		{"save-temps", []string{"-c", "-save-temps", "hello.c"}, "save-temps", []string{"hello.o", "hello.i", "hello.s"}, false, false},
-		{"coverage", []string{"-c", "--coverage", "hello.c"}, "coverage", []string{"hello.o", "hello.gcno"}, false, false},
-		{"split dwarf", []string{"-c", "-g", "-gsplit-dwarf", "hello.c"}, "split-dwarf", []string{"hello.o", "hello.dwo"}, false, false},
-		{"syntax only", []string{"-fsyntax-only", "hello.c"}, "syntax-only", nil, false, false},
-		{"output to stdout", []string{"-c", "hello.c", "-o", "-"}, "output-to-stdout", nil, false, false},
-		{"no source", []string{"-c"}, "no-source", nil, false, false},
-		{"stack usage", []string{"-c", "-fstack-usage", "hello.c"}, "extra-output", []string{"hello.o", "hello.su"}, false, true},
-		{"missing -B dir", []string{"-c", "-Bnowhere/", "hello.c"}, "unhashable-input", []string{"hello.o"}, false, false},
-		{"version", []string{"--version"}, "", nil, false, false},
+		{"linking", []string{"hello.c", "-o", "hello"}, "linking", []string{"hello"}, false, false, nil},
+		{"preprocess", []string{"-E", "hello.c", "-o", "hello.i"}, "preprocess-only", []string{"hello.i"}, false, false, nil},
+		{"-M without -c", []string{"-M", "hello.c"}, "preprocess-only", nil, false, false, nil},
+		{"-MM without -c", []string{"-MM", "hello.c", "-MF", "x.d"}, "preprocess-only", []string{"x.d"}, false, false, nil},
+		{"several sources", []string{"-c", "hello.c", "two.c"}, "multiple-sources", []string{"hello.o", "two.o"}, false, false, nil},
+		{"stdin", []string{"-c", "-x", "c", "-", "-o", "stdin.o"}, "stdin-source", []string{"stdin.o"}, false, false, nil},
+		{"save-temps", []string{"-c", "-save-temps", "hello.c"}, "save-temps", []string{"hello.o", "hello.i", "hello.s"}, false, false, nil},
+		{"coverage", []string{"-c", "--coverage", "hello.c"}, "coverage", nil, false, false, []string{"hello.o", "hello.gcno"}},
+		{"split dwarf", []string{"-c", "-g", "-gsplit-dwarf", "hello.c"}, "split-dwarf", []string{"hello.o", "hello.dwo"}, false, false, nil},
+		{"syntax only", []string{"-fsyntax-only", "hello.c"}, "syntax-only", nil, false, false, nil},
+		{"output to stdout", []string{"-c", "hello.c", "-o", "-"}, "output-to-stdout", nil, false, false, nil},
+		{"no source", []string{"-c"}, "no-source", nil, false, false, nil},
+		{"stack usage", []string{"-c", "-fstack-usage", "hello.c"}, "extra-output", []string{"hello.o", "hello.su"}, false, true, nil},
+		{"missing -B dir", []string{"-c", "-Bnowhere/", "hello.c"}, "unhashable-input", []string{"hello.o"}, false, false, nil},
+		{"version", []string{"--version"}, "", nil, false, false, nil},
 	}
 	for _, c := range compilers {
 		cc := requireTool(t, c.name, c.install)
@@ -45,11 +46,17 @@ func TestPassThroughReasons(t *testing.T) {
 				e.write("two.c", "int two(void) { return 2; }\n")
 				ref := e.run(cc, tc.args...)
 				want := e.snapshot(tc.outputs...)
+				e.snapshot(tc.exist...)
 				got := e.objcache(append([]string{cc}, tc.args...)...)
 				if got != ref {
 					t.Errorf("console differs:\n%v\nwant:\n%v", got, ref)
 				}
 				sameFiles(t, "pass-through", e.snapshot(tc.outputs...), want)
+				for _, name := range tc.exist {
+					if e.read(name) == "" {
+						t.Errorf("%s was not written", name)
+					}
+				}
 				s := e.stats()
 				if tc.reason != "" && s["uncacheable."+tc.reason] != 1 {
 					t.Errorf("uncacheable.%s = %d, want 1 (stats %v)", tc.reason, s["uncacheable."+tc.reason], s)

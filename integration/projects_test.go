@@ -108,6 +108,14 @@ func TestZlibWithCMake(t *testing.T) {
 	e := newEnv(t)
 	tree := filepath.Join(e.work, "zlib")
 	copyTree(t, src, tree)
+	// Debian's zlib source leaves out win32/, which CMakeLists.txt names
+	// (a resource file, compiled only on Windows).
+	if err := os.MkdirAll(filepath.Join(tree, "win32"), 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(tree, "win32", "zlib1.rc"), nil, 0o666); err != nil {
+		t.Fatal(err)
+	}
 	buildDir := filepath.Join(e.work, "build")
 	build := func(launcher bool) map[string]string {
 		t.Helper()

@@ -38,6 +38,12 @@ func (inv *invocation) runGCC(ctx context.Context, flavor compiler.Flavor) int {
 	if !inv.Config.DirectMode {
 		return inv.passThrough(prefixUncacheable + "direct-mode-off")
 	}
+	for _, name := range compiler.DepfileEnv() {
+		if _, ok := lookupEnv(inv.Environ, name); ok {
+			inv.log.printf("%s is set: the compiler writes a depfile of its own accord", name)
+			return inv.passThrough(prefixUncacheable + "depfile-env")
+		}
+	}
 	_, dateSet := lookupEnv(inv.Environ, "SOURCE_DATE_EPOCH")
 	c := &gccCall{invocation: inv, p: p, flavor: flavor, hashes: newInputHasher(), dateSet: dateSet}
 	return c.run(ctx)

@@ -68,15 +68,19 @@ func readState(path string) *fileState {
 	}
 }
 
-var (
-	macroDate = []byte("__DATE__")
-	macroTime = []byte("__TIME") // also finds __TIMESTAMP__
-)
+// timeMacros expand differently from one compile to the next.
+var timeMacros = [][]byte{[]byte("__DATE__"), []byte("__TIME__"), []byte("__TIMESTAMP__")}
 
 // usesTimeMacro reports whether data mentions __DATE__, __TIME__ or
-// __TIMESTAMP__, whose expansion differs from one compile to the next.
+// __TIMESTAMP__. Each is searched whole: headers are full of names like
+// __TIMESIZE that merely begin like them.
 func usesTimeMacro(data []byte) bool {
-	return bytes.Contains(data, macroDate) || bytes.Contains(data, macroTime)
+	for _, m := range timeMacros {
+		if bytes.Contains(data, m) {
+			return true
+		}
+	}
+	return false
 }
 
 // clockSlack covers the file system's clock lagging the one objcache reads:

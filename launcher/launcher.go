@@ -95,7 +95,9 @@ func (l *Launcher) Run(ctx context.Context, compilerName string, args []string) 
 		return inv.passThrough(errorCache)
 	}
 
-	family, flavor, ok := compiler.Identify(path, l.Config.CompilerType)
+	// The resolved name is the surest (cc -> gcc-12); the name called
+	// covers wrappers and copies.
+	family, flavor, ok := compiler.Identify(resolved(path), l.Config.CompilerType)
 	if !ok {
 		family, flavor, ok = compiler.Identify(compilerName, l.Config.CompilerType)
 	}
@@ -209,6 +211,14 @@ func outcomeName(outcome string) string {
 func (inv *invocation) childEnv() []string {
 	depth, _ := strconv.Atoi(inv.getenv(DepthVar))
 	return setEnv(inv.Environ, DepthVar, strconv.Itoa(depth+1))
+}
+
+// resolved follows symlinks from path, or returns path if it cannot.
+func resolved(path string) string {
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		return real
+	}
+	return path
 }
 
 // absPath resolves a path the compiler sees relative to the working

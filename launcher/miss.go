@@ -95,6 +95,8 @@ func (c *gccCall) compile() (run *missRun, existed bool, err error) {
 	plan := compiler.MissPlan{Output: tempPath(c.absPath(p.Output)), Color: c.wantColor()}
 	run.objTmp, run.colored = plan.Output, plan.Color
 	switch {
+	case p.Preprocessed:
+		// Nothing to list: the compiler reads no other file.
 	case p.Depfile == nil:
 		run.ownDep = c.newTemp(".d")
 		plan.Depfile = run.ownDep
@@ -106,10 +108,11 @@ func (c *gccCall) compile() (run *missRun, existed bool, err error) {
 		}
 		if p.Depfile.Mode == compiler.DepUser {
 			// -MMD leaves system headers out of the depfile, and the
-			// manifest needs them. -H lists them on stderr; but gcc records
-			// -H in the object's DWARF producer string under -g, so there a
-			// separate preprocessor pass lists them instead.
-			if c.flavor == compiler.FlavorClang || !p.DebugInfo {
+			// manifest needs them. gcc's -H lists them on stderr; but gcc
+			// records -H in the object's DWARF producer string under -g,
+			// and clang's -H puts system headers into the -MMD depfile, so
+			// there a separate preprocessor pass lists them instead.
+			if c.flavor == compiler.FlavorGCC && !p.DebugInfo {
 				plan.ListIncludes = true
 				run.listed = true
 			} else {
@@ -297,7 +300,7 @@ func (c *gccCall) includeList(run *missRun, userDep []byte) ([]manifest.Include,
 			return nil, reasonBadDepfile
 		}
 		add(list)
-	} else if userDep == nil && !run.listed {
+	} else if userDep == nil && !run.listed && !c.p.Preprocessed {
 		return nil, reasonBadDepfile
 	}
 	if userDep != nil {

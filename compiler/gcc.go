@@ -1,0 +1,276 @@
+package compiler
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+)
+
+// languages maps source extensions to the language gcc assumes for them.
+// A file with another extension is not a source (gcc hands it to the
+// linker).
+var languages = map[string]string{
+	".c": "c", ".i": "cpp-output",
+	".cc": "c++", ".cp": "c++", ".cxx": "c++", ".cpp": "c++", ".CPP": "c++", ".c++": "c++", ".C": "c++",
+	".ii": "c++-cpp-output",
+	".m":  "objective-c", ".mi": "objective-c-cpp-output",
+	".mm": "objective-c++", ".M": "objective-c++", ".mii": "objective-c++-cpp-output",
+	".s": "assembler", ".S": "assembler-with-cpp", ".sx": "assembler-with-cpp",
+	".h": "c-header", ".hh": "c++-header", ".hpp": "c++-header", ".hxx": "c++-header", ".H": "c++-header", ".h++": "c++-header",
+}
+
+// unpreprocessed are the languages the compiler reads without
+// preprocessing them: they include nothing.
+var unpreprocessed = map[string]bool{
+	"cpp-output": true, "c++-cpp-output": true, "objective-c-cpp-output": true,
+	"objective-c++-cpp-output": true, "assembler": true,
+}
+
+// debugLevel matches the -g options that turn debug information on (or,
+// with level 0, off), as opposed to -g options that tune it (-gz, -gno-…).
+var debugLevel = regexp.MustCompile(`^-g(?:gdb|dwarf|line-tables-only|line-directives-only|full|used|codeview|stabs\+?|xcoff\+?|vms|btf|ctf)?(?:-?[0-9]+)?$`)
+
+// Parse reads a GCC-family command line (without the compiler itself).
+// Response files (@file) are expanded relative to cwd; one that cannot be
+// read makes the call uncacheable ("bad-response-file"), it is not an error.
+// flavor selects flavor-specific options.
+func Parse(flavor Flavor, args []string, cwd string) *Invocation {
+	inv := &Invocation{Family: GCC, Flavor: flavor, out: argRef{at: -1}, mf: argRef{at: -1}}
+	expanded, err := expandResponseFiles(args, cwd)
+	if err != nil {
+		inv.Args, inv.Reason = args, "bad-response-file"
+		return inv
+	}
+	inv.Args = expanded
+	p := parser{inv: inv, cwd: cwd}
+	p.run()
+	return inv
+}
+
+// parser holds the state of one Parse.
+type parser struct {
+	inv  *Invocation
+	cwd  string
+	lang string // the language -x sets for the inputs that follow
+
+	compile, assemble bool
+	sources           []string
+	sourceLangs       []string
+	depMode           DepMode
+	depPath           string
+	hasTarget, phony  bool
+	archs             int
+	reason            string
+}
+
+// fail records the first reason the call cannot be cached.
+func (p *parser) fail(reason string) {
+	if p.reason == "" {
+		p.reason = reason
+	}
+}
+
+func (p *parser) run() {
+	inv := p.inv
+	args := inv.Args
+	for i := 0; i < len(args); i++ {
+		arg := args[i]
+		if arg == "-" {
+			p.fail("stdin-source")
+			continue
+		}
+		if !strings.HasPrefix(arg, "-") {
+			p.input(arg)
+			continue
+		}
+		opt, ok := lookupOption(arg, inv.Flavor)
+		if !ok {
+			p.unknown(arg)
+			inv.HashArgs = append(inv.HashArgs, arg)
+			continue
+		}
+		// The option's value, and the arguments it spans.
+		value, span := "", []string{arg}
+		ref := argRef{at: i, prefix: opt.name}
+		switch opt.form {
+		case separate:
+			if i+1 >= len(args) {
+				p.fail("missing-argument")
+				continue
+			}
+			i++
+			value, span, ref = args[i], []string{arg, args[i]}, argRef{at: i}
+		case joined:
+			value = arg[len(opt.name):]
+		case joinedSep:
+			if arg == opt.name {
+				if i+1 >= len(args) {
+					p.fail("missing-argument")
+					continue
+				}
+				i++
+				value, span, ref = args[i], []string{arg, args[i]}, argRef{at: i}
+			} else {
+				value = arg[len(opt.name):]
+			}
+		}
+		hashed := true
+		switch opt.role {
+		case roleCompile:
+			p.compile = true
+		case roleAssemble:
+			p.assemble = true
+		case roleOutput:
+			inv.Output, inv.out, hashed = value, ref, false
+		case roleLanguage:
+			p.lang = value
+			if value == "none" {
+				p.lang = ""
+			}
+		case roleDepAll:
+			p.depMode = DepAll
+		case roleDepUser:
+			if p.depMode == "" {
+				p.depMode = DepUser
+			}
+		case roleDepFile:
+			p.depPath, inv.mf, hashed = value, ref, false
+		case roleDepTarget:
+			p.hasTarget = true
+		case roleDepPhony:
+			p.phony = true
+		case roleInputFile:
+			p.inputFile(value)
+		case roleDebug:
+			if debugLevel.MatchString(arg) {
+				inv.DebugInfo = arg != "-g0" && arg != "-ggdb0"
+			}
+		case rolePrefixMap:
+			inv.PrefixMapped = true
+		case roleRecord:
+			inv.Recording = true
+		case roleNoRecord:
+			inv.Recording = false
+		case roleColor:
+			inv.Color = colorChoice(arg)
+		case roleArch:
+			p.archs++
+		case roleUncacheable:
+			p.fail(opt.reason)
+		}
+		if hashed {
+			inv.HashArgs = append(inv.HashArgs, span...)
+		}
+	}
+	p.finish()
+}
+
+// unknown checks options the table does not list but whose content matters:
+// -Wp, and -Wa, can smuggle in a depfile or an assembler listing.
+func (p *parser) unknown(arg string) {
+	switch {
+	case strings.HasPrefix(arg, "-Wp,"):
+		for _, part := range strings.Split(arg[4:], ",") {
+			if strings.HasPrefix(part, "-M") {
+				p.fail("extra-output")
+			}
+		}
+	case strings.HasPrefix(arg, "-Wa,"):
+		for _, part := range strings.Split(arg[4:], ",") {
+			if strings.HasPrefix(part, "-a") || strings.HasPrefix(part, "--MD") {
+				p.fail("extra-output")
+			}
+		}
+	case strings.HasPrefix(arg, "-fopt-info") && strings.Contains(arg, "="):
+		p.fail("extra-output")
+	}
+}
+
+// input takes a non-option argument: a source, or something for the linker.
+func (p *parser) input(arg string) {
+	lang := p.lang
+	if lang == "" {
+		lang = languages[filepath.Ext(arg)]
+	}
+	if lang == "" {
+		p.fail("linker-input")
+		p.inv.HashArgs = append(p.inv.HashArgs, arg)
+		return
+	}
+	p.sources = append(p.sources, arg)
+	p.sourceLangs = append(p.sourceLangs, lang)
+}
+
+// inputFile records a file the compiler reads by option; anything but a
+// regular file cannot be hashed.
+func (p *parser) inputFile(path string) {
+	abs := path
+	if !filepath.IsAbs(abs) {
+		abs = filepath.Join(p.cwd, path)
+	}
+	if fi, err := os.Stat(abs); err != nil || !fi.Mode().IsRegular() {
+		p.fail("unhashable-input")
+		return
+	}
+	p.inv.InputFiles = append(p.inv.InputFiles, path)
+}
+
+func colorChoice(arg string) string {
+	switch arg {
+	case "-fdiagnostics-color", "-fcolor-diagnostics":
+		return "always"
+	case "-fno-diagnostics-color", "-fno-color-diagnostics":
+		return "never"
+	}
+	return strings.TrimPrefix(arg, "-fdiagnostics-color=")
+}
+
+// finish decides cacheability and fills in the derived fields.
+func (p *parser) finish() {
+	inv := p.inv
+	switch {
+	case p.reason != "":
+	case !p.compile && !p.assemble:
+		p.fail("linking")
+	case len(p.sources) == 0:
+		p.fail("no-source")
+	case len(p.sources) > 1:
+		p.fail("multiple-sources")
+	case inv.Output == "-":
+		p.fail("output-to-stdout")
+	case p.archs > 1:
+		p.fail("multiple-arch")
+	case strings.HasSuffix(p.sourceLangs[0], "-header"):
+		p.fail("pch")
+	}
+	inv.Reason = p.reason
+	if inv.Reason != "" {
+		return
+	}
+	inv.Source, inv.Lang = p.sources[0], p.sourceLangs[0]
+	inv.Preprocessed = unpreprocessed[inv.Lang]
+	if inv.Output == "" {
+		ext := ".o"
+		if p.assemble { // -S stops before -c would
+			ext = ".s"
+		}
+		inv.Output = trimExt(filepath.Base(inv.Source)) + ext
+	}
+	if p.depMode != "" && !inv.Preprocessed {
+		path := p.depPath
+		if path == "" {
+			path = trimExt(inv.Output) + ".d"
+		}
+		inv.Depfile = &Depfile{Mode: p.depMode, Path: path, HasTarget: p.hasTarget, Phony: p.phony}
+	}
+}
+
+// trimExt removes the last extension of the file name in p.
+func trimExt(p string) string {
+	ext := filepath.Ext(p)
+	if strings.ContainsAny(ext, `/\`) {
+		return p
+	}
+	return p[:len(p)-len(ext)]
+}

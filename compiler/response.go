@@ -1,0 +1,115 @@
+package compiler
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"unicode/utf16"
+)
+
+// maxResponseDepth bounds nested @files, so that a file including itself is
+// an error rather than a hang.
+const maxResponseDepth = 16
+
+// expandResponseFiles replaces each @file argument by the arguments the file
+// holds, recursively, reading paths relative to cwd. An @name naming no file
+// stays as written (gcc passes it on as it is).
+func expandResponseFiles(args []string, cwd string) ([]string, error) {
+	return expand(args, cwd, 0)
+}
+
+func expand(args []string, cwd string, depth int) ([]string, error) {
+	var out []string
+	for _, arg := range args {
+		if !strings.HasPrefix(arg, "@") || len(arg) == 1 {
+			out = append(out, arg)
+			continue
+		}
+		if depth >= maxResponseDepth {
+			return nil, fmt.Errorf("response files nested more than %d deep", maxResponseDepth)
+		}
+		path := arg[1:]
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(cwd, path)
+		}
+		data, err := os.ReadFile(path)
+		if os.IsNotExist(err) {
+			out = append(out, arg)
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("response file %s: %w", arg, err)
+		}
+		inner, err := expand(splitResponseFile(decodeText(data)), cwd, depth+1)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, inner...)
+	}
+	return out, nil
+}
+
+// decodeText returns a response file's text: UTF-8 (a BOM dropped), or
+// UTF-16LE/BE when a BOM says so.
+func decodeText(data []byte) string {
+	switch {
+	case bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}):
+		return string(data[3:])
+	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}):
+		return decodeUTF16(data[2:], func(b []byte) uint16 { return uint16(b[0]) | uint16(b[1])<<8 })
+	case bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
+		return decodeUTF16(data[2:], func(b []byte) uint16 { return uint16(b[1]) | uint16(b[0])<<8 })
+	}
+	return string(data)
+}
+
+func decodeUTF16(data []byte, unit func([]byte) uint16) string {
+	units := make([]uint16, 0, len(data)/2)
+	for i := 0; i+1 < len(data); i += 2 {
+		units = append(units, unit(data[i:i+2]))
+	}
+	return string(utf16.Decode(units))
+}
+
+// splitResponseFile splits text into arguments as gcc (libiberty's
+// buildargv) does: white space separates; single and double quotes group;
+// a backslash takes the next character literally.
+func splitResponseFile(text string) []string {
+	var args []string
+	var cur strings.Builder
+	inArg := false
+	var quote rune
+	escaped := false
+	for _, r := range text {
+		switch {
+		case escaped:
+			cur.WriteRune(r)
+			escaped = false
+		case r == '\\':
+			escaped, inArg = true, true
+		case quote != 0:
+			if r == quote {
+				quote = 0
+			} else {
+				cur.WriteRune(r)
+			}
+		case r == '\'' || r == '"':
+			quote, inArg = r, true
+		case r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\f' || r == '\v':
+			if inArg {
+				args = append(args, cur.String())
+				cur.Reset()
+				inArg = false
+			}
+		default:
+			cur.WriteRune(r)
+			inArg = true
+		}
+	}
+	if inArg {
+		args = append(args, cur.String())
+	}
+	return args
+}

@@ -1,0 +1,97 @@
+package compiler
+
+import "os"
+
+// MissPlan says how to rewrite a cacheable invocation for the run that fills
+// the cache.
+type MissPlan struct {
+	// Output, if not empty, replaces the output path (-o).
+	Output string
+	// Depfile, if not empty, is where the dependency file goes: it replaces
+	// the user's -MF, or comes with an added -MD when the user asked for
+	// none.
+	Depfile string
+	// PinTarget, if not empty, is added as -MQ so that the depfile names the
+	// user's output rather than the temporary one.
+	PinTarget string
+	// ListIncludes adds -H, so that the include list, system headers too,
+	// appears on stderr (used with -MMD, whose depfile omits system headers).
+	ListIncludes bool
+	// Color asks the compiler for coloured diagnostics.
+	Color bool
+}
+
+// MissArgs returns the arguments for the run that fills the cache.
+func (inv *Invocation) MissArgs(p MissPlan) []string {
+	args := append([]string(nil), inv.Args...)
+	var extra []string
+	if p.Output != "" {
+		if !replaceValue(args, inv.out, p.Output) {
+			extra = append(extra, "-o", p.Output)
+		}
+	}
+	if p.Depfile != "" {
+		switch {
+		case inv.Depfile == nil:
+			extra = append(extra, "-MD", "-MF", p.Depfile)
+		case !replaceValue(args, inv.mf, p.Depfile):
+			extra = append(extra, "-MF", p.Depfile)
+		}
+	}
+	if p.PinTarget != "" {
+		extra = append(extra, "-MQ", p.PinTarget)
+	}
+	if p.ListIncludes {
+		extra = append(extra, "-H")
+	}
+	if p.Color {
+		if inv.Flavor == FlavorClang {
+			extra = append(extra, "-fcolor-diagnostics")
+		} else {
+			extra = append(extra, "-fdiagnostics-color=always")
+		}
+	}
+	return append(args, extra...)
+}
+
+// replaceValue puts value where ref points in args, reporting whether the
+// option was there.
+func replaceValue(args []string, ref argRef, value string) bool {
+	if ref.at < 0 {
+		return false
+	}
+	args[ref.at] = ref.prefix + value
+	return true
+}
+
+// DependencyArgs returns the arguments of a separate preprocessor pass that
+// writes a full dependency file (system headers too) to depfile and nothing
+// else: for compilers whose object records its command line, where objcache
+// adds no flag to the real compile.
+func (inv *Invocation) DependencyArgs(depfile string) []string {
+	var args []string
+	for i := 0; i < len(inv.Args); i++ {
+		arg := inv.Args[i]
+		if !isOption(arg) {
+			args = append(args, arg)
+			continue
+		}
+		opt, ok := lookupOption(arg, inv.Flavor)
+		drop := ok && (opt.role == roleCompile || opt.role == roleAssemble || opt.role == roleOutput ||
+			opt.role == roleDepAll || opt.role == roleDepUser || opt.role == roleDepFile ||
+			opt.role == roleDepTarget || opt.role == roleDepPhony || opt.role == roleColor)
+		takesNext := ok && (opt.form == separate || (opt.form == joinedSep && arg == opt.name))
+		if !drop {
+			args = append(args, arg)
+			if takesNext && i+1 < len(inv.Args) {
+				args = append(args, inv.Args[i+1])
+			}
+		}
+		if takesNext {
+			i++
+		}
+	}
+	return append(args, "-M", "-MF", depfile, "-o", os.DevNull)
+}
+
+func isOption(arg string) bool { return len(arg) > 1 && arg[0] == '-' }
