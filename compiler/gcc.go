@@ -61,6 +61,7 @@ type parser struct {
 	depPath           string
 	hasTarget, phony  bool
 	archs             int
+	linkerInput       bool // an input that is not a source: the linker's
 	reason            string
 }
 
@@ -194,7 +195,7 @@ func (p *parser) input(arg string) {
 		lang = languages[filepath.Ext(arg)]
 	}
 	if lang == "" {
-		p.fail("linker-input")
+		p.linkerInput = true
 		p.inv.HashArgs = append(p.inv.HashArgs, arg)
 		return
 	}
@@ -233,6 +234,8 @@ func (p *parser) finish() {
 	case p.reason != "":
 	case !p.compile && !p.assemble:
 		p.fail("linking")
+	case p.linkerInput:
+		p.fail("linker-input")
 	case len(p.sources) == 0:
 		p.fail("no-source")
 	case len(p.sources) > 1:

@@ -1,0 +1,140 @@
+package compiler
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestParseDepfile(t *testing.T) {
+	tests := []struct {
+		in        string
+		prereqs   []string
+		targetLen int
+	}{
+		{"foo.o: foo.c foo.h\n", []string{"foo.c", "foo.h"}, 5},
+		{"foo.o: foo.c \\\n /usr/include/stdio.h \\\n bar.h\n", []string{"foo.c", "/usr/include/stdio.h", "bar.h"}, 5},
+		{"a b: x\n", []string{"x"}, 3},
+		{"o: a\\ b.h c$$d.h e\\#f.h\n", []string{"a b.h", "c$d.h", "e#f.h"}, 1},
+		{"o: back\\\\\\ slash.h\n", []string{`back\ slash.h`}, 1},
+		{`C:\obj\foo.obj: C:\src\foo.c C:/inc/x.h` + "\n", []string{`C:\src\foo.c`, "C:/inc/x.h"}, 14},
+		{"foo.o: foo.c foo.h\n\nfoo.h:\n", []string{"foo.c", "foo.h"}, 5},
+		{"foo.o: foo.c \\\r\n foo.h\r\n", []string{"foo.c", "foo.h"}, 5},
+		{"foo.o:", nil, 5},
+	}
+	for _, tt := range tests {
+		prereqs, n, err := ParseDepfile([]byte(tt.in))
+		if err != nil || !reflect.DeepEqual(prereqs, tt.prereqs) || n != tt.targetLen {
+			t.Errorf("ParseDepfile(%q) = %q, %d, %v; want %q, %d", tt.in, prereqs, n, err, tt.prereqs, tt.targetLen)
+		}
+	}
+	if _, _, err := ParseDepfile([]byte("no rule here")); err == nil {
+		t.Error("a depfile without a rule parsed")
+	}
+}
+
+func TestQuoteTarget(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"foo.o", "foo.o"},
+		{"a b$c#d:e\\f.o", `a\ b$$c\#d:e\f.o`},
+		{`x\ y.o`, `x\\\ y.o`},
+	}
+	for _, tt := range tests {
+		if got := QuoteTarget(tt.in); got != tt.want {
+			t.Errorf("QuoteTarget(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestDepfileMatchesGCC reads what real gcc writes for awkward names.
+func TestDepfileMatchesGCC(t *testing.T) {
+	gcc, err := exec.LookPath("gcc")
+	if err != nil {
+		t.Skip("gcc not found: apt-get install -y gcc")
+	}
+	dir := t.TempDir()
+	names := []string{"sp ace.h", "dol$lar.h", "ha#sh.h"}
+	src := ""
+	for _, n := range names {
+		os.WriteFile(filepath.Join(dir, n), nil, 0o666)
+		src += "#include \"" + n + "\"\n"
+	}
+	os.WriteFile(filepath.Join(dir, "m.c"), []byte(src), 0o666)
+	target := "t a$r#get.o"
+	cmd := exec.Command(gcc, "-M", "-MF", "m.d", "-MQ", target, "m.c")
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	data, _ := os.ReadFile(filepath.Join(dir, "m.d"))
+	prereqs, n, err := ParseDepfile(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(data[:n]) != QuoteTarget(target) {
+		t.Errorf("target %q, want %q", data[:n], QuoteTarget(target))
+	}
+	want := map[string]bool{"m.c": true}
+	for _, n := range names {
+		want[n] = true
+	}
+	for _, p := range prereqs {
+		delete(want, p)
+	}
+	if len(want) != 0 {
+		t.Errorf("prerequisites %q miss %v", prereqs, want)
+	}
+}
+
+func TestSplitIncludeList(t *testing.T) {
+	stderr := "In file included from a.c:1:\n" +
+		". /usr/include/stdio.h\n" +
+		".. /usr/include/features.h\n" +
+		"a.c:3:2: warning: #warning x [-Wcpp]\n" +
+		". local.h\n" +
+		". /usr/include/stdio.h\n" +
+		"Multiple include guards may be useful for:\n" +
+		"/usr/include/features.h\n" +
+		"local.h\n" +
+		"a.c:9:1: warning: after the block\n"
+	headers, rest := SplitIncludeList([]byte(stderr))
+	if want := []string{"/usr/include/stdio.h", "/usr/include/features.h", "local.h"}; !reflect.DeepEqual(headers, want) {
+		t.Errorf("headers = %q, want %q", headers, want)
+	}
+	want := "In file included from a.c:1:\na.c:3:2: warning: #warning x [-Wcpp]\na.c:9:1: warning: after the block\n"
+	if string(rest) != want {
+		t.Errorf("rest = %q, want %q", rest, want)
+	}
+}
+
+// TestSplitIncludeListMatchesCompilers: stderr with -H, split, equals stderr
+// without it, for real gcc and clang.
+func TestSplitIncludeListMatchesCompilers(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "w.c"), []byte("#include <stdio.h>\n#include \"n.h\"\n#warning x\nint f(void) { int unused; return 0; }\n"), 0o666)
+	os.WriteFile(filepath.Join(dir, "n.h"), []byte("int n;\n"), 0o666)
+	for _, cc := range []string{"gcc", "clang-14"} {
+		path, err := exec.LookPath(cc)
+		if err != nil {
+			t.Logf("%s not found: skipped", cc)
+			continue
+		}
+		run := func(extra ...string) []byte {
+			cmd := exec.Command(path, append([]string{"-Wall", "-c", "w.c", "-o", os.DevNull}, extra...)...)
+			cmd.Dir = dir
+			out, _ := cmd.CombinedOutput()
+			return out
+		}
+		plain := run()
+		headers, rest := SplitIncludeList(run("-H"))
+		if string(rest) != string(plain) {
+			t.Errorf("%s: stderr without the listing:\n%s\nwant:\n%s", cc, rest, plain)
+		}
+		if len(headers) < 2 || !strings.HasSuffix(headers[len(headers)-1], "n.h") {
+			t.Errorf("%s: headers %q", cc, headers)
+		}
+	}
+}
