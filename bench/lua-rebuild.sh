@@ -18,7 +18,7 @@ cp -a "$work/corpus/lua5.4" "$work/lua"
 touch -d '1 hour ago' "$work"/lua/src/*
 
 export OBJCACHE_DIR=$work/objcache-cache CCACHE_DIR=$work/ccache-cache
-export CCACHE_NOHASHDIR=1 CCACHE_DEPEND=0 CCACHE_DIRECT=1
+export CCACHE_NOHASHDIR=1 CCACHE_NODEPEND=1 CCACHE_DIRECT=1
 
 # build CC: one clean build of lua's library and interpreters, in seconds.
 build() {

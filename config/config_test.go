@@ -50,7 +50,7 @@ func TestDefaults(t *testing.T) {
 }
 
 func TestLayers(t *testing.T) {
-	c, err := load(t, "max_size = \"1G\"\nlock_timeout = \"3s\"\nbase_dirs = [\"/a\", \"/b\"]\n",
+	c, err := load(t, "max_size = \"1G\"\nlock_timeout = \"3s\"\n",
 		map[string]string{"OBJCACHE_LOCK_TIMEOUT": "7", "OBJCACHE_LOGFILE": "/tmp/x.log", "OBJCACHE_DISABLE": ""})
 	if err != nil {
 		t.Fatal(err)
@@ -63,9 +63,6 @@ func TestLayers(t *testing.T) {
 	}
 	if c.LogFile != "/tmp/x.log" || c.Sources["log_file"] != "OBJCACHE_LOGFILE" {
 		t.Errorf("log_file %q from %s", c.LogFile, c.Sources["log_file"])
-	}
-	if !reflect.DeepEqual(c.BaseDirs, []string{"/a", "/b"}) {
-		t.Errorf("base_dirs = %q", c.BaseDirs)
 	}
 	if c.Disable || c.Sources["disable"] != "default" {
 		t.Errorf("an empty OBJCACHE_DISABLE counted as set")
@@ -86,7 +83,6 @@ func TestParsers(t *testing.T) {
 		{map[string]string{"OBJCACHE_READONLY": "Yes"}, func(c *Config) bool { return c.ReadOnly }},
 		{map[string]string{"OBJCACHE_UMASK": "002"}, func(c *Config) bool { return c.Umask != nil && *c.Umask == 0o002 }},
 		{map[string]string{"OBJCACHE_UMASK": "0o027"}, func(c *Config) bool { return c.Umask != nil && *c.Umask == 0o027 }},
-		{map[string]string{"OBJCACHE_BASEDIR": "/x" + string(filepath.ListSeparator) + "/y"}, func(c *Config) bool { return reflect.DeepEqual(c.BaseDirs, []string{"/x", "/y"}) }},
 		{map[string]string{"OBJCACHE_COMPILER_CHECK": "string:gcc 12"}, func(c *Config) bool { return c.CompilerCheck == "string:gcc 12" }},
 		{map[string]string{"OBJCACHE_COMPRESSION_LEVEL": "0"}, func(c *Config) bool { return c.CompressionLevel == 0 }},
 	}
@@ -109,7 +105,6 @@ func TestErrors(t *testing.T) {
 		{"dir = \"/x\"\n", nil, `config\.toml:1: dir cannot be set in config\.toml.*OBJCACHE_DIR$`},
 		{"max_size = \n", nil, `config\.toml:1: .*config\.toml\.example\)$`},
 		{"lock_timeout = \"0s\"\n", nil, `config\.toml:1: lock_timeout: "0s" must be more than zero$`},
-		{"base_dirs = [\"relative\"]\n", nil, `config\.toml:1: base_dirs: "relative" is not an absolute path$`},
 		{"compression_level = 25\n", nil, `config\.toml:1: compression_level: 25 is not between 0 and 19$`},
 		{"direct_mode = \"maybe\"\n", nil, `direct_mode: "maybe" is not a boolean`},
 		{"", map[string]string{"OBJCACHE_LOCK_TIMEOUT": "abc"}, `^OBJCACHE_LOCK_TIMEOUT: "abc" is not a duration like 10s or 1h$`},

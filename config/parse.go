@@ -3,7 +3,6 @@ package config
 import (
 	"fmt"
 	"math"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -141,40 +140,4 @@ func formatUmask(m *uint32) string {
 		return ""
 	}
 	return fmt.Sprintf("%03o", *m)
-}
-
-// parseDirs takes a TOML array of absolute paths, or a path list from the
-// environment.
-func parseDirs(v any) ([]string, error) {
-	var dirs []string
-	switch v := v.(type) {
-	case string:
-		for _, d := range filepath.SplitList(v) {
-			if d != "" {
-				dirs = append(dirs, d)
-			}
-		}
-	case []any:
-		for _, d := range v {
-			s, ok := d.(string)
-			if !ok {
-				return nil, fmt.Errorf("%v is not a path in quotes", d)
-			}
-			dirs = append(dirs, s)
-		}
-	default:
-		return nil, fmt.Errorf("%v is not a list of directories", v)
-	}
-	for _, d := range dirs {
-		if !filepath.IsAbs(d) && !isWindowsAbs(d) {
-			return nil, fmt.Errorf("%q is not an absolute path", d)
-		}
-	}
-	return dirs, nil
-}
-
-// isWindowsAbs accepts C:\x and C:/x on every system, so a config shared
-// with Windows machines loads everywhere.
-func isWindowsAbs(p string) bool {
-	return len(p) >= 3 && p[1] == ':' && (p[2] == '\\' || p[2] == '/')
 }

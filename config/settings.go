@@ -2,7 +2,6 @@ package config
 
 import (
 	"fmt"
-	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
@@ -100,9 +99,6 @@ var settings = []setting{
 	{key: "umask", def: "", help: `umask for files created in the cache, in octal ("002" lets a group share it); empty uses the process umask`,
 		set:  func(c *Config, v any) (err error) { c.Umask, err = parseUmask(v); return },
 		show: func(c *Config) string { return formatUmask(c.Umask) }},
-	{key: "base_dirs", alias: "OBJCACHE_BASEDIR", def: []any{}, help: "absolute directories whose paths are hashed relative to the working directory (environment: a path list)",
-		set:  func(c *Config, v any) (err error) { c.BaseDirs, err = parseDirs(v); return },
-		show: func(c *Config) string { return strings.Join(c.BaseDirs, string(filepath.ListSeparator)) }},
 	{key: "hash_dir", def: true, help: "hash the working directory when the object embeds it (debug info without -fdebug-prefix-map)",
 		set:  func(c *Config, v any) (err error) { c.HashDir, err = parseBool(v); return },
 		show: func(c *Config) string { return strconv.FormatBool(c.HashDir) }},
@@ -116,9 +112,6 @@ var settings = []setting{
 			return err
 		},
 		show: func(c *Config) string { return strconv.Itoa(c.ManifestEntries) }},
-	{key: "show_includes_prefix", def: "", help: `the MSVC /showIncludes prefix ("Note: including file:"), if not learned by probing the compiler`,
-		set:  func(c *Config, v any) (err error) { c.ShowIncludesPrefix, err = parseString(v); return },
-		show: func(c *Config) string { return c.ShowIncludesPrefix }},
 }
 
 var errDirInFile = fmt.Errorf("dir cannot be set in config.toml, which lives in the cache dir: set OBJCACHE_DIR")
