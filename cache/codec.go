@@ -2,7 +2,6 @@ package cache
 
 import (
 	"fmt"
-	"runtime"
 	"sync"
 
 	"github.com/klauspost/compress/zstd"
@@ -25,10 +24,6 @@ type codec struct {
 	decErr  error
 }
 
-// maxCoders bounds how many entries one process encodes (or decodes) at
-// once; more goroutines wait for a free coder.
-const maxCoders = 4
-
 func newCodec(level int) *codec { return &codec{level: level} }
 
 // encoderLevel maps a zstd level (1 … 19 and beyond) to the encoder's.
@@ -44,9 +39,10 @@ func (c *codec) encoder() (*zstd.Encoder, error) {
 		c.enc, c.encErr = zstd.NewWriter(nil,
 			zstd.WithEncoderLevel(encoderLevel(c.level)),
 			zstd.WithEncoderCRC(false), // the entry has its own checksum
-			// The encoder makes all its coders, each with its match
-			// tables, on first use; a launcher process encodes one entry.
-			zstd.WithEncoderConcurrency(min(runtime.GOMAXPROCS(0), maxCoders)),
+			// A launcher process encodes one entry: one coder, made on
+			// first use, and no goroutines to start and stop.
+			zstd.WithEncoderConcurrency(1),
+			zstd.WithLowerEncoderMem(true),
 		)
 		if c.encErr != nil {
 			c.encErr = fmt.Errorf("zstd encoder: %w", c.encErr)
@@ -59,7 +55,9 @@ func (c *codec) decoder() (*zstd.Decoder, error) {
 	c.decOnce.Do(func() {
 		c.dec, c.decErr = zstd.NewReader(nil,
 			zstd.IgnoreChecksum(true), // the entry has its own checksum
-			zstd.WithDecoderConcurrency(min(runtime.GOMAXPROCS(0), maxCoders)),
+			// DecodeAll runs on the caller's goroutine; more decoders
+			// would only start goroutines a launcher never uses.
+			zstd.WithDecoderConcurrency(1),
 		)
 		if c.decErr != nil {
 			c.decErr = fmt.Errorf("zstd decoder: %w", c.decErr)
