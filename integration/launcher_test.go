@@ -119,3 +119,34 @@ func TestCompilerNames(t *testing.T) {
 		})
 	}
 }
+
+// TestCompilerCheck: each compiler_check mode decides when a changed
+// compiler identity misses.
+func TestCompilerCheck(t *testing.T) {
+	requireTool(t, "gcc", "apt-get install -y gcc")
+	e := newEnv(t)
+	e.write("hello.c", helloC)
+	e.write("hello.h", "#define GREETING \"check\"\n")
+	compile := func() {
+		t.Helper()
+		if o := e.objcache("gcc", "-c", "hello.c", "-o", "hello.o"); o.code != 0 {
+			t.Fatal(o)
+		}
+	}
+	steps := []struct {
+		check      string
+		hits, miss int64
+	}{
+		{"content", 0, 1}, {"content", 1, 1},
+		{"mtime", 1, 2}, {"mtime", 2, 2},
+		{"string:gcc 12.2", 2, 3}, {"string:gcc 12.2", 3, 3}, {"string:gcc 12.3", 3, 4},
+		{"none", 3, 5}, {"none", 4, 5},
+	}
+	for i, s := range steps {
+		e.setenv("OBJCACHE_COMPILER_CHECK", s.check)
+		compile()
+		if st := e.stats(); st["hits"] != s.hits || st["misses"] != s.miss {
+			t.Fatalf("step %d (%s): %d hits, %d misses; want %d, %d", i, s.check, st["hits"], st["misses"], s.hits, s.miss)
+		}
+	}
+}
