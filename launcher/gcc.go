@@ -22,10 +22,13 @@ const (
 // gccCall is one cacheable GCC-family compilation in progress.
 type gccCall struct {
 	*invocation
-	p       *compiler.Invocation
-	flavor  compiler.Flavor
-	mkey    digest.Sum
-	hashes  *inputHasher
+	p      *compiler.Invocation
+	flavor compiler.Flavor
+	mkey   digest.Sum
+	hashes *inputHasher
+	// keyed holds the content hashes of the source and extra inputs that
+	// went into the manifest key, by path as given.
+	keyed   map[string]digest.Sum
 	dateSet bool // SOURCE_DATE_EPOCH makes the time macros reproducible
 }
 
@@ -45,7 +48,7 @@ func (inv *invocation) runGCC(ctx context.Context, flavor compiler.Flavor) int {
 		}
 	}
 	_, dateSet := lookupEnv(inv.Environ, "SOURCE_DATE_EPOCH")
-	c := &gccCall{invocation: inv, p: p, flavor: flavor, hashes: newInputHasher(), dateSet: dateSet}
+	c := &gccCall{invocation: inv, p: p, flavor: flavor, hashes: newInputHasher(), keyed: map[string]digest.Sum{}, dateSet: dateSet}
 	return c.run(ctx)
 }
 
@@ -78,6 +81,7 @@ func (c *gccCall) manifestKey() (digest.Sum, string) {
 		c.log.printf("source uses __DATE__, __TIME__ or __TIMESTAMP__")
 		return digest.Sum{}, prefixUncacheable + reasonTimeMacro
 	}
+	c.keyed[p.Source] = src.hash
 	in := manifest.KeyInputs{
 		Family:     string(compiler.GCC) + "/" + string(c.flavor),
 		Args:       p.HashArgs,
@@ -96,6 +100,7 @@ func (c *gccCall) manifestKey() (digest.Sum, string) {
 			return digest.Sum{}, prefixUncacheable + "unhashable-input"
 		}
 		in.Inputs = append(in.Inputs, manifest.FileHash{Path: f, Hash: st.hash})
+		c.keyed[f] = st.hash
 	}
 	if p.Recording || (p.DebugInfo && !p.PrefixMapped && c.Config.HashDir) {
 		in.Dir = c.Dir

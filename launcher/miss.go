@@ -348,12 +348,12 @@ func (c *gccCall) checkInputs(includes []manifest.Include) string {
 			c.log.printf("not stored: %s changed at or after the compile's start", p)
 			return reasonModified
 		}
-	}
-	// The source was hashed for the key before the compile.
-	key, reason := c.manifestKey()
-	if reason != "" || key != c.mkey {
-		c.log.printf("not stored: the source or an input changed during the compile")
-		return reasonModified
+		// The source and extra inputs were hashed for the key before the
+		// compile: they must still have that content.
+		if keyed, ok := c.keyed[p]; ok && keyed != st.hash {
+			c.log.printf("not stored: %s changed during the compile", p)
+			return reasonModified
+		}
 	}
 	return ""
 }
