@@ -13,6 +13,8 @@ import (
 // an error rather than a hang.
 const maxResponseDepth = 16
 
+var errNestedTooDeep = fmt.Errorf("response files nested more than %d deep", maxResponseDepth)
+
 // expandResponseFiles replaces each @file argument by the arguments the file
 // holds, recursively, reading paths relative to cwd. An @name naming no file
 // stays as written (gcc passes it on as it is).
@@ -28,7 +30,7 @@ func expand(args []string, cwd string, depth int) ([]string, error) {
 			continue
 		}
 		if depth >= maxResponseDepth {
-			return nil, fmt.Errorf("response files nested more than %d deep", maxResponseDepth)
+			return nil, errNestedTooDeep
 		}
 		path := arg[1:]
 		if !filepath.IsAbs(path) {

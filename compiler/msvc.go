@@ -1,0 +1,348 @@
+package compiler
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// MSVCInvocation is one parsed cl.exe or clang-cl command line. Unlike gcc,
+// cl compiles several sources in one call; each becomes its own cached
+// compile.
+type MSVCInvocation struct {
+	Flavor Flavor
+
+	// Args are the user's arguments with @response files expanded (CL and
+	// _CL_ not applied: the compiler applies them itself).
+	Args []string
+	// Reason is empty when the call can be cached; otherwise it names why
+	// not, as a statistics counter.
+	Reason string
+	// Sources are the files to compile, in order, with their outputs.
+	Sources []MSVCSource
+	// HashArgs are the arguments that affect every result: CL's, then the
+	// command line's, then _CL_'s, with sources, /Fo and /MP removed.
+	HashArgs []string
+	// HashEnv lists the variables whose values join the key: INCLUDE,
+	// EXTERNAL_INCLUDE and those named by /external:env:.
+	HashEnv []string
+	// ShowIncludes is true when the user asked for /showIncludes.
+	ShowIncludes bool
+	// Parallel is /MP's process count: 0 without /MP (one source at a
+	// time, as cl does), -1 for /MP alone (one per processor).
+	Parallel int
+	// Recording is true under /Z7: the object records its own path, the
+	// working directory and the command line.
+	Recording bool
+	// SourceDependencies is /sourceDependencies' file or directory, or "".
+	SourceDependencies string
+
+	// skip marks the indexes of Args that belong to one source or to the
+	// options objcache replaces (/Fo, /MP), for SourceArgs.
+	skip map[int]bool
+}
+
+// MSVCSource is one source of an MSVC-family call.
+type MSVCSource struct {
+	// Path is the source as written; Lang is "c" or "c++".
+	Path, Lang string
+	// Forced is the /Tc or /Tp that named the source, or "".
+	Forced string
+	// Output is the object file cl writes for it.
+	Output string
+}
+
+// msvcLanguages maps the source extensions cl knows to their language.
+var msvcLanguages = map[string]string{".c": "c", ".cc": "c++", ".cpp": "c++", ".cxx": "c++", ".c++": "c++", ".cp": "c++"}
+
+// ParseMSVC reads an MSVC-family command line. clEnv and clTailEnv are the
+// CL and _CL_ variables (applied before and after the command line, as cl
+// does, for hashing and analysis only). cwd resolves relative paths.
+func ParseMSVC(flavor Flavor, args []string, clEnv, clTailEnv, cwd string) *MSVCInvocation {
+	inv := &MSVCInvocation{Flavor: flavor, skip: map[int]bool{}}
+	expanded, err := expandMSVCResponseFiles(args, cwd, 0)
+	if err != nil {
+		inv.Args, inv.Reason = args, "bad-response-file"
+		return inv
+	}
+	inv.Args = expanded
+	// cl reads # as = in CL and _CL_ (= cannot appear in some shells' values).
+	head := SplitWindowsArgs(strings.ReplaceAll(clEnv, "#", "="))
+	tail := SplitWindowsArgs(strings.ReplaceAll(clTailEnv, "#", "="))
+	all := append(append(append([]string{}, head...), expanded...), tail...)
+	p := msvcParser{inv: inv, cwd: cwd, offset: len(head), userArgs: len(expanded)}
+	p.run(all)
+	return inv
+}
+
+type msvcParser struct {
+	inv      *MSVCInvocation
+	cwd      string
+	offset   int // all[i] is Args[i-offset] for offset <= i < offset+userArgs
+	userArgs int
+
+	compile bool
+	langAll string
+	output  string
+	reason  string
+}
+
+func (p *msvcParser) fail(reason string) {
+	if p.reason == "" {
+		p.reason = reason
+	}
+}
+
+// skip marks all[i] as an argument objcache removes from a per-source
+// command line, if it is one of the user's (not CL's or _CL_'s).
+func (p *msvcParser) skip(i int) {
+	if j := i - p.offset; j >= 0 && j < p.userArgs {
+		p.inv.skip[j] = true
+	}
+}
+
+func (p *msvcParser) run(all []string) {
+	inv := p.inv
+	inv.HashEnv = []string{"INCLUDE", "EXTERNAL_INCLUDE"}
+	for i := 0; i < len(all); i++ {
+		arg := all[i]
+		if len(arg) < 2 || (arg[0] != '/' && arg[0] != '-') {
+			p.input(arg, "", i)
+			continue
+		}
+		name := arg[1:]
+		opt, ok := lookupMSVC(name)
+		if !ok {
+			inv.HashArgs = append(inv.HashArgs, "/"+name)
+			continue
+		}
+		value, span, start := "", []string{"/" + name}, i
+		switch opt.form {
+		case joined:
+			value = strings.TrimPrefix(name[len(opt.name):], ":")
+			if strings.HasSuffix(name, ":") && value == "" && i+1 < len(all) {
+				// The colon form takes its value from the next argument too.
+				i++
+				value, span = all[i], append(span, all[i])
+			}
+		case joinedSep, separate:
+			if name == opt.name {
+				if i+1 >= len(all) {
+					p.fail("missing-argument")
+					continue
+				}
+				i++
+				value, span = all[i], append(span, all[i])
+			} else {
+				value = strings.TrimPrefix(name[len(opt.name):], ":")
+			}
+		}
+		hashed := true
+		switch opt.role {
+		case msvcCompile:
+			p.compile = true
+		case msvcOutput:
+			p.output, hashed = value, false
+			p.skipRange(start, i)
+		case msvcLangAll:
+			p.langAll = map[string]string{"TC": "c", "TP": "c++"}[opt.name]
+		case msvcLangOne:
+			hashed = false
+			p.skipRange(start, i)
+			p.input(value, opt.name, -1)
+		case msvcShowIncludes:
+			inv.ShowIncludes = true
+		case msvcParallel:
+			hashed = false
+			p.skip(i)
+			inv.Parallel = -1
+			if n, ok := parsePositive(value); ok {
+				inv.Parallel = n
+			}
+		case msvcDebug7:
+			inv.Recording = true
+		case msvcSourceDeps:
+			inv.SourceDependencies, hashed = value, false
+		case msvcExternalEnv:
+			inv.HashEnv = append(inv.HashEnv, value)
+		case msvcLink:
+			p.fail("linking")
+			i = len(all)
+		case msvcUncacheable:
+			p.fail(opt.reason)
+		}
+		if hashed {
+			inv.HashArgs = append(inv.HashArgs, span...)
+		}
+	}
+	p.finish()
+}
+
+// skipRange marks all[from] … all[to] as removed.
+func (p *msvcParser) skipRange(from, to int) {
+	for i := from; i <= to; i++ {
+		p.skip(i)
+	}
+}
+
+// input takes a source (or, by its extension, a linker input). forced is
+// "Tc" or "Tp" when named by those options; i is its index in all, or -1.
+func (p *msvcParser) input(path, forced string, i int) {
+	if i >= 0 {
+		p.skip(i)
+	}
+	lang := msvcLanguages[strings.ToLower(extOf(path))]
+	switch {
+	case forced == "Tc":
+		lang = "c"
+	case forced == "Tp":
+		lang = "c++"
+	case lang != "" && p.langAll != "":
+		lang = p.langAll
+	}
+	if lang == "" {
+		p.fail("linker-input")
+		return
+	}
+	p.inv.Sources = append(p.inv.Sources, MSVCSource{Path: path, Lang: lang, Forced: forced})
+}
+
+// finish decides cacheability and names each source's object.
+func (p *msvcParser) finish() {
+	inv := p.inv
+	// /TC and /TP apply to sources named before them too.
+	for i := range inv.Sources {
+		if s := &inv.Sources[i]; s.Forced == "" && p.langAll != "" {
+			s.Lang = p.langAll
+		}
+	}
+	dir, file := "", ""
+	if p.output != "" {
+		if isDirName(p.output) || (p.inv.Flavor != FlavorClang && isDir(p.cwd, p.output)) {
+			dir = p.output
+		} else {
+			file = p.output
+			if extOf(file) == "" {
+				file += ".obj"
+			}
+		}
+	}
+	switch {
+	case p.reason != "":
+	case !p.compile:
+		p.fail("linking")
+	case len(inv.Sources) == 0:
+		p.fail("no-source")
+	case file != "" && len(inv.Sources) > 1:
+		p.fail("multiple-sources-one-output")
+	case inv.SourceDependencies != "" && len(inv.Sources) > 1 && !isDirName(inv.SourceDependencies):
+		p.fail("multiple-sources-one-output")
+	}
+	inv.Reason = p.reason
+	if inv.Reason != "" {
+		return
+	}
+	for i := range inv.Sources {
+		s := &inv.Sources[i]
+		switch {
+		case file != "":
+			s.Output = file
+		default:
+			s.Output = joinWindows(dir, trimExtAny(baseName(s.Path))+".obj")
+		}
+	}
+}
+
+// SourceArgs returns the command line that compiles source i alone: the
+// user's arguments without the other sources, /Fo and /MP, then the source
+// (with its /Tc or /Tp), /Fo naming output, and extra options.
+func (inv *MSVCInvocation) SourceArgs(i int, output string, extra ...string) []string {
+	var args []string
+	for j, a := range inv.Args {
+		if !inv.skip[j] {
+			args = append(args, a)
+		}
+	}
+	args = append(args, extra...)
+	s := inv.Sources[i]
+	if s.Forced != "" {
+		args = append(args, "/"+s.Forced+s.Path)
+	} else {
+		args = append(args, s.Path)
+	}
+	return append(args, "/Fo"+output)
+}
+
+func parsePositive(s string) (int, bool) {
+	n := 0
+	for _, c := range s {
+		if c < '0' || c > '9' || n > 1<<20 {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, s != "" && n > 0
+}
+
+// Windows paths: either slash separates, and names compare without case.
+
+func baseName(p string) string { return p[strings.LastIndexAny(p, `/\`)+1:] }
+
+func extOf(p string) string {
+	b := baseName(p)
+	if i := strings.LastIndexByte(b, '.'); i >= 0 {
+		return b[i:]
+	}
+	return ""
+}
+
+func trimExtAny(b string) string { return strings.TrimSuffix(b, extOf(b)) }
+
+func isDirName(p string) bool { return strings.HasSuffix(p, `\`) || strings.HasSuffix(p, "/") }
+
+func joinWindows(dir, name string) string {
+	if dir == "" {
+		return name
+	}
+	if isDirName(dir) {
+		return dir + name
+	}
+	return dir + `\` + name
+}
+
+func isDir(cwd, p string) bool {
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(cwd, p)
+	}
+	fi, err := os.Stat(p)
+	return err == nil && fi.IsDir()
+}
+
+// expandMSVCResponseFiles expands @files as cl does: UTF-8 or UTF-16 (with a
+// BOM), split with the C runtime's rules, nested.
+func expandMSVCResponseFiles(args []string, cwd string, depth int) ([]string, error) {
+	var out []string
+	for _, arg := range args {
+		if !strings.HasPrefix(arg, "@") || len(arg) == 1 {
+			out = append(out, arg)
+			continue
+		}
+		if depth >= maxResponseDepth {
+			return nil, errNestedTooDeep
+		}
+		path := arg[1:]
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(cwd, path)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		inner, err := expandMSVCResponseFiles(SplitWindowsArgs(decodeText(data)), cwd, depth+1)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, inner...)
+	}
+	return out, nil
+}

@@ -1,0 +1,94 @@
+package compiler
+
+import "strings"
+
+// msvcRole says what a cl.exe option means to objcache. Options with
+// msvcHashed (the zero value) are hashed as written and passed on.
+type msvcRole int
+
+const (
+	msvcHashed       msvcRole = iota
+	msvcCompile               // /c
+	msvcOutput                // /Fo
+	msvcLangAll               // /TC, /TP: the language of every source
+	msvcLangOne               // /Tc, /Tp: one source of that language
+	msvcShowIncludes          // /showIncludes
+	msvcParallel              // /MP[n]
+	msvcDebug7                // /Z7: debug information inside the object
+	msvcSourceDeps            // /sourceDependencies file-or-directory
+	msvcExternalEnv           // /external:env:VAR: an include path from a variable
+	msvcLink                  // /link: the rest is the linker's
+	msvcUncacheable           // pass through, for the reason given
+)
+
+// msvcOption is one entry of the cl.exe table. Names are written without
+// the leading / or -, and matched case-sensitively as cl does.
+type msvcOption struct {
+	name   string
+	form   form
+	role   msvcRole
+	reason string
+}
+
+// msvcOptions lists the options objcache must understand; any other option
+// is hashed as written. Matching is exact for flags and takes the longest
+// name for options with a joined value, never a shorter prefix of a flag
+// (clcache's prefix matching dropped /EHsc and /utf-8 from its keys).
+var msvcOptions = []msvcOption{
+	{name: "c", form: flag, role: msvcCompile},
+	{name: "Fo", form: joined, role: msvcOutput},
+	{name: "TC", form: flag, role: msvcLangAll},
+	{name: "TP", form: flag, role: msvcLangAll},
+	{name: "Tc", form: joinedSep, role: msvcLangOne},
+	{name: "Tp", form: joinedSep, role: msvcLangOne},
+	{name: "showIncludes", form: flag, role: msvcShowIncludes},
+	{name: "MP", form: joined, role: msvcParallel},
+	{name: "Z7", form: flag, role: msvcDebug7},
+	{name: "sourceDependencies", form: separate, role: msvcSourceDeps},
+	{name: "sourceDependencies:directives", form: separate, role: msvcUncacheable, reason: "extra-output"},
+	{name: "external:env:", form: joined, role: msvcExternalEnv},
+	{name: "link", form: flag, role: msvcLink},
+
+	// Options with a value, hashed as written (the value may be separate).
+	{name: "I", form: joinedSep}, {name: "D", form: joinedSep}, {name: "U", form: joinedSep},
+	{name: "FI", form: joinedSep}, {name: "external:I", form: joinedSep}, {name: "imsvc", form: joinedSep},
+	{name: "Xclang", form: separate},
+
+	{name: "E", form: flag, role: msvcUncacheable, reason: "preprocess-only"},
+	{name: "EP", form: flag, role: msvcUncacheable, reason: "preprocess-only"},
+	{name: "P", form: flag, role: msvcUncacheable, reason: "preprocess-only"},
+	{name: "Fi", form: joined, role: msvcUncacheable, reason: "preprocess-only"},
+	{name: "Zi", form: flag, role: msvcUncacheable, reason: "pdb"},
+	{name: "ZI", form: flag, role: msvcUncacheable, reason: "pdb"},
+	{name: "Yc", form: joined, role: msvcUncacheable, reason: "pch"},
+	{name: "Yu", form: joined, role: msvcUncacheable, reason: "pch"},
+	{name: "Fp", form: joined, role: msvcUncacheable, reason: "pch"},
+	{name: "Gm", form: flag, role: msvcUncacheable, reason: "minimal-rebuild"},
+	{name: "FA", form: joined, role: msvcUncacheable, reason: "extra-output"},
+	{name: "Fa", form: joined, role: msvcUncacheable, reason: "extra-output"},
+	{name: "Fr", form: joined, role: msvcUncacheable, reason: "extra-output"},
+	{name: "FR", form: joined, role: msvcUncacheable, reason: "extra-output"},
+	{name: "doc", form: joined, role: msvcUncacheable, reason: "extra-output"},
+	{name: "analyze", form: joined, role: msvcUncacheable, reason: "extra-output"},
+	{name: "analyze-", form: flag},
+	{name: "Gm-", form: flag},
+}
+
+// lookupMSVC finds the table entry for an option written without its
+// leading / or -. Flags and separate-value options match exactly; joined
+// ones by prefix (joined also matches the bare name: /FA, /MP, /doc).
+func lookupMSVC(name string) (opt msvcOption, ok bool) {
+	for _, o := range msvcOptions {
+		var match bool
+		switch o.form {
+		case flag, separate:
+			match = name == o.name
+		case joined, joinedSep:
+			match = strings.HasPrefix(name, o.name)
+		}
+		if match && len(o.name) >= len(opt.name) {
+			opt, ok = o, true
+		}
+	}
+	return opt, ok
+}

@@ -1,0 +1,134 @@
+package compiler
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestParseMSVCReasons(t *testing.T) {
+	tests := []struct {
+		args, reason string
+	}{
+		{"/c foo.cpp", ""},
+		{"-c -O2 foo.c bar.cpp /Foout\\", ""},
+		{"/c /Z7 foo.c", ""},
+		{"/c /MP4 a.c b.c", ""},
+		{"/c /EHsc /utf-8 foo.cpp", ""},
+		{"foo.cpp", "linking"},
+		{"/c foo.cpp /link /DEBUG", "linking"},
+		{"/c /E foo.c", "preprocess-only"},
+		{"/c /EP foo.c", "preprocess-only"},
+		{"/c /P foo.c", "preprocess-only"},
+		{"/c /Zi foo.c", "pdb"},
+		{"/c /ZI foo.c", "pdb"},
+		{"/c /Ycstdafx.h foo.cpp", "pch"},
+		{"/c /Yustdafx.h foo.cpp", "pch"},
+		{"/c /Fpx.pch foo.cpp", "pch"},
+		{"/c /Gm foo.cpp", "minimal-rebuild"},
+		{"/c /Gm- foo.cpp", ""},
+		{"/c /FAs foo.cpp", "extra-output"},
+		{"/c /Faout.asm foo.cpp", "extra-output"},
+		{"/c /doc foo.cpp", "extra-output"},
+		{"/c /analyze foo.cpp", "extra-output"},
+		{"/c /analyze- foo.cpp", ""},
+		{"/c /Fifoo.i foo.cpp", "preprocess-only"},
+		{"/c", "no-source"},
+		{"/c foo.cpp bar.obj", "linker-input"},
+		{"/c a.c b.c /Foone.obj", "multiple-sources-one-output"},
+		{"/c a.c /I", "missing-argument"},
+	}
+	for _, tt := range tests {
+		inv := ParseMSVC("", strings.Fields(tt.args), "", "", t.TempDir())
+		if inv.Reason != tt.reason {
+			t.Errorf("ParseMSVC(%q).Reason = %q, want %q", tt.args, inv.Reason, tt.reason)
+		}
+	}
+}
+
+func TestParseMSVCSources(t *testing.T) {
+	cwd := t.TempDir()
+	os.Mkdir(filepath.Join(cwd, "objdir"), 0o777)
+	tests := []struct {
+		flavor  Flavor
+		args    string
+		sources []MSVCSource
+	}{
+		{"", "/c foo.cpp", []MSVCSource{{Path: "foo.cpp", Lang: "c++", Output: "foo.obj"}}},
+		{"", `/c src\foo.c /Foout\`, []MSVCSource{{Path: `src\foo.c`, Lang: "c", Output: `out\foo.obj`}}},
+		{"", "/c src/a.c src/b.CPP /Foout/", []MSVCSource{{Path: "src/a.c", Lang: "c", Output: "out/a.obj"}, {Path: "src/b.CPP", Lang: "c++", Output: "out/b.obj"}}},
+		{"", "/c a.c /Fo:x.obj", []MSVCSource{{Path: "a.c", Lang: "c", Output: "x.obj"}}},
+		{"", "/c a.c /Fo: x.obj", []MSVCSource{{Path: "a.c", Lang: "c", Output: "x.obj"}}},
+		{"", "/c a.c /Fox", []MSVCSource{{Path: "a.c", Lang: "c", Output: "x.obj"}}},
+		{"", "/c a.c /Foobjdir", []MSVCSource{{Path: "a.c", Lang: "c", Output: `objdir\a.obj`}}},
+		{FlavorClang, "/c a.c /Foobjdir", []MSVCSource{{Path: "a.c", Lang: "c", Output: "objdir.obj"}}},
+		{"", "/c /TP a.c", []MSVCSource{{Path: "a.c", Lang: "c++", Output: "a.obj"}}},
+		{"", "/c a.c /TC", []MSVCSource{{Path: "a.c", Lang: "c", Output: "a.obj"}}},
+		{"", "/c /Tpweird.txt /Tc other.inc", []MSVCSource{{Path: "weird.txt", Lang: "c++", Forced: "Tp", Output: "weird.obj"}, {Path: "other.inc", Lang: "c", Forced: "Tc", Output: "other.obj"}}},
+	}
+	for _, tt := range tests {
+		inv := ParseMSVC(tt.flavor, strings.Fields(tt.args), "", "", cwd)
+		if inv.Reason != "" || !reflect.DeepEqual(inv.Sources, tt.sources) {
+			t.Errorf("ParseMSVC(%s %q): %q, sources\n%+v\nwant\n%+v", tt.flavor, tt.args, inv.Reason, inv.Sources, tt.sources)
+		}
+	}
+}
+
+func TestParseMSVCHashArgs(t *testing.T) {
+	inv := ParseMSVC("", strings.Fields(`-c /O2 /EHsc a.c b.c /Foout\ /MP2 /DX=1 /I inc /showIncludes`), "/DFROM_CL#1 /W4", "/DTAIL", "/")
+	want := []string{"/DFROM_CL=1", "/W4", "/c", "/O2", "/EHsc", "/DX=1", "/I", "inc", "/showIncludes", "/DTAIL"}
+	if !reflect.DeepEqual(inv.HashArgs, want) {
+		t.Errorf("HashArgs = %q, want %q", inv.HashArgs, want)
+	}
+	if inv.Parallel != 2 || !inv.ShowIncludes {
+		t.Errorf("Parallel %d, ShowIncludes %v", inv.Parallel, inv.ShowIncludes)
+	}
+	// /EHsc and /EHs are different options: no prefix matching.
+	a := ParseMSVC("", []string{"/c", "/EHsc", "x.c"}, "", "", "/")
+	b := ParseMSVC("", []string{"/c", "/EHs", "x.c"}, "", "", "/")
+	if reflect.DeepEqual(a.HashArgs, b.HashArgs) {
+		t.Error("/EHsc and /EHs hash alike")
+	}
+	if env := ParseMSVC("", strings.Fields("/c /external:env:MYINC x.c"), "", "", "/").HashEnv; !reflect.DeepEqual(env, []string{"INCLUDE", "EXTERNAL_INCLUDE", "MYINC"}) {
+		t.Errorf("HashEnv = %q", env)
+	}
+}
+
+func TestMSVCSourceArgs(t *testing.T) {
+	inv := ParseMSVC("", strings.Fields(`/c /O2 a.c /Tp b.txt /Fo: out\ /MP /DX`), "/DCL", "", "/")
+	if inv.Reason != "" {
+		t.Fatal(inv.Reason)
+	}
+	got0 := strings.Join(inv.SourceArgs(0, "t0.obj", "/showIncludes"), " ")
+	got1 := strings.Join(inv.SourceArgs(1, "t1.obj"), " ")
+	if want := "/c /O2 /DX /showIncludes a.c /Fot0.obj"; got0 != want {
+		t.Errorf("SourceArgs(0) = %q, want %q", got0, want)
+	}
+	if want := "/c /O2 /DX /Tpb.txt /Fot1.obj"; got1 != want {
+		t.Errorf("SourceArgs(1) = %q, want %q", got1, want)
+	}
+}
+
+func TestMSVCResponseFiles(t *testing.T) {
+	dir := t.TempDir()
+	le := []byte{0xFF, 0xFE}
+	be := []byte{0xFE, 0xFF}
+	for _, r := range `/c "sp ace.c" @inner.rsp` {
+		le = append(le, byte(r), 0)
+	}
+	for _, r := range `/DBE` {
+		be = append(be, 0, byte(r))
+	}
+	os.WriteFile(filepath.Join(dir, "outer.rsp"), le, 0o666)
+	os.WriteFile(filepath.Join(dir, "inner.rsp"), append([]byte{0xEF, 0xBB, 0xBF}, "/O2 @be.rsp"...), 0o666)
+	os.WriteFile(filepath.Join(dir, "be.rsp"), be, 0o666)
+	inv := ParseMSVC("", []string{"@outer.rsp"}, "", "", dir)
+	if want := []string{"/c", "sp ace.c", "/O2", "/DBE"}; !reflect.DeepEqual(inv.Args, want) {
+		t.Errorf("Args = %q, want %q", inv.Args, want)
+	}
+	if inv := ParseMSVC("", []string{"@missing.rsp"}, "", "", dir); inv.Reason != "bad-response-file" {
+		t.Errorf("missing response file: %q", inv.Reason)
+	}
+}
