@@ -2,10 +2,6 @@ package launcher
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"os"
-	"path/filepath"
 
 	"github.com/objcache/objcache/cache"
 	"github.com/objcache/objcache/compiler"
@@ -21,15 +17,9 @@ const (
 
 // gccCall is one cacheable GCC-family compilation in progress.
 type gccCall struct {
-	*invocation
+	*unit
 	p      *compiler.Invocation
 	flavor compiler.Flavor
-	mkey   digest.Sum
-	hashes *inputHasher
-	// keyed holds the content hashes of the source and extra inputs that
-	// went into the manifest key, by path as given.
-	keyed   map[string]digest.Sum
-	dateSet bool // SOURCE_DATE_EPOCH makes the time macros reproducible
 }
 
 // runGCC caches one GCC-family call in direct mode (DESIGN.md §2).
@@ -47,8 +37,7 @@ func (inv *invocation) runGCC(ctx context.Context, flavor compiler.Flavor) int {
 			return inv.passThrough(prefixUncacheable + "depfile-env")
 		}
 	}
-	_, dateSet := lookupEnv(inv.Environ, "SOURCE_DATE_EPOCH")
-	c := &gccCall{invocation: inv, p: p, flavor: flavor, hashes: newInputHasher(), keyed: map[string]digest.Sum{}, dateSet: dateSet}
+	c := &gccCall{unit: newUnit(inv, p.Source, p.InputFiles), p: p, flavor: flavor}
 	return c.run(ctx)
 }
 
@@ -117,51 +106,6 @@ func (c *gccCall) manifestKey() (digest.Sum, string) {
 	key := in.Key()
 	c.log.printf("manifest key %s: args %q env %q source %s (%s) inputs %d dir %q output %q", key, in.Args, in.Env, in.Source, in.SourceHash, len(in.Inputs), in.Dir, in.Output)
 	return key, ""
-}
-
-// lookup returns the stored entry for this call, or nil on a miss.
-func (c *gccCall) lookup(ctx context.Context) *cache.Entry {
-	lctx, cancel := c.lockCtx(ctx)
-	defer cancel()
-	data, err := c.Store.GetManifest(lctx, c.mkey)
-	switch {
-	case errors.Is(err, cache.ErrNotFound):
-		c.log.printf("miss: no manifest")
-		return nil
-	case err != nil:
-		c.cacheError("read manifest", err)
-		return nil
-	}
-	m, err := manifest.Decode(data)
-	if err != nil {
-		c.log.printf("miss: %v (it will be replaced)", err)
-		c.count(statCorrupt)
-		return nil
-	}
-	entry, ok := m.Lookup(func(inc manifest.Include) bool {
-		st := c.hashes.file(c.absPath(inc.Path))
-		return st.err == nil && st.size == inc.Size && st.hash == inc.Hash
-	})
-	if !ok {
-		c.log.printf("miss: none of the manifest's %d entries matches the include files", len(m.Entries))
-		return nil
-	}
-	e, err := c.Store.GetEntry(lctx, entry.Object, c.Config.LRURefresh)
-	switch {
-	case errors.Is(err, cache.ErrNotFound):
-		c.log.printf("miss: manifest entry names object %s, which is gone", entry.Object)
-		c.count(statStaleManifest)
-		return nil
-	case errors.Is(err, cache.ErrCorrupt):
-		c.log.printf("miss: %v", err)
-		c.count(statCorrupt)
-		return nil
-	case err != nil:
-		c.cacheError("read entry", err)
-		return nil
-	}
-	c.log.printf("hit: object %s", entry.Object)
-	return e
 }
 
 // replayHit writes the entry's outputs and console output. ok is false when
@@ -236,12 +180,4 @@ func retarget(dep []byte, target string) []byte {
 	out := make([]byte, 0, len(dep)-n+len(target))
 	out = append(out, target...)
 	return append(out, dep[n:]...)
-}
-
-// tmpDir is the store's staging directory, for files the user never sees.
-func (c *gccCall) tmpDir() string { return filepath.Join(c.Store.Dir(), "tmp") }
-
-// newTemp returns an unused path in the store's staging directory.
-func (c *gccCall) newTemp(suffix string) string {
-	return filepath.Join(c.tmpDir(), fmt.Sprintf("%d-%s%s", os.Getpid(), randomName(), suffix))
 }

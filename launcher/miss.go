@@ -10,7 +10,6 @@ import (
 
 	"github.com/objcache/objcache/cache"
 	"github.com/objcache/objcache/compiler"
-	"github.com/objcache/objcache/digest"
 	"github.com/objcache/objcache/manifest"
 )
 
@@ -237,42 +236,7 @@ func (c *gccCall) store(ctx context.Context, run *missRun, obj, dep []byte) {
 	if run.colored {
 		e.Outputs = append(e.Outputs, cache.Output{Kind: colorKind})
 	}
-	okey := manifest.ObjectKey(c.mkey, includes)
-	c.log.phase("check inputs")
-	added, err := c.publishEntry(ctx, okey, e, includes)
-	if err != nil {
-		c.cacheError("store", err)
-		c.count(prefixNotStored + reasonCacheWrite)
-		return
-	}
-	if added {
-		c.count(statStored)
-	}
-	c.log.printf("stored object %s with %d include files (new entry: %v)", okey, len(includes), added)
-	c.log.phase("store")
-}
-
-// publishEntry stores the entry, then records it in the manifest (in that
-// order, so that a manifest never names an object not yet there). added
-// reports whether this call added the entry (another process may have
-// stored the same one first).
-func (c *gccCall) publishEntry(ctx context.Context, okey digest.Sum, e *cache.Entry, includes []manifest.Include) (added bool, err error) {
-	lctx, cancel := c.lockCtx(ctx)
-	defer cancel()
-	if added, err = c.Store.PutEntry(lctx, okey, e); err != nil {
-		return false, err
-	}
-	limit := c.Config.ManifestEntries
-	return added, c.Store.UpdateManifest(lctx, c.mkey, okey, func(current []byte) ([]byte, error) {
-		m := &manifest.Manifest{}
-		if current != nil {
-			if old, err := manifest.Decode(current); err == nil {
-				m = old
-			}
-		}
-		m.Add(manifest.Entry{Includes: includes, Object: okey}, limit)
-		return m.Encode(), nil
-	})
+	c.storeEntry(ctx, e, includes)
 }
 
 // includeList returns the include files of the compile, in the order the
@@ -313,49 +277,7 @@ func (c *gccCall) includeList(run *missRun, userDep []byte) ([]manifest.Include,
 	}
 	add(run.includes)
 
-	// Files are read afresh: what the lookup hashed before the compile
-	// may have changed while the compiler ran.
-	fresh := newInputHasher()
-	c.hashes = fresh
-	includes := make([]manifest.Include, 0, len(paths))
-	for _, p := range paths {
-		st := fresh.file(c.absPath(p))
-		if st.err != nil {
-			c.log.printf("not stored: include %s: %v", p, st.err)
-			return nil, reasonBadDepfile
-		}
-		if st.timeMacro && !c.dateSet {
-			c.log.printf("not stored: %s uses a time macro", p)
-			return nil, reasonTimeMacro
-		}
-		includes = append(includes, manifest.Include{Path: p, Size: st.size, Hash: st.hash})
-	}
-	return includes, ""
-}
-
-// checkInputs returns a reason not to store when an input (the source, an
-// extra input or an include) may have changed while the compiler ran, or no
-// longer has the content the key was made from.
-func (c *gccCall) checkInputs(includes []manifest.Include) string {
-	paths := []string{c.p.Source}
-	paths = append(paths, c.p.InputFiles...)
-	for _, inc := range includes {
-		paths = append(paths, inc.Path)
-	}
-	for _, p := range paths {
-		st := c.hashes.file(c.absPath(p))
-		if st.err != nil || st.tooNew(c.start) {
-			c.log.printf("not stored: %s changed at or after the compile's start", p)
-			return reasonModified
-		}
-		// The source and extra inputs were hashed for the key before the
-		// compile: they must still have that content.
-		if keyed, ok := c.keyed[p]; ok && keyed != st.hash {
-			c.log.printf("not stored: %s changed during the compile", p)
-			return reasonModified
-		}
-	}
-	return ""
+	return c.hashIncludes(paths)
 }
 
 // cleanup removes the temporary files a run left.

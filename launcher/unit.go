@@ -1,0 +1,176 @@
+package launcher
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/objcache/objcache/cache"
+	"github.com/objcache/objcache/digest"
+	"github.com/objcache/objcache/manifest"
+)
+
+// unit is one cached compilation of one source, whatever the compiler
+// family: the key it is looked up by, the inputs that made the key, and
+// the steps every family shares (lookup, hashing the include files,
+// checking for hazards, publishing the entry).
+type unit struct {
+	*invocation
+	// source is the source as the compiler sees it; inputs are the extra
+	// files hashed into the key.
+	source string
+	inputs []string
+	mkey   digest.Sum
+	hashes *inputHasher
+	// keyed holds the content hashes of the source and extra inputs that
+	// went into the manifest key, by path as given.
+	keyed   map[string]digest.Sum
+	dateSet bool // SOURCE_DATE_EPOCH makes the time macros reproducible
+}
+
+func newUnit(inv *invocation, source string, inputs []string) *unit {
+	_, dateSet := lookupEnv(inv.Environ, "SOURCE_DATE_EPOCH")
+	return &unit{invocation: inv, source: source, inputs: inputs, hashes: newInputHasher(), keyed: map[string]digest.Sum{}, dateSet: dateSet}
+}
+
+// lookup returns the stored entry for this call, or nil on a miss.
+func (u *unit) lookup(ctx context.Context) *cache.Entry {
+	lctx, cancel := u.lockCtx(ctx)
+	defer cancel()
+	data, err := u.Store.GetManifest(lctx, u.mkey)
+	switch {
+	case errors.Is(err, cache.ErrNotFound):
+		u.log.printf("miss: no manifest")
+		return nil
+	case err != nil:
+		u.cacheError("read manifest", err)
+		return nil
+	}
+	m, err := manifest.Decode(data)
+	if err != nil {
+		u.log.printf("miss: %v (it will be replaced)", err)
+		u.count(statCorrupt)
+		return nil
+	}
+	entry, ok := m.Lookup(func(inc manifest.Include) bool {
+		st := u.hashes.file(u.absPath(inc.Path))
+		return st.err == nil && st.size == inc.Size && st.hash == inc.Hash
+	})
+	if !ok {
+		u.log.printf("miss: none of the manifest's %d entries matches the include files", len(m.Entries))
+		return nil
+	}
+	e, err := u.Store.GetEntry(lctx, entry.Object, u.Config.LRURefresh)
+	switch {
+	case errors.Is(err, cache.ErrNotFound):
+		u.log.printf("miss: manifest entry names object %s, which is gone", entry.Object)
+		u.count(statStaleManifest)
+		return nil
+	case errors.Is(err, cache.ErrCorrupt):
+		u.log.printf("miss: %v", err)
+		u.count(statCorrupt)
+		return nil
+	case err != nil:
+		u.cacheError("read entry", err)
+		return nil
+	}
+	u.log.printf("hit: object %s", entry.Object)
+	return e
+}
+
+// hashIncludes hashes the include files of a finished compile, in order.
+func (u *unit) hashIncludes(paths []string) ([]manifest.Include, string) {
+	// Files are read afresh: what the lookup hashed before the compile
+	// may have changed while the compiler ran.
+	fresh := newInputHasher()
+	u.hashes = fresh
+	includes := make([]manifest.Include, 0, len(paths))
+	for _, p := range paths {
+		st := fresh.file(u.absPath(p))
+		if st.err != nil {
+			u.log.printf("not stored: include %s: %v", p, st.err)
+			return nil, reasonBadDepfile
+		}
+		if st.timeMacro && !u.dateSet {
+			u.log.printf("not stored: %s uses a time macro", p)
+			return nil, reasonTimeMacro
+		}
+		includes = append(includes, manifest.Include{Path: p, Size: st.size, Hash: st.hash})
+	}
+	return includes, ""
+}
+
+// checkInputs returns a reason not to store when an input (the source, an
+// extra input or an include) may have changed while the compiler ran, or no
+// longer has the content the key was made from.
+func (u *unit) checkInputs(includes []manifest.Include) string {
+	paths := append([]string{u.source}, u.inputs...)
+	for _, inc := range includes {
+		paths = append(paths, inc.Path)
+	}
+	for _, p := range paths {
+		st := u.hashes.file(u.absPath(p))
+		if st.err != nil || st.tooNew(u.start) {
+			u.log.printf("not stored: %s changed at or after the compile's start", p)
+			return reasonModified
+		}
+		// The source and extra inputs were hashed for the key before the
+		// compile: they must still have that content.
+		if keyed, ok := u.keyed[p]; ok && keyed != st.hash {
+			u.log.printf("not stored: %s changed during the compile", p)
+			return reasonModified
+		}
+	}
+	return ""
+}
+
+// storeEntry adds e, the result of a compile that read includes, and its
+// manifest entry, and counts what it did.
+func (u *unit) storeEntry(ctx context.Context, e *cache.Entry, includes []manifest.Include) {
+	okey := manifest.ObjectKey(u.mkey, includes)
+	u.log.phase("check inputs")
+	added, err := u.publishEntry(ctx, okey, e, includes)
+	if err != nil {
+		u.cacheError("store", err)
+		u.count(prefixNotStored + reasonCacheWrite)
+		return
+	}
+	if added {
+		u.count(statStored)
+	}
+	u.log.printf("stored object %s with %d include files (new entry: %v)", okey, len(includes), added)
+	u.log.phase("store")
+}
+
+// publishEntry stores the entry, then records it in the manifest (in that
+// order, so that a manifest never names an object not yet there). added
+// reports whether this call added the entry (another process may have
+// stored the same one first).
+func (u *unit) publishEntry(ctx context.Context, okey digest.Sum, e *cache.Entry, includes []manifest.Include) (added bool, err error) {
+	lctx, cancel := u.lockCtx(ctx)
+	defer cancel()
+	if added, err = u.Store.PutEntry(lctx, okey, e); err != nil {
+		return false, err
+	}
+	limit := u.Config.ManifestEntries
+	return added, u.Store.UpdateManifest(lctx, u.mkey, okey, func(current []byte) ([]byte, error) {
+		m := &manifest.Manifest{}
+		if current != nil {
+			if old, err := manifest.Decode(current); err == nil {
+				m = old
+			}
+		}
+		m.Add(manifest.Entry{Includes: includes, Object: okey}, limit)
+		return m.Encode(), nil
+	})
+}
+
+// tmpDir is the store's staging directory, for files the user never sees.
+func (u *unit) tmpDir() string { return filepath.Join(u.Store.Dir(), "tmp") }
+
+// newTemp returns an unused path in the store's staging directory.
+func (u *unit) newTemp(suffix string) string {
+	return filepath.Join(u.tmpDir(), fmt.Sprintf("%d-%s%s", os.Getpid(), randomName(), suffix))
+}
