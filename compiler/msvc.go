@@ -38,7 +38,7 @@ type MSVCInvocation struct {
 	SourceDependencies string
 
 	// skip marks the indexes of Args that belong to one source or to the
-	// options objcache replaces (/Fo, /MP), for SourceArgs.
+	// option objcache replaces (/Fo), for SourceArgs.
 	skip map[int]bool
 }
 
@@ -153,8 +153,9 @@ func (p *msvcParser) run(all []string) {
 		case msvcShowIncludes:
 			inv.ShowIncludes = true
 		case msvcParallel:
+			// Kept in each source's command: with one source cl ignores
+			// it, and clang-cl warns about it as it would alone.
 			hashed = false
-			p.skip(i)
 			inv.Parallel = -1
 			if n, ok := parsePositive(value); ok {
 				inv.Parallel = n
@@ -254,7 +255,7 @@ func (p *msvcParser) finish() {
 }
 
 // SourceArgs returns the command line that compiles source i alone: the
-// user's arguments without the other sources, /Fo and /MP, then the source
+// user's arguments without the other sources and /Fo, then the source
 // (with its /Tc or /Tp), /Fo naming output, and extra options.
 func (inv *MSVCInvocation) SourceArgs(i int, output string, extra ...string) []string {
 	var args []string

@@ -103,10 +103,10 @@ func TestMSVCSourceArgs(t *testing.T) {
 	}
 	got0 := strings.Join(inv.SourceArgs(0, "t0.obj", "/showIncludes"), " ")
 	got1 := strings.Join(inv.SourceArgs(1, "t1.obj"), " ")
-	if want := "/c /O2 /DX /showIncludes a.c /Fot0.obj"; got0 != want {
+	if want := "/c /O2 /MP /DX /showIncludes a.c /Fot0.obj"; got0 != want {
 		t.Errorf("SourceArgs(0) = %q, want %q", got0, want)
 	}
-	if want := "/c /O2 /DX /Tpb.txt /Fot1.obj"; got1 != want {
+	if want := "/c /O2 /MP /DX /Tpb.txt /Fot1.obj"; got1 != want {
 		t.Errorf("SourceArgs(1) = %q, want %q", got1, want)
 	}
 }

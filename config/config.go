@@ -17,21 +17,22 @@ import (
 
 // Config is the effective configuration of one invocation.
 type Config struct {
-	Dir              string        // cache directory (OBJCACHE_DIR only; default os.UserCacheDir()/objcache)
-	MaxSize          int64         // bytes; "5G" style in files and env; default 5G
-	MaxFiles         int64         // 0 = no limit
-	LockTimeout      time.Duration // default 10s
-	CompressionLevel int           // zstd level, 0 = store uncompressed; default 1
-	CompilerCheck    string        // "content" (default) | "mtime" | "none" | "string:<text>"
-	CompilerType     string        // "" (guess from name) | "gcc" | "clang" | "msvc" | "clang-cl"
-	DirectMode       bool          // default true
-	LogFile          string        // "" = no log
-	Disable          bool          // pure pass-through
-	ReadOnly         bool          // use hits, store nothing
-	Umask            *uint32       // applied to cache files; nil = process umask
-	HashDir          bool          // default true
-	LRURefresh       time.Duration // default 1h
-	ManifestEntries  int           // cap of entries per manifest; default 32
+	Dir                string        // cache directory (OBJCACHE_DIR only; default os.UserCacheDir()/objcache)
+	MaxSize            int64         // bytes; "5G" style in files and env; default 5G
+	MaxFiles           int64         // 0 = no limit
+	LockTimeout        time.Duration // default 10s
+	CompressionLevel   int           // zstd level, 0 = store uncompressed; default 1
+	CompilerCheck      string        // "content" (default) | "mtime" | "none" | "string:<text>"
+	CompilerType       string        // "" (guess from name) | "gcc" | "clang" | "msvc" | "clang-cl"
+	DirectMode         bool          // default true
+	LogFile            string        // "" = no log
+	Disable            bool          // pure pass-through
+	ReadOnly           bool          // use hits, store nothing
+	Umask              *uint32       // applied to cache files; nil = process umask
+	HashDir            bool          // default true
+	LRURefresh         time.Duration // default 1h
+	ManifestEntries    int           // cap of entries per manifest; default 32
+	ShowIncludesPrefix string        // the cl.exe /showIncludes prefix; "" = learn it by probing
 
 	// Sources maps each key (as written in config.toml) to where its value
 	// came from: "default", the config file's path, or the environment

@@ -112,6 +112,9 @@ var settings = []setting{
 			return err
 		},
 		show: func(c *Config) string { return strconv.Itoa(c.ManifestEntries) }},
+	{key: "show_includes_prefix", def: "", help: `the prefix of cl.exe's /showIncludes lines ("Note: including file:"), for a compiler whose prefix objcache cannot learn by probing`,
+		set:  func(c *Config, v any) (err error) { c.ShowIncludesPrefix, err = parseString(v); return },
+		show: func(c *Config) string { return c.ShowIncludesPrefix }},
 }
 
 var errDirInFile = fmt.Errorf("dir cannot be set in config.toml, which lives in the cache dir: set OBJCACHE_DIR")

@@ -19,13 +19,18 @@ func lookupEnv(env []string, name string) (string, bool) {
 
 // setEnv returns a copy of env with name set to value.
 func setEnv(env []string, name, value string) []string {
+	return append(unsetEnv(env, name), name+"="+value)
+}
+
+// unsetEnv returns a copy of env without name.
+func unsetEnv(env []string, name string) []string {
 	out := make([]string, 0, len(env)+1)
 	for _, kv := range env {
 		if k, _, _ := strings.Cut(kv, "="); !sameEnvName(k, name) {
 			out = append(out, kv)
 		}
 	}
-	return append(out, name+"="+value)
+	return out
 }
 
 func sameEnvName(a, b string) bool {

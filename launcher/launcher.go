@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/objcache/objcache/cache"
@@ -95,11 +96,12 @@ func (l *Launcher) Run(ctx context.Context, compilerName string, args []string) 
 		return inv.passThrough(errorCache)
 	}
 
-	// The resolved name is the surest (cc -> gcc-12); the name called
-	// covers wrappers and copies.
-	family, flavor, ok := compiler.Identify(resolved(path), l.Config.CompilerType)
+	// The name the compiler is called by decides (clang picks its driver
+	// mode from it: a cl.exe symlink to clang is clang-cl); the resolved
+	// file covers names that say nothing (a cc that is really gcc-12).
+	family, flavor, ok := compiler.Identify(path, l.Config.CompilerType)
 	if !ok {
-		family, flavor, ok = compiler.Identify(compilerName, l.Config.CompilerType)
+		family, flavor, ok = compiler.Identify(resolved(path), l.Config.CompilerType)
 	}
 	switch {
 	case !ok:
@@ -108,8 +110,7 @@ func (l *Launcher) Run(ctx context.Context, compilerName string, args []string) 
 	case family == compiler.GCC:
 		return inv.runGCC(ctx, flavor)
 	default:
-		inv.log.printf("the %s family is not supported yet", family)
-		return inv.passThrough(prefixUncacheable + "unsupported-compiler")
+		return inv.runMSVC(ctx, flavor)
 	}
 }
 
@@ -121,7 +122,11 @@ type invocation struct {
 	compilerPath string
 	args         []string
 	log          *invocationLog
-	stats        cache.Counters
+
+	// mu guards stats and cacheOff: the sources of one cl.exe call are
+	// compiled by concurrent units.
+	mu    sync.Mutex
+	stats cache.Counters
 	// cacheOff is set after a lock timeout: this invocation then touches
 	// the cache no more, so it waits for a lock at most once.
 	cacheOff bool
@@ -150,7 +155,18 @@ func (l *Launcher) getenv(name string) string {
 }
 
 // count adds one to a counter, to be written at the end.
-func (inv *invocation) count(name string) { inv.stats[name]++ }
+func (inv *invocation) count(name string) {
+	inv.mu.Lock()
+	inv.stats[name]++
+	inv.mu.Unlock()
+}
+
+// offline reports whether a lock timeout has turned the cache off.
+func (inv *invocation) offline() bool {
+	inv.mu.Lock()
+	defer inv.mu.Unlock()
+	return inv.cacheOff
+}
 
 // cacheError records an error from the store: a lock timeout turns the cache
 // off for the rest of this invocation.
@@ -158,7 +174,9 @@ func (inv *invocation) cacheError(what string, err error) {
 	inv.log.printf("%s: %v", what, err)
 	if errors.Is(err, lockfile.ErrTimeout) {
 		inv.count(statLockTimeout)
+		inv.mu.Lock()
 		inv.cacheOff = true
+		inv.mu.Unlock()
 	}
 }
 
@@ -175,7 +193,7 @@ func (inv *invocation) writeStats(ctx context.Context) {
 		return
 	}
 	timeout := inv.Config.LockTimeout
-	if inv.cacheOff {
+	if inv.offline() {
 		timeout = min(timeout, 200*time.Millisecond)
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"sync"
 	"time"
 )
 
@@ -11,6 +12,7 @@ import (
 // log file in a single write when the invocation ends, so that the lines of
 // concurrent invocations never interleave.
 type invocationLog struct {
+	mu    sync.Mutex // units of one cl.exe call log concurrently
 	path  string
 	start time.Time
 	last  time.Time
@@ -27,6 +29,8 @@ func (l *invocationLog) printf(format string, args ...any) {
 	if l.path == "" {
 		return
 	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	fmt.Fprintf(&l.buf, "[%d %8.3fms] ", os.Getpid(), float64(time.Since(l.start).Microseconds())/1000)
 	fmt.Fprintf(&l.buf, format, args...)
 	l.buf.WriteByte('\n')
@@ -38,13 +42,18 @@ func (l *invocationLog) phase(name string) {
 		return
 	}
 	now := time.Now()
-	l.printf("phase %s took %.3fms", name, float64(now.Sub(l.last).Microseconds())/1000)
+	l.mu.Lock()
+	last := l.last
 	l.last = now
+	l.mu.Unlock()
+	l.printf("phase %s took %.3fms", name, float64(now.Sub(last).Microseconds())/1000)
 }
 
 // flush appends the collected lines to the log file. A log that cannot be
 // written is dropped: logging never fails a build.
 func (l *invocationLog) flush() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	if l.path == "" || l.buf.Len() == 0 {
 		return
 	}

@@ -36,7 +36,7 @@ func (c *gccCall) miss(ctx context.Context) int {
 		c.count(prefixNotStored + reasonReadOnly)
 		return c.passThrough(statMiss)
 	}
-	if c.cacheOff {
+	if c.offline() {
 		return c.passThrough(errorLockTimeout)
 	}
 	if err := os.MkdirAll(c.tmpDir(), 0o777); err != nil {

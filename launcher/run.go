@@ -18,9 +18,16 @@ type result struct {
 // runCaptured runs the compiler and captures its output: the miss path,
 // whose output is stored and then replayed.
 func (inv *invocation) runCaptured(args []string) (*result, error) {
+	return inv.runCapturedIn(inv.Dir, args)
+}
+
+// runCapturedIn runs the compiler in dir and captures its output. cl.exe
+// writes to the console directly when VS_UNICODE_OUTPUT is set (inside
+// Visual Studio), so the variable is removed for the child.
+func (inv *invocation) runCapturedIn(dir string, args []string) (*result, error) {
 	cmd := exec.Command(inv.compilerPath, args...)
-	cmd.Dir = inv.Dir
-	cmd.Env = inv.childEnv()
+	cmd.Dir = dir
+	cmd.Env = unsetEnv(inv.childEnv(), "VS_UNICODE_OUTPUT")
 	cmd.Stdin = inv.Stdin
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr

@@ -1,0 +1,322 @@
+package launcher
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"runtime"
+	"strings"
+	"sync"
+
+	"github.com/objcache/objcache/cache"
+	"github.com/objcache/objcache/compiler"
+	"github.com/objcache/objcache/digest"
+	"github.com/objcache/objcache/manifest"
+)
+
+// runMSVC caches a cl.exe or clang-cl call: one cached compile per source,
+// up to /MP at a time (one at a time without it, as cl does), their
+// console output in the order of the sources, and cl's status.
+func (inv *invocation) runMSVC(ctx context.Context, flavor compiler.Flavor) int {
+	p := compiler.ParseMSVC(flavor, inv.args, inv.getenv("CL"), inv.getenv("_CL_"), inv.Dir)
+	switch {
+	case p.Reason != "":
+		return inv.passThrough(prefixUncacheable + p.Reason)
+	case !inv.Config.DirectMode:
+		return inv.passThrough(prefixUncacheable + "direct-mode-off")
+	case p.SourceDependencies != "":
+		return inv.passThrough(prefixUncacheable + "source-dependencies")
+	case p.Recording && len(p.Sources) > 1:
+		// A /Z7 object records the whole command line: each source must
+		// be compiled by the very command the user wrote.
+		return inv.passThrough(prefixUncacheable + "z7-multiple-sources")
+	}
+	prefix, err := inv.showIncludesPrefix(p)
+	if err != nil {
+		inv.log.printf("/showIncludes prefix: %v", err)
+		return inv.passThrough(prefixUncacheable + "unknown-show-includes-prefix")
+	}
+	parallel := 1
+	switch {
+	case p.Parallel > 0:
+		parallel = p.Parallel
+	case p.Parallel < 0:
+		parallel = runtime.NumCPU()
+	}
+	results := make([]*result, len(p.Sources))
+	sem := make(chan struct{}, parallel)
+	var wg sync.WaitGroup
+	for i := range p.Sources {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(i int) {
+			defer func() { <-sem; wg.Done() }()
+			c := &msvcCall{unit: newUnit(inv, p.Sources[i].Path, nil), p: p, i: i, src: p.Sources[i], flavor: flavor, prefix: prefix}
+			results[i] = c.run(ctx)
+		}(i)
+	}
+	wg.Wait()
+	status := 0
+	for _, r := range results {
+		inv.Stdout.Write(r.stdout)
+		inv.Stderr.Write(r.stderr)
+		status = max(status, r.status)
+	}
+	inv.writeStats(ctx)
+	return status
+}
+
+// msvcCall is the cached compile of one source of a cl.exe call.
+type msvcCall struct {
+	*unit
+	p      *compiler.MSVCInvocation
+	i      int
+	src    compiler.MSVCSource
+	flavor compiler.Flavor
+	prefix string
+}
+
+func (c *msvcCall) run(ctx context.Context) *result {
+	src := c.hashes.file(c.absPath(c.src.Path))
+	switch {
+	case src.err != nil:
+		return c.uncached(prefixUncacheable + "unreadable-source")
+	case src.timeMacro && !c.dateSet:
+		return c.uncached(prefixUncacheable + reasonTimeMacro)
+	}
+	c.keyed[c.src.Path] = src.hash
+	in := manifest.KeyInputs{
+		Family:     string(compiler.MSVC) + "/" + string(c.flavor),
+		Args:       c.p.HashArgs,
+		Source:     c.src.Path,
+		SourceHash: src.hash,
+		Extra:      []string{c.src.Lang, c.src.Forced},
+	}
+	for _, name := range c.p.HashEnv {
+		if v, ok := lookupEnv(c.Environ, name); ok {
+			in.Env = append(in.Env, name+"="+v)
+		}
+	}
+	if c.p.Recording {
+		in.Dir, in.Output = c.Dir, c.src.Output
+	}
+	id, err := c.compilerIdentity()
+	if err != nil {
+		c.log.printf("compiler identity: %v", err)
+		return c.uncached(errorCompilerIdent)
+	}
+	in.CompilerID = id
+	c.mkey = in.Key()
+	c.log.printf("%s: manifest key %s: args %q env %q", c.src.Path, c.mkey, in.Args, in.Env)
+	if e := c.lookup(ctx); e != nil {
+		if obj, ok := output(e, objectKind); ok {
+			if err := writeAtomic(c.absPath(c.src.Output), obj, c.Umask); err != nil {
+				c.log.printf("hit not written: %v", err)
+				return c.uncached(errorOutput)
+			}
+			c.count(statHit)
+			return &result{stdout: e.Stdout, stderr: e.Stderr}
+		}
+	}
+	return c.miss(ctx)
+}
+
+// uncached compiles the source without the cache, counting outcome: the
+// user's own command when it has this one source, else the command that
+// compiles this source alone.
+func (c *msvcCall) uncached(outcome string) *result {
+	c.count(outcome)
+	args := c.args
+	if len(c.p.Sources) > 1 {
+		args = c.p.SourceArgs(c.i, c.src.Output)
+	}
+	res, err := c.runCaptured(args)
+	if err != nil {
+		return &result{status: 127, stderr: []byte(fmt.Sprintf("objcache: %v\n", err))}
+	}
+	return res
+}
+
+// miss compiles the source once, its object under a temporary name beside
+// the user's (renamed into place), with /showIncludes reporting the include
+// files; a /Z7 object, which records its command line, is compiled by the
+// user's own command and its include list comes from a /Zs pass.
+func (c *msvcCall) miss(ctx context.Context) *result {
+	if c.Config.ReadOnly {
+		c.count(prefixNotStored + reasonReadOnly)
+		return c.uncached(statMiss)
+	}
+	if c.offline() {
+		return c.uncached(errorLockTimeout)
+	}
+	var includes []string
+	var res *result
+	var err error
+	objPath := c.absPath(c.src.Output)
+	if c.p.Recording {
+		pre, perr := c.runCaptured(c.p.SourceArgs(c.i, os.DevNull, "/showIncludes", "/Zs"))
+		if perr != nil || pre.status != 0 {
+			return c.uncached(statMiss)
+		}
+		includes, _ = splitShowIncludes(pre.stdout, c.prefix)
+		if res, err = c.runCaptured(c.args); err != nil {
+			return c.uncached(errorCache)
+		}
+	} else {
+		tmp := tempPath(objPath)
+		defer os.Remove(tmp)
+		var extra []string
+		if !c.p.ShowIncludes {
+			extra = []string{"/showIncludes"}
+		}
+		if res, err = c.runCaptured(c.p.SourceArgs(c.i, tmp, extra...)); err != nil {
+			return c.uncached(errorCache)
+		}
+		var rest []byte
+		includes, rest = splitShowIncludes(res.stdout, c.prefix)
+		if !c.p.ShowIncludes {
+			res.stdout = rest
+		}
+		if res.status == 0 {
+			if err := publish(tmp, objPath); err != nil {
+				c.log.printf("outputs: %v", err)
+				c.count(prefixNotStored + reasonNoOutput)
+				return c.uncached(statMiss)
+			}
+		}
+	}
+	c.count(statMiss)
+	if res.status != 0 {
+		c.count(prefixNotStored + reasonFailed)
+		return res
+	}
+	obj, err := os.ReadFile(objPath)
+	if err != nil || len(obj) == 0 {
+		c.count(prefixNotStored + reasonNoOutput)
+		return res
+	}
+	c.store(ctx, res, obj, includes)
+	return res
+}
+
+// store adds the compile's result unless a hazard forbids it.
+func (c *msvcCall) store(ctx context.Context, res *result, obj []byte, paths []string) {
+	var list []string
+	seen := map[string]bool{c.src.Path: true}
+	for _, p := range paths {
+		if !seen[p] {
+			seen[p] = true
+			list = append(list, p)
+		}
+	}
+	includes, reason := c.hashIncludes(list)
+	if reason == "" {
+		reason = c.checkInputs(includes)
+	}
+	if reason != "" {
+		c.count(prefixNotStored + reason)
+		return
+	}
+	c.storeEntry(ctx, &cache.Entry{
+		ManifestKey: c.mkey,
+		Outputs:     []cache.Output{{Kind: objectKind, Data: obj}},
+		Stdout:      res.stdout,
+		Stderr:      res.stderr,
+	}, includes)
+}
+
+// splitShowIncludes separates the /showIncludes lines (prefix, then spaces
+// for the depth, then the path) from the rest of cl's stdout, which is kept
+// byte for byte, CR LF and all.
+func splitShowIncludes(stdout []byte, prefix string) (includes []string, rest []byte) {
+	rest = make([]byte, 0, len(stdout))
+	pre := []byte(prefix)
+	for len(stdout) > 0 {
+		line := stdout
+		if i := bytes.IndexByte(stdout, '\n'); i >= 0 {
+			line = stdout[:i+1]
+		}
+		stdout = stdout[len(line):]
+		if bytes.HasPrefix(line, pre) {
+			path := strings.TrimLeft(strings.TrimRight(string(line[len(pre):]), "\r\n"), " ")
+			if path != "" {
+				includes = append(includes, path)
+				continue
+			}
+		}
+		rest = append(rest, line...)
+	}
+	return includes, rest
+}
+
+// probeHeader is the header the prefix probe includes.
+const probeHeader = "objcache-probe-header.h"
+
+// showIncludesPrefix returns the prefix of /showIncludes lines, which cl
+// translates into its UI language ("Remarque : inclusion du fichier :"):
+// the configured one, or the one learned by compiling a probe file with
+// /showIncludes (as CMake does), remembered with the compiler's identity.
+func (inv *invocation) showIncludesPrefix(p *compiler.MSVCInvocation) (string, error) {
+	if inv.Config.ShowIncludesPrefix != "" {
+		return inv.Config.ShowIncludesPrefix, nil
+	}
+	id, err := inv.compilerIdentity()
+	if err != nil {
+		return "", err
+	}
+	h := digest.New()
+	h.String("show includes prefix")
+	h.Sum(id)
+	h.Strings(languageEnv(inv.Environ))
+	record := inv.Config.Dir + string(os.PathSeparator) + "compilers" + string(os.PathSeparator) + h.Result().String() + ".prefix"
+	if data, err := os.ReadFile(record); err == nil && len(data) > 0 {
+		return strings.TrimSuffix(string(data), "\n"), nil
+	}
+	dir, err := os.MkdirTemp(inv.Store.Dir()+string(os.PathSeparator)+"tmp", "probe-")
+	if err != nil {
+		return "", fmt.Errorf("probe directory: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	header := dir + string(os.PathSeparator) + probeHeader
+	source := dir + string(os.PathSeparator) + "probe.c"
+	if err := os.WriteFile(header, []byte("/* objcache probe */\n"), 0o666); err != nil {
+		return "", err
+	}
+	if err := os.WriteFile(source, []byte("#include \""+probeHeader+"\"\n"), 0o666); err != nil {
+		return "", err
+	}
+	res, err := inv.runCapturedIn(dir, []string{"/nologo", "/c", "/Zs", "/showIncludes", source})
+	if err != nil {
+		return "", err
+	}
+	for _, line := range strings.Split(string(res.stdout), "\n") {
+		if i := strings.Index(line, probeHeader); i >= 0 {
+			// The path starts after the prefix and the depth's spaces.
+			start := strings.LastIndexAny(line[:i], " ") + 1
+			for start > 0 && line[start-1] == ' ' {
+				start--
+			}
+			prefix := line[:start]
+			if prefix == "" {
+				break
+			}
+			if !inv.Config.ReadOnly {
+				writeRecord(inv.Config.Dir, record, prefix+"\n")
+			}
+			return prefix, nil
+		}
+	}
+	return "", fmt.Errorf("the probe compile printed no /showIncludes line (status %d); set show_includes_prefix", res.status)
+}
+
+// languageEnv lists the variables that choose cl's UI language.
+func languageEnv(env []string) []string {
+	var out []string
+	for _, name := range []string{"VSLANG", "LANG", "LC_ALL", "LC_MESSAGES"} {
+		if v, ok := lookupEnv(env, name); ok {
+			out = append(out, name+"="+v)
+		}
+	}
+	return out
+}
