@@ -123,6 +123,12 @@ func TestClangCLPassThroughReasons(t *testing.T) {
 		{"/Zi", "pdb", []string{"/c", "/Brepro", "/Zi", "src/a.c"}, []string{"a.obj"}},
 		{"pch", "pch", []string{"/c", "/Brepro", "/Ycsrc/common.h", "src/a.c"}, nil},
 		{"listing", "extra-output", []string{"/c", "/Brepro", "/FA", "src/a.c"}, []string{"a.obj", "a.asm"}},
+		{"/EP", "preprocess-only", []string{"/EP", "src/a.c"}, nil},
+		{"/Fi", "preprocess-only", []string{"/P", "/Fiout.i", "src/a.c"}, []string{"out.i"}},
+		{"/Yu", "pch", []string{"/c", "/Brepro", "/Yucommon.h", "src/a.c"}, nil},
+		{"/Gm", "minimal-rebuild", []string{"/c", "/Brepro", "/Gm", "src/a.c"}, []string{"a.obj"}},
+		{"/doc", "extra-output", []string{"/c", "/Brepro", "/doc", "src/a.c"}, []string{"a.obj"}},
+		{"/analyze", "extra-output", []string{"/c", "/Brepro", "/analyze", "src/a.c"}, nil},
 		{"no source", "no-source", []string{"/c"}, nil},
 		{"one output, two sources", "multiple-sources-one-output", []string{"/c", "src/a.c", "src/b.cpp", "/Fox.obj"}, nil},
 	}

@@ -290,24 +290,34 @@ func (inv *invocation) showIncludesPrefix(p *compiler.MSVCInvocation) (string, e
 	if err != nil {
 		return "", err
 	}
-	for _, line := range strings.Split(string(res.stdout), "\n") {
-		if i := strings.Index(line, probeHeader); i >= 0 {
-			// The path starts after the prefix and the depth's spaces.
-			start := strings.LastIndexAny(line[:i], " ") + 1
-			for start > 0 && line[start-1] == ' ' {
-				start--
-			}
-			prefix := line[:start]
-			if prefix == "" {
-				break
-			}
-			if !inv.Config.ReadOnly {
-				writeRecord(inv.Config.Dir, record, prefix+"\n")
-			}
-			return prefix, nil
+	if prefix := probePrefix(res.stdout, probeHeader); prefix != "" {
+		if !inv.Config.ReadOnly {
+			writeRecord(inv.Config.Dir, record, prefix+"\n")
 		}
+		return prefix, nil
 	}
 	return "", fmt.Errorf("the probe compile printed no /showIncludes line (status %d); set show_includes_prefix", res.status)
+}
+
+// probePrefix finds the /showIncludes line naming header in a probe's
+// stdout and returns what comes before the path and its depth's spaces:
+// "Note: including file:", or "Remarque : inclusion du fichier :" in
+// French. It returns "" when there is no such line.
+func probePrefix(stdout []byte, header string) string {
+	for _, line := range strings.Split(string(stdout), "\n") {
+		i := strings.Index(line, header)
+		if i < 0 {
+			continue
+		}
+		// The prefix ends at the last colon followed by a space before the
+		// path (a path may hold spaces, and a drive letter's colon is
+		// followed by a backslash).
+		if end := strings.LastIndex(line[:i], ": "); end >= 0 {
+			return line[:end+1]
+		}
+		return ""
+	}
+	return ""
 }
 
 // languageEnv lists the variables that choose cl's UI language.
