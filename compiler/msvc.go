@@ -34,7 +34,8 @@ type MSVCInvocation struct {
 	// Recording is true under /Z7: the object records its own path, the
 	// working directory and the command line.
 	Recording bool
-	// SourceDependencies is /sourceDependencies' file or directory, or "".
+	// SourceDependencies is /sourceDependencies' file, or "" (the
+	// directory form is not cacheable).
 	SourceDependencies string
 
 	// skip marks the indexes of Args that belong to one source or to the
@@ -163,7 +164,12 @@ func (p *msvcParser) run(all []string) {
 		case msvcDebug7:
 			inv.Recording = true
 		case msvcSourceDeps:
+			// The file form is stored with the object; the directory form
+			// names its files in ways objcache does not predict.
 			inv.SourceDependencies, hashed = value, false
+			if isDirName(value) || isDir(p.cwd, value) {
+				p.fail("source-dependencies-directory")
+			}
 		case msvcExternalEnv:
 			inv.HashEnv = append(inv.HashEnv, value)
 		case msvcLink:
@@ -236,7 +242,7 @@ func (p *msvcParser) finish() {
 		p.fail("no-source")
 	case file != "" && len(inv.Sources) > 1:
 		p.fail("multiple-sources-one-output")
-	case inv.SourceDependencies != "" && len(inv.Sources) > 1 && !isDirName(inv.SourceDependencies):
+	case inv.SourceDependencies != "" && len(inv.Sources) > 1:
 		p.fail("multiple-sources-one-output")
 	}
 	inv.Reason = p.reason

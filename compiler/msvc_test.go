@@ -39,6 +39,9 @@ func TestParseMSVCReasons(t *testing.T) {
 		{"/c foo.cpp bar.obj", "linker-input"},
 		{"/c a.c b.c /Foone.obj", "multiple-sources-one-output"},
 		{"/c a.c /I", "missing-argument"},
+		{"/c a.c /sourceDependencies deps.json", ""},
+		{"/c a.c /sourceDependencies depsdir/", "source-dependencies-directory"},
+		{"/c a.c b.c /sourceDependencies deps.json", "multiple-sources-one-output"},
 	}
 	for _, tt := range tests {
 		inv := ParseMSVC("", strings.Fields(tt.args), "", "", t.TempDir())

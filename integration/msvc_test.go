@@ -51,6 +51,7 @@ func TestClangCLMissThenHit(t *testing.T) {
 		{"CL and _CL_", []string{"/c", "/Brepro", "src/a.c"}, []string{"a.obj"}, map[string]string{"CL": "/DEXTRA#1 /O1", "_CL_": "/DTAIL"}, 1},
 		{"/Z7", []string{"/c", "/Brepro", "/Z7", "src/a.c", "/Foout/a.obj"}, []string{"out/a.obj"}, nil, 1},
 		{"UTF-16 response file", []string{"@args.rsp"}, []string{"out/a.obj", "out/b.obj"}, nil, 2},
+		{"/sourceDependencies (clang-cl 14 ignores it)", []string{"/c", "/Brepro", "src/a.c", "/sourceDependencies", "deps.json"}, []string{"a.obj", "deps.json"}, nil, 1},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -213,4 +214,56 @@ func sameLines(a, b string) bool {
 		}
 	}
 	return true
+}
+
+// fakeCL is a stand-in for cl.exe that writes /sourceDependencies as cl
+// does (clang-cl 14 ignores the option): its object is the source's bytes,
+// and it prints the source name and, under /showIncludes, a note line per
+// #include "x".
+const fakeCL = `#!/bin/sh
+out= deps= src= show= prev=
+for a in "$@"; do
+	case "$prev" in /sourceDependencies) deps=$a ;; esac
+	case "$a" in /Fo*) out=${a#/Fo} ;; /showIncludes) show=1 ;; *.c) src=$a ;; esac
+	prev=$a
+done
+[ -n "$out" ] || out=$(basename "$src" .c).obj
+echo "$(basename "$src")"
+if [ -n "$show" ]; then
+	sed -n 's/^#include "\(.*\)"$/\1/p' "$src" | while read -r h; do echo "Note: including file: $(dirname "$src")/$h"; done
+fi
+case " $* " in *" /Zs "*) exit 0 ;; esac
+cat "$src" > "$out"
+[ -z "$deps" ] || printf '{"Version":"1.1","Data":{"Source":"%s/%s"}}\n' "$PWD" "$src" > "$deps"
+exit 0
+`
+
+// TestSourceDependenciesStoredAndReplayed: the /sourceDependencies file a
+// cl writes is stored with the object and written again by a hit.
+func TestSourceDependenciesStoredAndReplayed(t *testing.T) {
+	e := newEnv(t)
+	cl := e.write("bin/cl.exe", fakeCL)
+	os.Chmod(cl, 0o755)
+	e.write("src/a.c", "#include \"common.h\"\nint a;\n")
+	e.write("src/common.h", "#define COMMON 1\n")
+	args := []string{cl, "/c", "src/a.c", "/sourceDependencies", "deps.json"}
+	ref := e.run(args[0], args[1:]...)
+	want := e.snapshot("a.obj", "deps.json")
+	if !strings.Contains(want["deps.json"], `"Source"`) {
+		t.Fatalf("the fake cl wrote no dependencies file: %v", want)
+	}
+	for i, phase := range []string{"miss", "hit"} {
+		o := e.objcache(args...)
+		if o != ref {
+			t.Errorf("%s: console %v, want %v", phase, o, ref)
+		}
+		sameFiles(t, phase, e.snapshot("a.obj", "deps.json"), want)
+		if s := e.stats(); s["hits"] != int64(i) {
+			t.Errorf("after the %s: %v", phase, s)
+		}
+	}
+	// A header change misses: the fake's include lines reached the manifest.
+	e.write("src/common.h", "#define COMMON 2\n")
+	e.objcache(args...)
+	e.wantStats(map[string]int64{"hits": 1, "misses": 2})
 }

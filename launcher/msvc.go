@@ -25,8 +25,6 @@ func (inv *invocation) runMSVC(ctx context.Context, flavor compiler.Flavor) int 
 		return inv.passThrough(prefixUncacheable + p.Reason)
 	case !inv.Config.DirectMode:
 		return inv.passThrough(prefixUncacheable + "direct-mode-off")
-	case p.SourceDependencies != "":
-		return inv.passThrough(prefixUncacheable + "source-dependencies")
 	case p.Recording && len(p.Sources) > 1:
 		// A /Z7 object records the whole command line: each source must
 		// be compiled by the very command the user wrote.
@@ -67,6 +65,9 @@ func (inv *invocation) runMSVC(ctx context.Context, flavor compiler.Flavor) int 
 	return status
 }
 
+// sourceDepsKind is the Output kind of a /sourceDependencies JSON file.
+const sourceDepsKind = "sourcedeps"
+
 // msvcCall is the cached compile of one source of a cl.exe call.
 type msvcCall struct {
 	*unit
@@ -101,6 +102,10 @@ func (c *msvcCall) run(ctx context.Context) *result {
 	if c.p.Recording {
 		in.Dir, in.Output = c.Dir, c.src.Output
 	}
+	if c.p.SourceDependencies != "" {
+		// The JSON file names the source and headers by absolute path.
+		in.Dir = c.Dir
+	}
 	id, err := c.compilerIdentity()
 	if err != nil {
 		c.log.printf("compiler identity: %v", err)
@@ -114,6 +119,12 @@ func (c *msvcCall) run(ctx context.Context) *result {
 			if err := writeAtomic(c.absPath(c.src.Output), obj, c.Umask); err != nil {
 				c.log.printf("hit not written: %v", err)
 				return c.uncached(errorOutput)
+			}
+			if deps, ok := output(e, sourceDepsKind); ok && c.p.SourceDependencies != "" {
+				if err := writeAtomic(c.absPath(c.p.SourceDependencies), deps, c.Umask); err != nil {
+					c.log.printf("hit not written: %v", err)
+					return c.uncached(errorOutput)
+				}
 			}
 			c.count(statHit)
 			return &result{stdout: e.Stdout, stderr: e.Stderr}
@@ -218,12 +229,27 @@ func (c *msvcCall) store(ctx context.Context, res *result, obj []byte, paths []s
 		c.count(prefixNotStored + reason)
 		return
 	}
-	c.storeEntry(ctx, &cache.Entry{
+	e := &cache.Entry{
 		ManifestKey: c.mkey,
 		Outputs:     []cache.Output{{Kind: objectKind, Data: obj}},
 		Stdout:      res.stdout,
 		Stderr:      res.stderr,
-	}, includes)
+	}
+	if c.p.SourceDependencies != "" {
+		// cl writes the file itself, at the user's path; clang-cl ignores
+		// the option and writes none, and then a hit writes none either.
+		// A file older than this compile is a stale one, not its output.
+		path := c.absPath(c.p.SourceDependencies)
+		if fi, err := os.Stat(path); err == nil && !fi.ModTime().Before(c.start.Add(-clockSlack)) {
+			deps, err := os.ReadFile(path)
+			if err != nil {
+				c.count(prefixNotStored + reasonNoOutput)
+				return
+			}
+			e.Outputs = append(e.Outputs, cache.Output{Kind: sourceDepsKind, Data: deps})
+		}
+	}
+	c.storeEntry(ctx, e, includes)
 }
 
 // splitShowIncludes separates the /showIncludes lines (prefix, then spaces
