@@ -326,30 +326,7 @@ func isDir(cwd, p string) bool {
 }
 
 // expandMSVCResponseFiles expands @files as cl does: UTF-8 or UTF-16 (with a
-// BOM), split with the C runtime's rules, nested.
+// BOM), split with the C runtime's rules, nested; a missing one is an error.
 func expandMSVCResponseFiles(args []string, cwd string, depth int) ([]string, error) {
-	var out []string
-	for _, arg := range args {
-		if !strings.HasPrefix(arg, "@") || len(arg) == 1 {
-			out = append(out, arg)
-			continue
-		}
-		if depth >= maxResponseDepth {
-			return nil, errNestedTooDeep
-		}
-		path := arg[1:]
-		if !filepath.IsAbs(path) {
-			path = filepath.Join(cwd, path)
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return nil, err
-		}
-		inner, err := expandMSVCResponseFiles(SplitWindowsArgs(decodeText(data)), cwd, depth+1)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, inner...)
-	}
-	return out, nil
+	return expand(args, cwd, depth, SplitWindowsArgs, false)
 }

@@ -16,13 +16,17 @@ const maxResponseDepth = 16
 var errNestedTooDeep = fmt.Errorf("response files nested more than %d deep", maxResponseDepth)
 
 // expandResponseFiles replaces each @file argument by the arguments the file
-// holds, recursively, reading paths relative to cwd. An @name naming no file
-// stays as written (gcc passes it on as it is).
+// holds, recursively, reading paths relative to cwd and splitting them as
+// gcc does. An @name naming no file stays as written (gcc passes it on as
+// it is).
 func expandResponseFiles(args []string, cwd string) ([]string, error) {
-	return expand(args, cwd, 0)
+	return expand(args, cwd, 0, splitResponseFile, true)
 }
 
-func expand(args []string, cwd string, depth int) ([]string, error) {
+// expand replaces @file arguments by the arguments split from the file's
+// text; keepMissing leaves an @name naming no file as it is, else that is
+// an error.
+func expand(args []string, cwd string, depth int, split func(string) []string, keepMissing bool) ([]string, error) {
 	var out []string
 	for _, arg := range args {
 		if !strings.HasPrefix(arg, "@") || len(arg) == 1 {
@@ -37,14 +41,14 @@ func expand(args []string, cwd string, depth int) ([]string, error) {
 			path = filepath.Join(cwd, path)
 		}
 		data, err := os.ReadFile(path)
-		if os.IsNotExist(err) {
+		if os.IsNotExist(err) && keepMissing {
 			out = append(out, arg)
 			continue
 		}
 		if err != nil {
 			return nil, fmt.Errorf("response file %s: %w", arg, err)
 		}
-		inner, err := expand(splitResponseFile(decodeText(data)), cwd, depth+1)
+		inner, err := expand(split(decodeText(data)), cwd, depth+1, split, keepMissing)
 		if err != nil {
 			return nil, err
 		}

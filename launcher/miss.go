@@ -10,7 +10,6 @@ import (
 
 	"github.com/objcache/objcache/cache"
 	"github.com/objcache/objcache/compiler"
-	"github.com/objcache/objcache/manifest"
 )
 
 // missRun is the one compiler run of a miss and where it left its files.
@@ -216,12 +215,13 @@ func readOutput(tmp, user string) ([]byte, error) {
 // store adds the entry and its manifest entry, unless a hazard says the
 // result may not match its inputs.
 func (c *gccCall) store(ctx context.Context, run *missRun, obj, dep []byte) {
-	includes, reason := c.includeList(run, dep)
-	if reason == "" {
-		reason = c.checkInputs(includes)
-	}
+	lists, reason := c.includeList(run, dep)
 	if reason != "" {
 		c.count(prefixNotStored + reason)
+		return
+	}
+	includes, ok := c.checkedIncludes(lists...)
+	if !ok {
 		return
 	}
 	e := &cache.Entry{
@@ -239,19 +239,10 @@ func (c *gccCall) store(ctx context.Context, run *missRun, obj, dep []byte) {
 	c.storeEntry(ctx, e, includes)
 }
 
-// includeList returns the include files of the compile, in the order the
-// compiler reported them, hashed after the compile.
-func (c *gccCall) includeList(run *missRun, userDep []byte) ([]manifest.Include, string) {
-	var paths []string
-	seen := map[string]bool{c.p.Source: true}
-	add := func(list []string) {
-		for _, p := range list {
-			if !seen[p] {
-				seen[p] = true
-				paths = append(paths, p)
-			}
-		}
-	}
+// includeList gathers the include files the compile reported, from
+// objcache's own depfile, the user's depfile and the -H listing.
+func (c *gccCall) includeList(run *missRun, userDep []byte) ([][]string, string) {
+	var lists [][]string
 	if run.ownDep != "" {
 		data, err := os.ReadFile(run.ownDep)
 		if err != nil {
@@ -263,7 +254,7 @@ func (c *gccCall) includeList(run *missRun, userDep []byte) ([]manifest.Include,
 			c.log.printf("not stored: include list: %v", err)
 			return nil, reasonBadDepfile
 		}
-		add(list)
+		lists = append(lists, list)
 	} else if userDep == nil && !run.listed && !c.p.Preprocessed {
 		return nil, reasonBadDepfile
 	}
@@ -273,11 +264,9 @@ func (c *gccCall) includeList(run *missRun, userDep []byte) ([]manifest.Include,
 			c.log.printf("not stored: depfile: %v", err)
 			return nil, reasonBadDepfile
 		}
-		add(list)
+		lists = append(lists, list)
 	}
-	add(run.includes)
-
-	return c.hashIncludes(paths)
+	return append(lists, run.includes), ""
 }
 
 // cleanup removes the temporary files a run left.

@@ -213,20 +213,8 @@ func (c *msvcCall) miss(ctx context.Context) *result {
 
 // store adds the compile's result unless a hazard forbids it.
 func (c *msvcCall) store(ctx context.Context, res *result, obj []byte, paths []string) {
-	var list []string
-	seen := map[string]bool{c.src.Path: true}
-	for _, p := range paths {
-		if !seen[p] {
-			seen[p] = true
-			list = append(list, p)
-		}
-	}
-	includes, reason := c.hashIncludes(list)
-	if reason == "" {
-		reason = c.checkInputs(includes)
-	}
-	if reason != "" {
-		c.count(prefixNotStored + reason)
+	includes, ok := c.checkedIncludes(paths)
+	if !ok {
 		return
 	}
 	e := &cache.Entry{

@@ -80,6 +80,32 @@ func (u *unit) lookup(ctx context.Context) *cache.Entry {
 	return e
 }
 
+// checkedIncludes hashes the include files a compile reported (lists in
+// order, each file once, the source left out) and checks every input for
+// the hazards that forbid storing. ok is false, with the reason counted,
+// when the result must not be stored.
+func (u *unit) checkedIncludes(lists ...[]string) (includes []manifest.Include, ok bool) {
+	var paths []string
+	seen := map[string]bool{u.source: true}
+	for _, list := range lists {
+		for _, p := range list {
+			if !seen[p] {
+				seen[p] = true
+				paths = append(paths, p)
+			}
+		}
+	}
+	includes, reason := u.hashIncludes(paths)
+	if reason == "" {
+		reason = u.checkInputs(includes)
+	}
+	if reason != "" {
+		u.count(prefixNotStored + reason)
+		return nil, false
+	}
+	return includes, true
+}
+
 // hashIncludes hashes the include files of a finished compile, in order.
 func (u *unit) hashIncludes(paths []string) ([]manifest.Include, string) {
 	// Files are read afresh: what the lookup hashed before the compile
