@@ -267,3 +267,33 @@ func TestSourceDependenciesStoredAndReplayed(t *testing.T) {
 	e.objcache(args...)
 	e.wantStats(map[string]int64{"hits": 1, "misses": 2})
 }
+
+// TestClangCLFailingCompile: a failing compile shows clang-cl's own
+// messages and status, leaves the output files as clang-cl alone does
+// (it removes an old object), and stores nothing.
+func TestClangCLFailingCompile(t *testing.T) {
+	for _, old := range []bool{false, true} {
+		t.Run(fmt.Sprintf("old object %v", old), func(t *testing.T) {
+			e := newEnv(t)
+			cl := clExe(t, e)
+			e.write("bad.c", "int x = ;\n")
+			args := []string{"/c", "/Brepro", "bad.c"}
+			prepare := func() {
+				if old {
+					e.write("bad.obj", "stale")
+				}
+			}
+			prepare()
+			ref := e.run(cl, args...)
+			want := e.snapshot("bad.obj")
+			for i := 0; i < 2; i++ {
+				prepare()
+				if o := e.objcache(append([]string{cl}, args...)...); o != ref {
+					t.Errorf("run %d: %v, want %v", i, o, ref)
+				}
+				sameFiles(t, "failed compile", e.snapshot("bad.obj"), want)
+			}
+			e.wantStats(map[string]int64{"misses": 2, "hits": 0, "not_stored.compile-failed": 2})
+		})
+	}
+}

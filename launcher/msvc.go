@@ -175,6 +175,7 @@ func (c *msvcCall) miss(ctx context.Context) *result {
 			return c.uncached(errorCache)
 		}
 	} else {
+		existed := exists(objPath)
 		tmp := tempPath(objPath)
 		defer os.Remove(tmp)
 		var extra []string
@@ -188,6 +189,14 @@ func (c *msvcCall) miss(ctx context.Context) *result {
 		includes, rest = splitShowIncludes(res.stdout, c.prefix)
 		if !c.p.ShowIncludes {
 			res.stdout = rest
+		}
+		if res.status != 0 && (existed || bytes.Contains(res.stdout, []byte(fileName(tmp))) || bytes.Contains(res.stderr, []byte(fileName(tmp)))) {
+			// clang-cl removes an old object when a compile fails, and
+			// messages may name the temporary file: let the compiler
+			// itself show what it does alone.
+			c.count(prefixNotStored + reasonFailed)
+			c.count(statFailedRerun)
+			return c.uncached(statMiss)
 		}
 		if res.status == 0 {
 			if err := publish(tmp, objPath); err != nil {
