@@ -57,8 +57,10 @@ func (c *gccCall) miss(ctx context.Context) int {
 	obj, dep, err := c.publishOutputs(run)
 	if err != nil {
 		// Let the compiler itself write (or fail to write) the output.
+		// passThrough replaces the process: no deferred call runs after it.
 		c.log.printf("outputs: %v", err)
 		c.count(prefixNotStored + reasonNoOutput)
+		run.cleanup()
 		return c.passThrough(statMiss)
 	}
 	c.replayConsole(res.stdout, res.stderr, run.colored)
