@@ -30,6 +30,9 @@ const DepthVar = "OBJCACHE_DEPTH"
 
 const maxDepth = 4
 
+// statsTimeout bounds the wait for a statistics shard.
+const statsTimeout = 2 * time.Second
+
 // Launcher holds what one process needs to run compilations. main wires it
 // from the real process; tests wire it from fakes.
 type Launcher struct {
@@ -185,14 +188,15 @@ func (inv *invocation) lockCtx(ctx context.Context) (context.Context, context.Ca
 	return context.WithTimeout(ctx, inv.Config.LockTimeout)
 }
 
-// writeStats adds this invocation's counters to the store. After a lock
-// timeout it still tries, with a short deadline, so that the timeout is
-// counted without a second long wait.
+// writeStats adds this invocation's counters to the store. The compile is
+// done by now, so a busy stats shard costs at most statsTimeout (and, after
+// a lock timeout, a moment): a stopped process holding a shard must not add
+// lock_timeout to every compile.
 func (inv *invocation) writeStats(ctx context.Context) {
 	if inv.Store == nil || len(inv.stats) == 0 || inv.Config.ReadOnly {
 		return
 	}
-	timeout := inv.Config.LockTimeout
+	timeout := min(inv.Config.LockTimeout, statsTimeout)
 	if inv.offline() {
 		timeout = min(timeout, 200*time.Millisecond)
 	}
