@@ -109,6 +109,12 @@ func (s *Store) addUsage(sec section, bytes, files int64) error {
 	}
 	u.Bytes = max(0, u.Bytes+bytes)
 	u.Files = max(0, u.Files+files)
+	return s.setUsage(sec, u)
+}
+
+// setUsage replaces the counters of sec. The caller holds sec's exclusive
+// lock.
+func (s *Store) setUsage(sec section, u SectionUsage) error {
 	data := formatCounters(Counters{counterBytes: u.Bytes, counterFiles: u.Files})
 	if err := s.writeAtomic(sec.countersPath(), data); err != nil {
 		return fmt.Errorf("update counters of %s: %w", sec.dir, err)

@@ -239,7 +239,7 @@ func TestCountersAfterMix(t *testing.T) {
 	}
 	for i := range 20 {
 		if i%4 == 0 {
-			if err := s.UpdateManifest(ctx(t), key(byte((2*i)%3), i), [32]byte{}, func([]byte) ([]byte, error) { return nil, nil }); err != nil {
+			if err := s.UpdateManifest(ctx(t), key(byte((2*i)%3), i), [32]byte{}, func([]byte, *ManifestTx) ([]byte, error) { return nil, nil }); err != nil {
 				t.Fatal(err)
 			}
 		}

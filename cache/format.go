@@ -205,3 +205,17 @@ func (r *payloadReader) field() []byte {
 	r.p = r.p[n:]
 	return f
 }
+
+// headerKey returns the manifest key of an entry header (its first
+// headerSize bytes), after checking the magic and the version.
+func headerKey(h []byte) (digest.Sum, error) {
+	if len(h) < headerSize || string(h[:len(entryMagic)]) != entryMagic {
+		return digest.Sum{}, corrupt("bad header")
+	}
+	if v := binary.LittleEndian.Uint16(h[offVersion:]); v != entryVersion {
+		return digest.Sum{}, corrupt("unknown format version %d", v)
+	}
+	var key digest.Sum
+	copy(key[:], h[offKey:headerSize])
+	return key, nil
+}

@@ -154,3 +154,25 @@ func (s *Store) mkdirAll(dir string) error {
 	}
 	return nil
 }
+
+// trimLockName is the lock file that one trimmer of an object section holds
+// while it trims (try-lock: others skip the work). It is not a section lock:
+// it is never waited for, so it takes no place in the lock order.
+const trimLockName = ".trim"
+
+// TryTrim takes object section i's trim lock if no process holds it, and
+// reports whether it did. The holder calls unlock when done.
+func (s *Store) TryTrim(i int) (unlock func(), ok bool, err error) {
+	if s.opts.ReadOnly {
+		return nil, false, nil
+	}
+	path := filepath.Join(s.sectionAt(Objects, i).dir, trimLockName)
+	unlock, ok, err = s.locks.TryLock(path)
+	if err != nil && errors.Is(err, fs.ErrNotExist) {
+		if err := s.makeLockFile(path); err != nil {
+			return nil, false, err
+		}
+		unlock, ok, err = s.locks.TryLock(path)
+	}
+	return unlock, ok, err
+}

@@ -10,8 +10,8 @@ import (
 )
 
 // appendLine returns an update that appends line to the manifest.
-func appendLine(line string) func([]byte) ([]byte, error) {
-	return func(current []byte) ([]byte, error) {
+func appendLine(line string) func([]byte, *ManifestTx) ([]byte, error) {
+	return func(current []byte, _ *ManifestTx) ([]byte, error) {
 		return append(current, line+"\n"...), nil
 	}
 }
@@ -28,17 +28,17 @@ func TestUpdateManifest(t *testing.T) {
 	steps := []struct {
 		name      string
 		object    digest.Sum
-		update    func([]byte) ([]byte, error)
+		update    func([]byte, *ManifestTx) ([]byte, error)
 		wantErr   error
 		wantAfter string // "" means no manifest
 	}{
 		{"missing object", key(0x20, 2), appendLine("a"), ErrNotFound, ""},
 		{"create", obj, appendLine("a"), nil, "a\n"},
 		{"append without object check", digest.Sum{}, appendLine("b"), nil, "a\nb\n"},
-		{"update error", obj, func([]byte) ([]byte, error) { return nil, errUpdate }, errUpdate, "a\nb\n"},
-		{"replace", obj, func([]byte) ([]byte, error) { return []byte("c\n"), nil }, nil, "c\n"},
-		{"delete", digest.Sum{}, func([]byte) ([]byte, error) { return nil, nil }, nil, ""},
-		{"delete missing", digest.Sum{}, func(cur []byte) ([]byte, error) {
+		{"update error", obj, func([]byte, *ManifestTx) ([]byte, error) { return nil, errUpdate }, errUpdate, "a\nb\n"},
+		{"replace", obj, func([]byte, *ManifestTx) ([]byte, error) { return []byte("c\n"), nil }, nil, "c\n"},
+		{"delete", digest.Sum{}, func([]byte, *ManifestTx) ([]byte, error) { return nil, nil }, nil, ""},
+		{"delete missing", digest.Sum{}, func(cur []byte, _ *ManifestTx) ([]byte, error) {
 			if cur != nil {
 				return nil, errors.New("current not nil")
 			}

@@ -94,7 +94,7 @@ func TestReadOnlyWritesNothing(t *testing.T) {
 		t.Errorf("GetManifest = %q, %v", data, err)
 	}
 	called := false
-	if err := s.UpdateManifest(ctx(t), mk, good, func([]byte) ([]byte, error) { called = true; return nil, nil }); err != nil || called {
+	if err := s.UpdateManifest(ctx(t), mk, good, func([]byte, *ManifestTx) ([]byte, error) { called = true; return nil, nil }); err != nil || called {
 		t.Errorf("UpdateManifest: err %v, update called %v", err, called)
 	}
 	if added, err := s.PutEntry(ctx(t), key(4, 4), sampleEntry(4, 10)); added || err != nil {

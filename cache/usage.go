@@ -51,3 +51,9 @@ func (s *Store) sectionUsage(ctx context.Context, sec section) (SectionUsage, er
 	}
 	return u, nil
 }
+
+// SectionUsage returns the counters of section i of area a, read under its
+// shared lock.
+func (s *Store) SectionUsage(ctx context.Context, a Area, i int) (SectionUsage, error) {
+	return s.sectionUsage(ctx, s.sectionAt(a, i))
+}

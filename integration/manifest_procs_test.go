@@ -44,7 +44,7 @@ func TestHelperAddEntry(t *testing.T) {
 	if _, err := store.PutEntry(ctx, okey, &cache.Entry{ManifestKey: sharedManifestKey, Outputs: []cache.Output{{Kind: "object", Data: []byte{byte(n)}}}}); err != nil {
 		t.Fatal(err)
 	}
-	err = store.UpdateManifest(ctx, sharedManifestKey, okey, func(current []byte) ([]byte, error) {
+	err = store.UpdateManifest(ctx, sharedManifestKey, okey, func(current []byte, _ *cache.ManifestTx) ([]byte, error) {
 		m := &manifest.Manifest{}
 		if current != nil {
 			if m, err = manifest.Decode(current); err != nil {
