@@ -158,9 +158,15 @@ func (l *Launcher) getenv(name string) string {
 }
 
 // count adds one to a counter, to be written at the end.
-func (inv *invocation) count(name string) {
+func (inv *invocation) count(name string) { inv.add(name, 1) }
+
+// add adds n to the counter name.
+func (inv *invocation) add(name string, n int64) {
+	if n == 0 {
+		return
+	}
 	inv.mu.Lock()
-	inv.stats[name]++
+	inv.stats[name] += n
 	inv.mu.Unlock()
 }
 

@@ -38,7 +38,7 @@ func (c *gccCall) miss(ctx context.Context) int {
 	if c.offline() {
 		return c.passThrough(errorLockTimeout)
 	}
-	if err := os.MkdirAll(c.tmpDir(), 0o777); err != nil {
+	if err := c.checkStaging(); err != nil {
 		c.log.printf("staging directory: %v", err)
 		return c.passThrough(errorCache)
 	}

@@ -43,6 +43,7 @@ const (
 	reasonFailed     = "compile-failed"          // the compiler exited non-zero
 	reasonNoOutput   = "missing-output"          // the compiler succeeded but its output could not be read or put in place
 	reasonCacheWrite = "cache-write-failed"      // the store refused the entry (full disk, read-only…)
+	reasonEvicted    = "evicted-while-storing"   // the entry was evicted before its manifest named it
 	reasonReadOnly   = "read-only"               // read_only is set
 	reasonBadDepfile = "unreadable-include-list" // the include list could not be read
 )

@@ -9,6 +9,7 @@ import (
 
 	"github.com/objcache/objcache/cache"
 	"github.com/objcache/objcache/digest"
+	"github.com/objcache/objcache/eviction"
 	"github.com/objcache/objcache/manifest"
 )
 
@@ -158,6 +159,13 @@ func (u *unit) storeEntry(ctx context.Context, e *cache.Entry, includes []manife
 	okey := manifest.ObjectKey(u.mkey, includes)
 	u.log.phase("check inputs")
 	added, err := u.publishEntry(ctx, okey, e, includes)
+	if errors.Is(err, cache.ErrNotFound) {
+		// Evicted between its publication and the manifest update: the
+		// manifest must not name it, and the next compile stores it again.
+		u.log.printf("not stored: object %s was evicted before its manifest entry was written", okey)
+		u.count(prefixNotStored + reasonEvicted)
+		return
+	}
 	if err != nil {
 		u.cacheError("store", err)
 		u.count(prefixNotStored + reasonCacheWrite)
@@ -168,6 +176,29 @@ func (u *unit) storeEntry(ctx context.Context, e *cache.Entry, includes []manife
 	}
 	u.log.printf("stored object %s with %d include files (new entry: %v)", okey, len(includes), added)
 	u.log.phase("store")
+	if added {
+		u.trim(ctx, okey)
+	}
+}
+
+// trim keeps the section that just took okey within its share of the
+// limits (DESIGN.md §5). One process trims a section at a time; the others
+// go on at once.
+func (u *unit) trim(ctx context.Context, okey digest.Sum) {
+	lctx, cancel := u.lockCtx(ctx)
+	defer cancel()
+	limits := eviction.Limits{MaxBytes: u.Config.MaxSize, MaxFiles: u.Config.MaxFiles}
+	res, err := eviction.MaybeTrim(lctx, u.Store, cache.SectionOf(okey), limits)
+	u.add(eviction.StatEvicted, int64(res.Evicted))
+	u.add(eviction.StatTrims, int64(res.Trims))
+	if res.Trims > 0 {
+		u.log.printf("trimmed section %02x: evicted %d entries (%d bytes), pruned %d manifest entries, removed %d manifests",
+			cache.SectionOf(okey), res.Evicted, res.EvictedBytes, res.PrunedEntries, res.RemovedManifests)
+		u.log.phase("trim")
+	}
+	if err != nil {
+		u.cacheError("trim", err)
+	}
 }
 
 // publishEntry stores the entry, then records it in the manifest (in that
@@ -181,20 +212,40 @@ func (u *unit) publishEntry(ctx context.Context, okey digest.Sum, e *cache.Entry
 		return false, err
 	}
 	limit := u.Config.ManifestEntries
-	return added, u.Store.UpdateManifest(lctx, u.mkey, okey, func(current []byte) ([]byte, error) {
+	return added, u.Store.UpdateManifest(lctx, u.mkey, okey, func(current []byte, tx *cache.ManifestTx) ([]byte, error) {
 		m := &manifest.Manifest{}
 		if current != nil {
 			if old, err := manifest.Decode(current); err == nil {
 				m = old
 			}
 		}
-		m.Add(manifest.Entry{Includes: includes, Object: okey}, limit)
+		// An entry that falls off the cap takes its object with it.
+		for _, gone := range m.Add(manifest.Entry{Includes: includes, Object: okey}, limit) {
+			tx.DropObject(gone)
+		}
 		return m.Encode(), nil
 	})
 }
 
 // tmpDir is the store's staging directory, for files the user never sees.
 func (u *unit) tmpDir() string { return filepath.Join(u.Store.Dir(), "tmp") }
+
+// checkStaging makes sure the staging directory exists and takes new
+// files, before a miss hands the compiler a path in it: on a read-only or
+// full cache the compiler would otherwise fail to write its include list,
+// and the call would cost two compiles instead of one.
+func (u *unit) checkStaging() error {
+	if err := os.MkdirAll(u.tmpDir(), 0o777); err != nil {
+		return err
+	}
+	probe := u.newTemp(".probe")
+	f, err := os.OpenFile(probe, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	f.Close()
+	return os.Remove(probe)
+}
 
 // newTemp returns an unused path in the store's staging directory.
 func (u *unit) newTemp(suffix string) string {
