@@ -107,7 +107,7 @@ func TestErrors(t *testing.T) {
 		{"lock_timeout = \"0s\"\n", nil, `config\.toml:1: lock_timeout: "0s" must be more than zero$`},
 		{"compression_level = 25\n", nil, `config\.toml:1: compression_level: 25 is not between 0 and 19$`},
 		{"direct_mode = \"maybe\"\n", nil, `direct_mode: "maybe" is not a boolean`},
-		{"", map[string]string{"OBJCACHE_LOCK_TIMEOUT": "abc"}, `^OBJCACHE_LOCK_TIMEOUT: "abc" is not a duration like 10s or 1h$`},
+		{"", map[string]string{"OBJCACHE_LOCK_TIMEOUT": "abc"}, `^OBJCACHE_LOCK_TIMEOUT: "abc" is not a duration like 10s, 1h or 7d$`},
 		{"", map[string]string{"OBJCACHE_COMPILER_TYPE": "icc"}, `^OBJCACHE_COMPILER_TYPE: "icc" is not gcc, clang, msvc or clang-cl$`},
 		{"", map[string]string{"OBJCACHE_UMASK": "999"}, `^OBJCACHE_UMASK: "999" is not an octal umask`},
 	}

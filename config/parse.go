@@ -53,8 +53,17 @@ func parseInt(v any, min, max int64) (int64, error) {
 	return n, nil
 }
 
-// parseDuration takes a Go duration ("10s", "1h30m") or a whole number of
-// seconds.
+// ParseSize reads a size as the configuration writes it: "10G", "500M",
+// "1.5G", "64K" or a number of bytes. The commands' --max-size flags use it.
+func ParseSize(s string) (int64, error) { return parseSize(s) }
+
+// ParseDuration reads a duration as the configuration writes it: a Go
+// duration ("90s", "1h30m"), a whole number of seconds, or of days ("7d").
+// The commands' --older-than flags use it.
+func ParseDuration(s string) (time.Duration, error) { return parseDuration(s) }
+
+// parseDuration takes a Go duration ("10s", "1h30m"), a whole number of
+// seconds, or a whole number of days ("7d").
 func parseDuration(v any) (time.Duration, error) {
 	if n, ok := v.(int64); ok {
 		return time.Duration(n) * time.Second, nil
@@ -65,11 +74,16 @@ func parseDuration(v any) (time.Duration, error) {
 		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
 			return time.Duration(n) * time.Second, nil
 		}
+		if days, found := strings.CutSuffix(s, "d"); found {
+			if n, err := strconv.ParseInt(days, 10, 64); err == nil && n >= 0 && n < 1<<20 {
+				return time.Duration(n) * 24 * time.Hour, nil
+			}
+		}
 		if d, err := time.ParseDuration(s); err == nil && d >= 0 {
 			return d, nil
 		}
 	}
-	return 0, fmt.Errorf("%q is not a duration like 10s or 1h", fmt.Sprint(v))
+	return 0, fmt.Errorf("%q is not a duration like 10s, 1h or 7d", fmt.Sprint(v))
 }
 
 // sizeUnits are the size suffixes, powers of 1024.

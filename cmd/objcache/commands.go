@@ -22,7 +22,7 @@ const exitUsage = 2
 
 // commands are the management commands; any other first argument names a
 // compiler.
-var commands = []string{"stats", "zero-stats", "config", "version", "help", "completion"}
+var commands = []string{"stats", "zero-stats", "clean", "clear", "verify", "config", "version", "help", "completion"}
 
 func isCommand(name string) bool {
 	for _, c := range commands {
@@ -67,7 +67,7 @@ or manage the cache with the commands below.`,
 		SilenceUsage:  true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newStatsCommand(), newZeroStatsCommand(), newConfigCommand(), newVersionCommand())
+	root.AddCommand(newStatsCommand(), newZeroStatsCommand(), newCleanCommand(), newClearCommand(), newVerifyCommand(), newConfigCommand(), newVersionCommand())
 	return root
 }
 
@@ -111,11 +111,14 @@ func newStatsCommand() *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("read statistics: %w", err)
 			}
-			usage, err := store.Usage(ctx)
-			if err != nil {
-				return fmt.Errorf("read cache size: %w", err)
-			}
+			// The size is read from every section's counters under its
+			// shared lock; a section held by a stuck process must not hide
+			// the statistics.
+			usage, uerr := store.Usage(ctx)
 			report := newReport(cfg, counters, usage)
+			if uerr != nil {
+				report.SizeError = uerr.Error()
+			}
 			if asJSON {
 				enc := json.NewEncoder(cmd.OutOrStdout())
 				enc.SetIndent("", "  ")

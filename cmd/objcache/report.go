@@ -9,6 +9,7 @@ import (
 
 	"github.com/objcache/objcache/cache"
 	"github.com/objcache/objcache/config"
+	"github.com/objcache/objcache/eviction"
 	"github.com/objcache/objcache/launcher"
 )
 
@@ -25,7 +26,9 @@ type report struct {
 	SizeBytes   int64            `json:"size_bytes"`
 	MaxBytes    int64            `json:"max_size_bytes"`
 	Files       int64            `json:"files"`
-	ZeroedAt    string           `json:"zeroed_at,omitempty"`
+	SizeError   string           `json:"size_error,omitempty"` // why the size could not be read
+
+	ZeroedAt string `json:"zeroed_at,omitempty"`
 }
 
 func newReport(cfg *config.Config, c cache.Counters, usage cache.SectionUsage) *report {
@@ -91,6 +94,10 @@ func (r *report) print(w io.Writer) {
 	if r.MaxBytes > 0 {
 		size += fmt.Sprintf(" / %s (%.1f %%)", humanBytes(r.MaxBytes), 100*float64(r.SizeBytes)/float64(r.MaxBytes))
 	}
+	if r.SizeError != "" {
+		line(0, "Cache size", "unknown: "+r.SizeError)
+		return
+	}
 	line(0, "Cache size", size)
 	line(0, "Files", fmt.Sprint(r.Files))
 }
@@ -102,6 +109,8 @@ var labels = map[string]string{
 	launcher.StatStaleManifest: "Manifest entries without object",
 	launcher.StatLockTimeout:   "Lock timeouts",
 	launcher.StatFailedRerun:   "Failed compiles re-run",
+	eviction.StatEvicted:       "Entries evicted",
+	eviction.StatTrims:         "Sections trimmed",
 }
 
 // group prints a total line and one indented line per reason.
