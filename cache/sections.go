@@ -53,7 +53,6 @@ type StoredFile struct {
 	Key     digest.Sum
 	Size    int64
 	ModTime time.Time
-	info    fs.FileInfo // for sameFile
 }
 
 // Listing is what a section held at one moment: its key-named files, what
@@ -123,20 +122,22 @@ func listSection(sec section) (*Listing, error) {
 		if err != nil {
 			return nil, err
 		}
-		l.Files = append(l.Files, StoredFile{Key: key, Size: fi.Size(), ModTime: fi.ModTime(), info: fi})
+		l.Files = append(l.Files, StoredFile{Key: key, Size: fi.Size(), ModTime: fi.ModTime()})
 	}
 	return l, nil
 }
 
-// sameFile reports whether path still names the file f was listed as, with
-// the same size and mtime: a hit that refreshed the entry, or a remove and
-// re-add, makes it another file as far as eviction is concerned.
+// sameFile reports whether path still names the file f was listed as: same
+// size and mtime (to the nanosecond where the file system keeps them). A hit
+// that refreshed the entry, or a remove and re-add, makes it another file as
+// far as eviction is concerned. os.SameFile is not used: on Windows the
+// FileInfo of a directory listing carries no file ID.
 func (f *StoredFile) sameFile(path string) (fs.FileInfo, bool) {
 	now, err := os.Lstat(path)
 	if err != nil {
 		return nil, false
 	}
-	return now, os.SameFile(f.info, now) && now.Size() == f.Size && now.ModTime().Equal(f.ModTime)
+	return now, now.Mode().IsRegular() && now.Size() == f.Size && now.ModTime().Equal(f.ModTime)
 }
 
 // Removed is an entry file that RemoveObjects or Clear deleted.
