@@ -1,0 +1,254 @@
+// Package basedir lets checkouts in different directories share cache
+// entries (DESIGN.md §2). An absolute path under one of the configured base
+// directories is rewritten relative to the working directory, in what is
+// hashed and in the command the compiler runs (as ccache does), so the key
+// and the object do not carry the checkout's location. Absolute paths that
+// still reach the stored text (depfiles, /showIncludes lines, diagnostics)
+// are stored in a location-free form and expanded for the working directory
+// of the call that replays them.
+package basedir
+
+import (
+	"bytes"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// Mapper rewrites paths for one call: its base directories and working
+// directory. The zero of *Mapper (nil) rewrites nothing.
+type Mapper struct {
+	dirs []string // absolute, cleaned, longest first
+	cwd  string
+	// fold is true for the MSVC family: paths compare case-insensitively
+	// and with either slash.
+	fold bool
+}
+
+// New returns the Mapper for a call in cwd, or nil when dirs is empty.
+// Relative entries of dirs are ignored (config refuses them).
+func New(dirs []string, cwd string, fold bool) *Mapper {
+	m := &Mapper{cwd: filepath.Clean(cwd), fold: fold}
+	for _, d := range dirs {
+		if filepath.IsAbs(d) || (fold && isAbsWindows(d)) {
+			m.dirs = append(m.dirs, strings.TrimRight(filepath.Clean(d), `/\`))
+		}
+	}
+	if len(m.dirs) == 0 {
+		return nil
+	}
+	// Longest first: the most specific base dir wins.
+	for i := 1; i < len(m.dirs); i++ {
+		for j := i; j > 0 && len(m.dirs[j]) > len(m.dirs[j-1]); j-- {
+			m.dirs[j], m.dirs[j-1] = m.dirs[j-1], m.dirs[j]
+		}
+	}
+	return m
+}
+
+// isAbsWindows reports whether p is a Windows absolute path (C:\ or C:/),
+// whatever the host.
+func isAbsWindows(p string) bool {
+	return len(p) >= 3 && p[1] == ':' && (p[2] == '\\' || p[2] == '/')
+}
+
+// isSep reports whether c separates path components for m.
+func (m *Mapper) isSep(c byte) bool {
+	return c == '/' || (m.fold && c == '\\') || c == filepath.Separator
+}
+
+// under returns the length of the base dir that p starts with (as a whole
+// component), or 0.
+func (m *Mapper) under(p string) int {
+	for _, d := range m.dirs {
+		if len(p) < len(d) {
+			continue
+		}
+		head := p[:len(d)]
+		same := head == d
+		if !same && m.fold {
+			same = strings.EqualFold(strings.ReplaceAll(head, `\`, "/"), strings.ReplaceAll(d, `\`, "/"))
+		}
+		if same && (len(p) == len(d) || m.isSep(p[len(d)])) {
+			return len(d)
+		}
+	}
+	return 0
+}
+
+// split returns the components of a path, without empty ones: a Unix
+// root gives none, a Windows volume ("C:") is the first.
+func (m *Mapper) split(p string) []string {
+	return strings.FieldsFunc(p, func(r rune) bool { return r < 128 && m.isSep(byte(r)) })
+}
+
+// equal compares two components.
+func (m *Mapper) equal(a, b string) bool {
+	if m.fold {
+		return strings.EqualFold(a, b)
+	}
+	return a == b
+}
+
+// Rel returns p relative to the working directory when p is absolute and
+// under a base dir, and reports whether it did.
+func (m *Mapper) Rel(p string) (string, bool) {
+	if m == nil || m.under(p) == 0 {
+		return p, false
+	}
+	from, to := m.split(m.cwd), m.split(p)
+	n := 0
+	for n < len(from) && n < len(to) && m.equal(from[n], to[n]) {
+		n++
+	}
+	if n == 0 {
+		return p, false // different volumes
+	}
+	sep := string(filepath.Separator)
+	parts := make([]string, 0, len(from)-n+len(to)-n)
+	for range len(from) - n {
+		parts = append(parts, "..")
+	}
+	parts = append(parts, to[n:]...)
+	if len(parts) == 0 {
+		return ".", true
+	}
+	return strings.Join(parts, sep), true
+}
+
+// marker starts the location-free form of an absolute path in stored text:
+// marker, the number of levels up from the working directory, NUL, then the
+// rest of the path as it was written. No compiler writes NUL in a depfile or
+// a diagnostic.
+const marker = "\x00OBJCACHE_UP_"
+
+// delimiter reports whether c ends a path in text: diagnostics write
+// "file:line:", "file(line):", quotes; depfiles separate with spaces.
+func delimiter(c byte) bool {
+	switch c {
+	case ' ', '\t', '\r', '\n', '"', '\'', ':', '(', ')', ',', ';', '<', '>', '|', '=', 0:
+		return true
+	}
+	return false
+}
+
+// Encode returns text with each absolute path under a base dir rewritten to
+// the location-free form: the part it shares with the working directory
+// becomes "that many levels up from the working directory". Text without
+// such a path is returned as it is.
+func (m *Mapper) Encode(text []byte) []byte {
+	if m == nil {
+		return text
+	}
+	var out []byte
+	last := 0
+	for i := 0; i < len(text); i++ {
+		if i > 0 && !delimiter(text[i-1]) {
+			continue
+		}
+		// A Windows drive letter's colon is part of the path, not a
+		// delimiter: "C:\ci\…" starts at the letter.
+		n := m.under(string(text[i:min(len(text), i+maxDirLen(m))]))
+		if n == 0 {
+			continue
+		}
+		end := i + n
+		for end < len(text) && !delimiter(text[end]) {
+			end++
+		}
+		prefixLen, up, ok := m.shared(string(text[i:end]))
+		if !ok {
+			continue
+		}
+		out = append(out, text[last:i]...)
+		out = append(out, marker...)
+		out = strconv.AppendInt(out, int64(up), 10)
+		out = append(out, 0)
+		last = i + prefixLen
+		i = end - 1
+	}
+	if out == nil {
+		return text
+	}
+	return append(out, text[last:]...)
+}
+
+// maxDirLen returns the length of m's longest base dir, plus one for the
+// separator after it.
+func maxDirLen(m *Mapper) int { return len(m.dirs[0]) + 1 }
+
+// shared returns how many bytes of the absolute path p its common ancestor
+// with the working directory takes, and how many levels up from the working
+// directory that ancestor is. ok is false when they share only the root.
+func (m *Mapper) shared(p string) (prefixLen, up int, ok bool) {
+	cwd := m.split(m.cwd)
+	// Walk p's components, remembering where each ends.
+	n, pos := 0, 0
+	for n < len(cwd) {
+		for pos < len(p) && m.isSep(p[pos]) {
+			pos++
+		}
+		start := pos
+		for pos < len(p) && !m.isSep(p[pos]) {
+			pos++
+		}
+		if start == pos || !m.equal(p[start:pos], cwd[n]) {
+			break
+		}
+		prefixLen = pos
+		n++
+	}
+	// Sharing only the root (or only the volume, "C:") says nothing about
+	// the checkout: leave such a path alone.
+	minShared := 1
+	if isAbsWindows(p) {
+		minShared = 2
+	}
+	if n < minShared {
+		return 0, 0, false
+	}
+	return prefixLen, len(cwd) - n, true
+}
+
+// Decode expands the location-free paths in text for the working
+// directory cwd. It is applied to every replayed text, whatever the
+// configuration, since an entry stored with base dirs can be found by a call
+// without them. Text without a marker is returned as it is.
+func Decode(text []byte, cwd string) []byte {
+	if bytes.IndexByte(text, 0) < 0 {
+		return text
+	}
+	var out []byte
+	for {
+		i := bytes.Index(text, []byte(marker))
+		if i < 0 {
+			break
+		}
+		rest := text[i+len(marker):]
+		j := bytes.IndexByte(rest, 0)
+		up, err := strconv.Atoi(string(rest[:max(j, 0)]))
+		if j < 0 || err != nil || up < 0 {
+			break // not ours: leave the rest as it is
+		}
+		out = append(out, text[:i]...)
+		out = append(out, ancestor(cwd, up)...)
+		text = rest[j+1:]
+	}
+	if out == nil {
+		return text
+	}
+	return append(out, text...)
+}
+
+// ancestor returns the directory up levels above dir.
+func ancestor(dir string, up int) string {
+	dir = filepath.Clean(dir)
+	for range up {
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			break
+		}
+		dir = parent
+	}
+	return strings.TrimRight(dir, `/\`)
+}

@@ -1,0 +1,99 @@
+package basedir
+
+import (
+	"path/filepath"
+	"runtime"
+	"testing"
+)
+
+func TestRel(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Unix paths")
+	}
+	tests := []struct {
+		name   string
+		dirs   []string
+		cwd    string
+		path   string
+		fold   bool
+		want   string
+		wantOK bool
+	}{
+		{"source beside build dir", []string{"/ci/job1"}, "/ci/job1/build", "/ci/job1/src/a.c", false, "../src/a.c", true},
+		{"under cwd", []string{"/ci"}, "/ci/job1", "/ci/job1/include", false, "include", true},
+		{"cwd itself", []string{"/ci"}, "/ci/job1/build", "/ci/job1/build", false, ".", true},
+		{"outside base dirs", []string{"/ci"}, "/ci/job1", "/usr/include/stdio.h", false, "/usr/include/stdio.h", false},
+		{"relative stays", []string{"/ci"}, "/ci/job1", "src/a.c", false, "src/a.c", false},
+		{"prefix is not a parent", []string{"/ci/job"}, "/ci/job1", "/ci/job1/a.c", false, "/ci/job1/a.c", false},
+		{"longest base dir wins", []string{"/ci", "/ci/job1/sub"}, "/ci/job1/sub/build", "/ci/job1/sub/a.c", false, "../a.c", true},
+		{"case differs, no fold", []string{"/CI"}, "/ci/job1", "/ci/job1/a.c", false, "/ci/job1/a.c", false},
+		{"case differs, fold", []string{"/CI/Job1"}, "/ci/job1/build", "/ci/JOB1/src/a.c", true, "../src/a.c", true},
+		{"backslashes, fold", []string{"/ci/job1"}, "/ci/job1/build", `/ci\job1\src\a.c`, true, "../src/a.c", true},
+		{"no base dirs", nil, "/ci/job1", "/ci/job1/a.c", false, "/ci/job1/a.c", false},
+		{"shares only the root", []string{"/ci"}, "/home/me/build", "/ci/job1/a.c", false, "/ci/job1/a.c", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := New(tt.dirs, tt.cwd, tt.fold).Rel(tt.path)
+			if got != tt.want || ok != tt.wantOK {
+				t.Errorf("Rel(%q) = %q, %v; want %q, %v", tt.path, got, ok, tt.want, tt.wantOK)
+			}
+		})
+	}
+}
+
+// TestEncodeDecodeAcrossCheckouts stores text written in one checkout and
+// replays it in another: every absolute path under the base dir names the
+// second checkout's file, everything else is unchanged.
+func TestEncodeDecodeAcrossCheckouts(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Unix paths")
+	}
+	tests := []struct {
+		name       string
+		dirs       []string
+		fold       bool
+		cwd1, cwd2 string
+		text, want string
+	}{
+		{"depfile", []string{"/ci"}, false, "/ci/job1/build", "/ci/job2/build",
+			"a.o: /ci/job1/src/a.c /ci/job1/include/x.h \\\n /usr/include/stdio.h\n",
+			"a.o: /ci/job2/src/a.c /ci/job2/include/x.h \\\n /usr/include/stdio.h\n"},
+		{"gcc diagnostic", []string{"/ci/job1", "/ci/job2"}, false, "/ci/job1", "/ci/job2",
+			"/ci/job1/src/a.c:3:5: warning: unused variable 'x'\n",
+			"/ci/job2/src/a.c:3:5: warning: unused variable 'x'\n"},
+		{"cl diagnostic", []string{"/ci"}, true, "/ci/job1/build", "/ci/job2/build",
+			"/CI/Job1/src/a.c(3): warning C4101: 'x': unreferenced local variable\n",
+			"/ci/job2/src/a.c(3): warning C4101: 'x': unreferenced local variable\n"},
+		{"showIncludes", []string{"/ci"}, true, "/ci/job1/build", "/ci/job2/build",
+			"Note: including file:  /ci/job1/include/x.h\nNote: including file:   /usr/include/y.h\n",
+			"Note: including file:  /ci/job2/include/x.h\nNote: including file:   /usr/include/y.h\n"},
+		{"escaped space", []string{"/ci"}, false, "/ci/job1", "/ci/job2",
+			"a.o: /ci/job1/my\\ dir/x.h\n", "a.o: /ci/job2/my\\ dir/x.h\n"},
+		{"different depth of the build dir", []string{"/ci"}, false, "/ci/job1/b/c", "/ci/job2/b/c",
+			"/ci/job1/src/a.c\n", "/ci/job2/src/a.c\n"},
+		{"not at a token start", []string{"/ci"}, false, "/ci/job1", "/ci/job2",
+			"x/ci/job1/a.c\n", "x/ci/job1/a.c\n"},
+		{"nothing to do", []string{"/ci"}, false, "/ci/job1", "/ci/job2",
+			"a.o: a.c x.h\n", "a.o: a.c x.h\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			stored := New(tt.dirs, tt.cwd1, tt.fold).Encode([]byte(tt.text))
+			if got := string(Decode(stored, tt.cwd2)); got != tt.want {
+				t.Errorf("replayed in %s:\n%q\nwant\n%q\n(stored %q)", tt.cwd2, got, tt.want, stored)
+			}
+			if got := string(Decode(stored, tt.cwd1)); got != tt.text && tt.name != "cl diagnostic" {
+				t.Errorf("replayed where it was stored:\n%q\nwant\n%q", got, tt.text)
+			}
+		})
+	}
+}
+
+func TestDecodeLeavesForeignNULs(t *testing.T) {
+	for _, text := range []string{"a\x00b", "\x00OBJCACHE_UP_x\x00/a", "\x00OBJCACHE_UP_3"} {
+		if got := string(Decode([]byte(text), filepath.FromSlash("/ci/job"))); got != text {
+			t.Errorf("Decode(%q) = %q", text, got)
+		}
+	}
+}
