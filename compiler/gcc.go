@@ -36,6 +36,21 @@ var debugLevel = regexp.MustCompile(`^-g(?:gdb|dwarf|line-tables-only|line-direc
 // read makes the call uncacheable ("bad-response-file"), it is not an error.
 // flavor selects flavor-specific options.
 func Parse(flavor Flavor, args []string, cwd string) *Invocation {
+	return ParseRebased(flavor, args, cwd, nil)
+}
+
+// Rebase rewrites an absolute path under a base dir relative to the working
+// directory, reporting whether it did (basedir.Mapper.Rel); nil rewrites
+// nothing.
+type Rebase func(path string) (string, bool)
+
+// ParseRebased is Parse with base dirs: the paths the preprocessor reads
+// (the source, include directories and files, sysroots, extra input files)
+// are rewritten by rel both in Args, which the miss runs, and in HashArgs;
+// the old half of prefix maps (-fdebug-prefix-map=OLD=NEW, …) and
+// -fdebug-compilation-dir only in HashArgs, since the compiler must map the
+// paths it really sees.
+func ParseRebased(flavor Flavor, args []string, cwd string, rel Rebase) *Invocation {
 	inv := &Invocation{Family: GCC, Flavor: flavor, out: argRef{at: -1}, mf: argRef{at: -1}}
 	expanded, err := expandResponseFiles(args, cwd)
 	if err != nil {
@@ -43,7 +58,10 @@ func Parse(flavor Flavor, args []string, cwd string) *Invocation {
 		return inv
 	}
 	inv.Args = expanded
-	p := parser{inv: inv, cwd: cwd}
+	if rel != nil {
+		inv.Args = append([]string(nil), expanded...) // rewritten in place
+	}
+	p := parser{inv: inv, cwd: cwd, rel: rel}
 	p.run()
 	return inv
 }
@@ -52,6 +70,7 @@ func Parse(flavor Flavor, args []string, cwd string) *Invocation {
 type parser struct {
 	inv  *Invocation
 	cwd  string
+	rel  Rebase
 	lang string // the language -x sets for the inputs that follow
 
 	compile, assemble bool
@@ -82,7 +101,7 @@ func (p *parser) run() {
 			continue
 		}
 		if !strings.HasPrefix(arg, "-") {
-			p.input(arg)
+			p.input(i)
 			continue
 		}
 		opt, ok := lookupOption(arg, inv.Flavor)
@@ -115,6 +134,9 @@ func (p *parser) run() {
 			} else {
 				value = arg[len(opt.name):]
 			}
+		}
+		if p.rel != nil {
+			value, span = p.rebase(opt, ref, value, span)
 		}
 		hashed := true
 		switch opt.role {
@@ -188,8 +210,50 @@ func (p *parser) unknown(arg string) {
 	}
 }
 
-// input takes a non-option argument: a source, or something for the linker.
-func (p *parser) input(arg string) {
+// rebase rewrites an option's value for base dirs: in Args and the hashed
+// span for paths the preprocessor reads, in the hashed span only for prefix
+// maps. It returns the value and span to use.
+func (p *parser) rebase(opt option, ref argRef, value string, span []string) (string, []string) {
+	args := p.inv.Args
+	switch {
+	case opt.path || opt.role == roleInputFile:
+		if r, ok := p.rel(value); ok {
+			args[ref.at] = ref.prefix + r
+			span = append([]string(nil), span...)
+			span[len(span)-1] = args[ref.at]
+			return r, span
+		}
+	case opt.role == roleDepTarget:
+		// The depfile's target, in the key only: the depfile must name
+		// the target as the user wrote it, and a hit's depfile is
+		// expanded for its checkout (basedir.Decode).
+		if r, ok := p.rel(value); ok {
+			span = append([]string(nil), span...)
+			span[len(span)-1] = ref.prefix + r
+		}
+	case opt.role == rolePrefixMap || opt.role == roleMacroPrefixMap:
+		// "OLD=NEW", or the directory of -fdebug-compilation-dir.
+		old, rest, mapped := strings.Cut(value, "=")
+		if r, ok := p.rel(old); ok {
+			v := r
+			if mapped {
+				v += "=" + rest
+			}
+			span = append([]string(nil), span...)
+			if ref.prefix != "" {
+				span[len(span)-1] = ref.prefix + v
+			} else {
+				span[len(span)-1] = v
+			}
+		}
+	}
+	return value, span
+}
+
+// input takes the non-option argument at index i: a source, or something
+// for the linker.
+func (p *parser) input(i int) {
+	arg := p.inv.Args[i]
 	lang := p.lang
 	if lang == "" {
 		lang = languages[filepath.Ext(arg)]
@@ -198,6 +262,11 @@ func (p *parser) input(arg string) {
 		p.linkerInput = true
 		p.inv.HashArgs = append(p.inv.HashArgs, arg)
 		return
+	}
+	if p.rel != nil {
+		if r, ok := p.rel(arg); ok {
+			p.inv.Args[i], arg = r, r
+		}
 	}
 	p.sources = append(p.sources, arg)
 	p.sourceLangs = append(p.sourceLangs, lang)

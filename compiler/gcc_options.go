@@ -17,24 +17,25 @@ const (
 type role int
 
 const (
-	roleHashed      role = iota
-	roleCompile          // -c
-	roleAssemble         // -S
-	roleOutput           // -o
-	roleLanguage         // -x
-	roleDepAll           // -MD
-	roleDepUser          // -MMD
-	roleDepFile          // -MF
-	roleDepTarget        // -MT, -MQ
-	roleDepPhony         // -MP
-	roleInputFile        // a file the compiler reads that no depfile lists
-	roleDebug            // -g…: debug info on (or off for -g0)
-	rolePrefixMap        // makes the object independent of the working directory
-	roleRecord           // the object records its command line or output path
-	roleNoRecord         // turns roleRecord off
-	roleColor            // a colour choice
-	roleArch             // -arch (Apple): several make a fat object
-	roleUncacheable      // pass through, for the reason given
+	roleHashed         role = iota
+	roleCompile             // -c
+	roleAssemble            // -S
+	roleOutput              // -o
+	roleLanguage            // -x
+	roleDepAll              // -MD
+	roleDepUser             // -MMD
+	roleDepFile             // -MF
+	roleDepTarget           // -MT, -MQ
+	roleDepPhony            // -MP
+	roleInputFile           // a file the compiler reads that no depfile lists
+	roleDebug               // -g…: debug info on (or off for -g0)
+	rolePrefixMap           // makes the object independent of the working directory
+	roleMacroPrefixMap      // -fmacro-prefix-map: rewrites __FILE__, not debug info
+	roleRecord              // the object records its command line or output path
+	roleNoRecord            // turns roleRecord off
+	roleColor               // a colour choice
+	roleArch                // -arch (Apple): several make a fat object
+	roleUncacheable         // pass through, for the reason given
 )
 
 // option is one entry of the GCC-family table.
@@ -44,6 +45,9 @@ type option struct {
 	role   role
 	reason string // for roleUncacheable
 	flavor Flavor // "" for both flavors, else only this one
+	// path is true when the value names a file or directory the
+	// preprocessor reads: base dirs rewrite it (ParseRebased).
+	path bool
 }
 
 // gccOptions is the table of options objcache must understand; any other
@@ -68,11 +72,14 @@ var gccOptions = []option{
 	{name: "-MJ", form: joinedSep, role: roleUncacheable, reason: "extra-output"},
 
 	// Options with a value that is hashed as written.
-	{name: "-I", form: joinedSep}, {name: "-D", form: joinedSep}, {name: "-U", form: joinedSep},
-	{name: "-isystem", form: joinedSep}, {name: "-iquote", form: joinedSep}, {name: "-idirafter", form: joinedSep},
-	{name: "-include", form: joinedSep}, {name: "-imacros", form: joinedSep}, {name: "-iprefix", form: joinedSep},
-	{name: "-iwithprefix", form: joinedSep}, {name: "-iwithprefixbefore", form: joinedSep},
-	{name: "-isysroot", form: joinedSep}, {name: "--sysroot", form: separate}, {name: "-imultilib", form: joinedSep},
+	{name: "-I", form: joinedSep, path: true}, {name: "-D", form: joinedSep}, {name: "-U", form: joinedSep},
+	{name: "-isystem", form: joinedSep, path: true}, {name: "-iquote", form: joinedSep, path: true},
+	{name: "-idirafter", form: joinedSep, path: true},
+	{name: "-include", form: joinedSep, path: true}, {name: "-imacros", form: joinedSep, path: true},
+	{name: "-iprefix", form: joinedSep, path: true},
+	{name: "-iwithprefix", form: joinedSep, path: true}, {name: "-iwithprefixbefore", form: joinedSep, path: true},
+	{name: "-isysroot", form: joinedSep, path: true}, {name: "--sysroot", form: separate, path: true},
+	{name: "--sysroot=", form: joined, path: true}, {name: "-imultilib", form: joinedSep},
 	{name: "-L", form: joinedSep}, {name: "-l", form: joinedSep}, {name: "-u", form: joinedSep},
 	{name: "-Xpreprocessor", form: separate}, {name: "-Xassembler", form: separate}, {name: "-Xlinker", form: separate},
 	{name: "-Xclang", form: separate}, {name: "-target", form: separate}, {name: "--target", form: separate},
@@ -133,6 +140,7 @@ var gccOptions = []option{
 	{name: "-ffile-prefix-map=", form: joined, role: rolePrefixMap},
 	{name: "-fdebug-compilation-dir=", form: joined, role: rolePrefixMap},
 	{name: "-fdebug-compilation-dir", form: separate, role: rolePrefixMap},
+	{name: "-fmacro-prefix-map=", form: joined, role: roleMacroPrefixMap},
 
 	// Colour.
 	{name: "-fdiagnostics-color", form: flag, role: roleColor},

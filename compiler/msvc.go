@@ -60,6 +60,15 @@ var msvcLanguages = map[string]string{".c": "c", ".cc": "c++", ".cpp": "c++", ".
 // CL and _CL_ variables (applied before and after the command line, as cl
 // does, for hashing and analysis only). cwd resolves relative paths.
 func ParseMSVC(flavor Flavor, args []string, clEnv, clTailEnv, cwd string) *MSVCInvocation {
+	return ParseMSVCRebased(flavor, args, clEnv, clTailEnv, cwd, nil)
+}
+
+// ParseMSVCRebased is ParseMSVC with base dirs: the sources and the
+// include directories and files of the command line (/I, /FI,
+// /external:I, /imsvc, /Tc, /Tp) are rewritten by rel, in Args, which the
+// miss runs, and in HashArgs. CL and _CL_ are left as they are: cl applies
+// them itself.
+func ParseMSVCRebased(flavor Flavor, args []string, clEnv, clTailEnv, cwd string, rel Rebase) *MSVCInvocation {
 	inv := &MSVCInvocation{Flavor: flavor, skip: map[int]bool{}}
 	expanded, err := expandMSVCResponseFiles(args, cwd, 0)
 	if err != nil {
@@ -67,11 +76,14 @@ func ParseMSVC(flavor Flavor, args []string, clEnv, clTailEnv, cwd string) *MSVC
 		return inv
 	}
 	inv.Args = expanded
+	if rel != nil {
+		inv.Args = append([]string(nil), expanded...) // rewritten in place
+	}
 	// cl reads # as = in CL and _CL_ (= cannot appear in some shells' values).
 	head := SplitWindowsArgs(strings.ReplaceAll(clEnv, "#", "="))
 	tail := SplitWindowsArgs(strings.ReplaceAll(clTailEnv, "#", "="))
 	all := append(append(append([]string{}, head...), expanded...), tail...)
-	p := msvcParser{inv: inv, cwd: cwd, offset: len(head), userArgs: len(expanded)}
+	p := msvcParser{inv: inv, cwd: cwd, rel: rel, offset: len(head), userArgs: len(expanded)}
 	p.run(all)
 	return inv
 }
@@ -79,6 +91,7 @@ func ParseMSVC(flavor Flavor, args []string, clEnv, clTailEnv, cwd string) *MSVC
 type msvcParser struct {
 	inv      *MSVCInvocation
 	cwd      string
+	rel      Rebase
 	offset   int // all[i] is Args[i-offset] for offset <= i < offset+userArgs
 	userArgs int
 
@@ -108,11 +121,17 @@ func (p *msvcParser) run(all []string) {
 	for i := 0; i < len(all); i++ {
 		arg := all[i]
 		if len(arg) < 2 || (arg[0] != '/' && arg[0] != '-') {
-			p.input(arg, "", i)
+			p.input(p.rebase(all, i, arg, arg), "", i)
 			continue
 		}
 		name := arg[1:]
 		opt, ok := lookupMSVC(name)
+		if !ok && p.isSourceFile(arg) {
+			// clang-cl reads an argument that matches no option as a
+			// file: an absolute Unix path ("/src/a.c").
+			p.input(p.rebase(all, i, arg, arg), "", i)
+			continue
+		}
 		if !ok {
 			inv.HashArgs = append(inv.HashArgs, "/"+name)
 			continue
@@ -136,6 +155,13 @@ func (p *msvcParser) run(all []string) {
 				value, span = all[i], append(span, all[i])
 			} else {
 				value = strings.TrimPrefix(name[len(opt.name):], ":")
+			}
+		}
+		if opt.path && p.rel != nil {
+			value = p.rebase(all, i, all[i], value)
+			span[len(span)-1] = all[i]
+			if len(span) == 1 {
+				span[0] = "/" + all[i][1:]
 			}
 		}
 		hashed := true
@@ -183,6 +209,33 @@ func (p *msvcParser) run(all []string) {
 		}
 	}
 	p.finish()
+}
+
+// isSourceFile reports whether arg, which matches no option, is an
+// existing file with a source extension, which clang-cl takes as an input.
+func (p *msvcParser) isSourceFile(arg string) bool {
+	if arg[0] != '/' || msvcLanguages[strings.ToLower(filepath.Ext(arg))] == "" {
+		return false
+	}
+	fi, err := os.Stat(arg)
+	return err == nil && fi.Mode().IsRegular()
+}
+
+// rebase rewrites value, the path that ends all[i], by p.rel when all[i]
+// is one of the user's arguments (CL and _CL_ are left alone), in all and
+// in Args, and returns the value to use.
+func (p *msvcParser) rebase(all []string, i int, arg, value string) string {
+	j := i - p.offset
+	if p.rel == nil || j < 0 || j >= p.userArgs || !strings.HasSuffix(arg, value) {
+		return value
+	}
+	r, ok := p.rel(value)
+	if !ok {
+		return value
+	}
+	all[i] = arg[:len(arg)-len(value)] + r
+	p.inv.Args[j] = all[i]
+	return r
 }
 
 // skipRange marks all[from] … all[to] as removed.

@@ -28,6 +28,9 @@ type msvcOption struct {
 	form   form
 	role   msvcRole
 	reason string
+	// path is true when the value names a file or directory the
+	// preprocessor reads: base dirs rewrite it (ParseMSVCRebased).
+	path bool
 }
 
 // msvcOptions lists the options objcache must understand; any other option
@@ -39,8 +42,8 @@ var msvcOptions = []msvcOption{
 	{name: "Fo", form: joined, role: msvcOutput},
 	{name: "TC", form: flag, role: msvcLangAll},
 	{name: "TP", form: flag, role: msvcLangAll},
-	{name: "Tc", form: joinedSep, role: msvcLangOne},
-	{name: "Tp", form: joinedSep, role: msvcLangOne},
+	{name: "Tc", form: joinedSep, role: msvcLangOne, path: true},
+	{name: "Tp", form: joinedSep, role: msvcLangOne, path: true},
 	{name: "showIncludes", form: flag, role: msvcShowIncludes},
 	{name: "MP", form: joined, role: msvcParallel},
 	{name: "Z7", form: flag, role: msvcDebug7},
@@ -50,8 +53,9 @@ var msvcOptions = []msvcOption{
 	{name: "link", form: flag, role: msvcLink},
 
 	// Options with a value, hashed as written (the value may be separate).
-	{name: "I", form: joinedSep}, {name: "D", form: joinedSep}, {name: "U", form: joinedSep},
-	{name: "FI", form: joinedSep}, {name: "external:I", form: joinedSep}, {name: "imsvc", form: joinedSep},
+	{name: "I", form: joinedSep, path: true}, {name: "D", form: joinedSep}, {name: "U", form: joinedSep},
+	{name: "FI", form: joinedSep, path: true}, {name: "external:I", form: joinedSep, path: true},
+	{name: "imsvc", form: joinedSep, path: true},
 	{name: "Xclang", form: separate},
 
 	{name: "E", form: flag, role: msvcUncacheable, reason: "preprocess-only"},

@@ -1,0 +1,119 @@
+package compiler
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/objcache/objcache/basedir"
+)
+
+// rebaseJob1 rewrites /ci/job1/… relative to /ci/job1/build, as
+// basedir.Mapper.Rel would.
+func rebaseJob1(p string) (string, bool) {
+	const base = "/ci/job1"
+	if p != base && !strings.HasPrefix(p, base+"/") {
+		return p, false
+	}
+	rest := strings.TrimPrefix(p, base)
+	if rest == "/build" {
+		return ".", true
+	}
+	if r, ok := strings.CutPrefix(rest, "/build/"); ok {
+		return r, true
+	}
+	return ".." + rest, true
+}
+
+func TestParseRebased(t *testing.T) {
+	tests := []struct {
+		name      string
+		args      []string
+		wantArgs  []string
+		wantHash  []string
+		wantSrc   string
+		wantInput []string
+	}{
+		{
+			name:     "include options and the source",
+			args:     []string{"-c", "-I/ci/job1/inc", "-isystem", "/ci/job1/sys", "-include", "/ci/job1/cfg.h", "-I/usr/include/x", "/ci/job1/src/a.c", "-o", "/ci/job1/build/a.o"},
+			wantArgs: []string{"-c", "-I../inc", "-isystem", "../sys", "-include", "../cfg.h", "-I/usr/include/x", "../src/a.c", "-o", "/ci/job1/build/a.o"},
+			wantHash: []string{"-c", "-I../inc", "-isystem", "../sys", "-include", "../cfg.h", "-I/usr/include/x"},
+			wantSrc:  "../src/a.c",
+		},
+		{
+			name:     "prefix maps are rewritten for the key only",
+			args:     []string{"-c", "-g", "-fdebug-prefix-map=/ci/job1=.", "-fdebug-compilation-dir", "/ci/job1/build", "a.c"},
+			wantArgs: []string{"-c", "-g", "-fdebug-prefix-map=/ci/job1=.", "-fdebug-compilation-dir", "/ci/job1/build", "a.c"},
+			wantHash: []string{"-c", "-g", "-fdebug-prefix-map=..=.", "-fdebug-compilation-dir", "."},
+			wantSrc:  "a.c",
+		},
+		{
+			name:     "depfile target rewritten for the key only, depfile and output untouched",
+			args:     []string{"-c", "-MD", "-MT", "/ci/job1/build/a.o", "-MF", "/ci/job1/build/a.o.d", "/ci/job1/build/gen.c"},
+			wantArgs: []string{"-c", "-MD", "-MT", "/ci/job1/build/a.o", "-MF", "/ci/job1/build/a.o.d", "gen.c"},
+			wantHash: []string{"-c", "-MD", "-MT", "a.o"},
+			wantSrc:  "gen.c",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			inv := ParseRebased(FlavorGCC, tt.args, "/ci/job1/build", rebaseJob1)
+			if inv.Reason != "" {
+				t.Fatalf("uncacheable: %s", inv.Reason)
+			}
+			if !reflect.DeepEqual(inv.Args, tt.wantArgs) {
+				t.Errorf("Args\n got %q\nwant %q", inv.Args, tt.wantArgs)
+			}
+			if !reflect.DeepEqual(inv.HashArgs, tt.wantHash) {
+				t.Errorf("HashArgs\n got %q\nwant %q", inv.HashArgs, tt.wantHash)
+			}
+			if inv.Source != tt.wantSrc {
+				t.Errorf("Source = %q, want %q", inv.Source, tt.wantSrc)
+			}
+			if tt.args[len(tt.args)-1] == "" {
+				t.Error("the caller's arguments were changed")
+			}
+		})
+	}
+	// The caller's slice is never written.
+	args := []string{"-c", "/ci/job1/src/a.c"}
+	ParseRebased(FlavorGCC, args, "/ci/job1/build", rebaseJob1)
+	if args[1] != "/ci/job1/src/a.c" {
+		t.Errorf("ParseRebased changed its argument: %q", args)
+	}
+}
+
+func TestParseMSVCRebased(t *testing.T) {
+	// clang-cl on Unix takes "/…/a.c" as a file when it matches no option
+	// and exists, so the job directory is real.
+	root := t.TempDir()
+	job := filepath.Join(root, "job1")
+	os.MkdirAll(filepath.Join(job, "src"), 0o777)
+	os.WriteFile(filepath.Join(job, "src", "a.c"), nil, 0o666)
+	rel := basedir.New([]string{job}, filepath.Join(job, "build"), true).Rel
+	args := []string{"/c", "/nologo", "/I" + job + "/inc", "/I", job + "/inc2", "/FI" + job + "/cfg.h", "-external:I" + job + "/ext",
+		"/Tc" + job + "/src/x.c", job + "/src/a.c", "/Fo" + job + "/build/", "/showIncludes"}
+	inv := ParseMSVCRebased(FlavorClang, args, "/I"+job+"/fromcl", "", filepath.Join(job, "build"), rel)
+	if inv.Reason != "" {
+		t.Fatalf("uncacheable: %s", inv.Reason)
+	}
+	r := filepath.FromSlash
+	wantArgs := []string{"/c", "/nologo", "/I" + r("../inc"), "/I", r("../inc2"), "/FI" + r("../cfg.h"), "-external:I" + r("../ext"),
+		"/Tc" + r("../src/x.c"), r("../src/a.c"), "/Fo" + job + "/build/", "/showIncludes"}
+	if !reflect.DeepEqual(inv.Args, wantArgs) {
+		t.Errorf("Args\n got %q\nwant %q", inv.Args, wantArgs)
+	}
+	wantHash := []string{"/I" + job + "/fromcl", "/c", "/nologo", "/I" + r("../inc"), "/I", r("../inc2"), "/FI" + r("../cfg.h"), "/external:I" + r("../ext"), "/showIncludes"}
+	if !reflect.DeepEqual(inv.HashArgs, wantHash) {
+		t.Errorf("HashArgs\n got %q\nwant %q", inv.HashArgs, wantHash)
+	}
+	if len(inv.Sources) != 2 || inv.Sources[0].Path != r("../src/x.c") || inv.Sources[1].Path != r("../src/a.c") {
+		t.Errorf("Sources = %+v", inv.Sources)
+	}
+	if args[2] != "/I"+job+"/inc" {
+		t.Errorf("ParseMSVCRebased changed its argument: %q", args)
+	}
+}
