@@ -29,6 +29,7 @@ type Config struct {
 	Disable            bool          // pure pass-through
 	ReadOnly           bool          // use hits, store nothing
 	Umask              *uint32       // applied to cache files; nil = process umask
+	BaseDirs           []string      // absolute; paths under them are made relative to the working directory
 	HashDir            bool          // default true
 	LRURefresh         time.Duration // default 1h
 	ManifestEntries    int           // cap of entries per manifest; default 32

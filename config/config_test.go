@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -110,6 +111,9 @@ func TestErrors(t *testing.T) {
 		{"", map[string]string{"OBJCACHE_LOCK_TIMEOUT": "abc"}, `^OBJCACHE_LOCK_TIMEOUT: "abc" is not a duration like 10s, 1h or 7d$`},
 		{"", map[string]string{"OBJCACHE_COMPILER_TYPE": "icc"}, `^OBJCACHE_COMPILER_TYPE: "icc" is not gcc, clang, msvc or clang-cl$`},
 		{"", map[string]string{"OBJCACHE_UMASK": "999"}, `^OBJCACHE_UMASK: "999" is not an octal umask`},
+		{"base_dirs = [\"src\"]\n", nil, `config\.toml:1: base_dirs: "src" is not an absolute directory$`},
+		{"base_dirs = [1]\n", nil, `config\.toml:1: base_dirs: 1 is not a directory name`},
+		{"", map[string]string{"OBJCACHE_BASEDIR": "relative/dir"}, `^OBJCACHE_BASEDIR: "relative/dir" is not an absolute directory$`},
 	}
 	for _, tt := range tests {
 		_, err := load(t, tt.file, tt.vars)
@@ -165,5 +169,31 @@ func TestExampleFile(t *testing.T) {
 	c.Sources, d.Sources, c.Dir, d.Dir = nil, nil, "", ""
 	if !reflect.DeepEqual(c, d) {
 		t.Errorf("the example's values differ from the defaults:\n%+v\n%+v", c, d)
+	}
+}
+
+func TestBaseDirs(t *testing.T) {
+	if filepath.Separator != '/' {
+		t.Skip("Unix paths")
+	}
+	tests := []struct {
+		file string
+		vars map[string]string
+		want []string
+	}{
+		{"", nil, nil},
+		{"base_dirs = [\"/ci/a\", \"/ci/b/\"]\n", nil, []string{"/ci/a", "/ci/b"}},
+		{"", map[string]string{"OBJCACHE_BASEDIR": "/ci/a::/ci/b"}, []string{"/ci/a", "/ci/b"}},
+		{"base_dirs = [\"/x\"]\n", map[string]string{"OBJCACHE_BASE_DIRS": "/ci"}, []string{"/ci"}},
+	}
+	for _, tt := range tests {
+		c, err := load(t, tt.file, tt.vars)
+		if err != nil {
+			t.Errorf("%q %v: %v", tt.file, tt.vars, err)
+			continue
+		}
+		if !slices.Equal(c.BaseDirs, tt.want) {
+			t.Errorf("%q %v: BaseDirs = %q, want %q", tt.file, tt.vars, c.BaseDirs, tt.want)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"math"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -17,6 +18,39 @@ func parseString(v any) (string, error) {
 		return "", fmt.Errorf("%v is not a string (quote it)", v)
 	}
 	return s, nil
+}
+
+// parseDirList takes a TOML array of absolute directories, or a string of
+// them separated by the OS path list separator (":" on Unix, ";" on
+// Windows), as PATH is. Empty entries are skipped.
+func parseDirList(v any) ([]string, error) {
+	var items []string
+	switch v := v.(type) {
+	case string:
+		items = filepath.SplitList(v)
+	case []any:
+		for _, e := range v {
+			s, ok := e.(string)
+			if !ok {
+				return nil, fmt.Errorf("%v is not a directory name (quote it)", e)
+			}
+			items = append(items, s)
+		}
+	default:
+		return nil, fmt.Errorf("%v is not a list of directories", v)
+	}
+	var dirs []string
+	for _, d := range items {
+		d = strings.TrimSpace(d)
+		if d == "" {
+			continue
+		}
+		if !filepath.IsAbs(d) {
+			return nil, fmt.Errorf("%q is not an absolute directory", d)
+		}
+		dirs = append(dirs, filepath.Clean(d))
+	}
+	return dirs, nil
 }
 
 func parseBool(v any) (bool, error) {

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
@@ -99,6 +100,9 @@ var settings = []setting{
 	{key: "umask", def: "", help: `umask for files created in the cache, in octal ("002" lets a group share it); empty uses the process umask`,
 		set:  func(c *Config, v any) (err error) { c.Umask, err = parseUmask(v); return },
 		show: func(c *Config) string { return formatUmask(c.Umask) }},
+	{key: "base_dirs", alias: "OBJCACHE_BASEDIR", def: []any{}, help: `absolute directories (a list; in the environment separated like PATH) under which paths are hashed and compiled relative to the working directory, so that checkouts in different places share entries`,
+		set:  func(c *Config, v any) (err error) { c.BaseDirs, err = parseDirList(v); return },
+		show: func(c *Config) string { return strings.Join(c.BaseDirs, string(filepath.ListSeparator)) }},
 	{key: "hash_dir", def: true, help: "hash the working directory when the object embeds it (debug info without -fdebug-prefix-map)",
 		set:  func(c *Config, v any) (err error) { c.HashDir, err = parseBool(v); return },
 		show: func(c *Config) string { return strconv.FormatBool(c.HashDir) }},
