@@ -24,7 +24,7 @@ type gccCall struct {
 
 // runGCC caches one GCC-family call in direct mode (DESIGN.md §2).
 func (inv *invocation) runGCC(ctx context.Context, flavor compiler.Flavor) int {
-	p := compiler.Parse(flavor, inv.args, inv.Dir)
+	p := compiler.ParseRebased(flavor, inv.args, inv.Dir, inv.useBaseDirs(false))
 	if p.Reason != "" {
 		return inv.passThrough(prefixUncacheable + p.Reason)
 	}
@@ -76,6 +76,7 @@ func (c *gccCall) manifestKey() (digest.Sum, string) {
 		Args:       p.HashArgs,
 		Source:     p.Source,
 		SourceHash: src.hash,
+		Extra:      c.withBaseDirs(nil),
 	}
 	for _, name := range compiler.HashedEnv() {
 		if v, ok := lookupEnv(c.Environ, name); ok {

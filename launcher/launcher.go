@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/objcache/objcache/basedir"
 	"github.com/objcache/objcache/cache"
 	"github.com/objcache/objcache/compiler"
 	"github.com/objcache/objcache/config"
@@ -125,6 +126,10 @@ type invocation struct {
 	compilerPath string
 	args         []string
 	log          *invocationLog
+	// base rewrites paths under the base dirs (nil without base dirs): in
+	// the parsed command line, the manifest's include paths and the text
+	// an entry stores.
+	base *basedir.Mapper
 
 	// mu guards stats and cacheOff: the sources of one cl.exe call are
 	// compiled by concurrent units.
@@ -256,4 +261,25 @@ func (inv *invocation) absPath(p string) string {
 		return p
 	}
 	return filepath.Join(inv.Dir, p)
+}
+
+// useBaseDirs sets up base-dir rewriting for this call; fold is true for
+// the MSVC family (case-insensitive paths, either slash). It returns the
+// rewrite for the parser, nil without base dirs.
+func (inv *invocation) useBaseDirs(fold bool) compiler.Rebase {
+	inv.base = basedir.New(inv.Config.BaseDirs, inv.Dir, fold)
+	if inv.base == nil {
+		return nil
+	}
+	return inv.base.Rel
+}
+
+// withBaseDirs returns extra with what the key records of base dirs:
+// whether they are set (an entry stored with them holds location-free
+// text), not which they are (each checkout lists its own).
+func (inv *invocation) withBaseDirs(extra []string) []string {
+	if inv.base == nil {
+		return extra
+	}
+	return append(extra, "base_dirs")
 }

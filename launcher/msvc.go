@@ -19,7 +19,7 @@ import (
 // up to /MP at a time (one at a time without it, as cl does), their
 // console output in the order of the sources, and cl's status.
 func (inv *invocation) runMSVC(ctx context.Context, flavor compiler.Flavor) int {
-	p := compiler.ParseMSVC(flavor, inv.args, inv.getenv("CL"), inv.getenv("_CL_"), inv.Dir)
+	p := compiler.ParseMSVCRebased(flavor, inv.args, inv.getenv("CL"), inv.getenv("_CL_"), inv.Dir, inv.useBaseDirs(true))
 	switch {
 	case p.Reason != "":
 		return inv.passThrough(prefixUncacheable + p.Reason)
@@ -92,7 +92,7 @@ func (c *msvcCall) run(ctx context.Context) *result {
 		Args:       c.p.HashArgs,
 		Source:     c.src.Path,
 		SourceHash: src.hash,
-		Extra:      []string{c.src.Lang, c.src.Forced},
+		Extra:      c.withBaseDirs([]string{c.src.Lang, c.src.Forced}),
 	}
 	for _, name := range c.p.HashEnv {
 		if v, ok := lookupEnv(c.Environ, name); ok {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/objcache/objcache/basedir"
 	"github.com/objcache/objcache/cache"
 	"github.com/objcache/objcache/digest"
 	"github.com/objcache/objcache/eviction"
@@ -78,7 +79,38 @@ func (u *unit) lookup(ctx context.Context) *cache.Entry {
 		return nil
 	}
 	u.log.printf("hit: object %s", entry.Object)
+	expandPaths(e, u.Dir)
 	return e
+}
+
+// Output kinds whose text names files, and is stored location-free with
+// base dirs (besides stdout and stderr).
+var pathTextKinds = map[string]bool{depfileKind: true}
+
+// storablePaths rewrites the absolute paths under base dirs in e's text
+// (console output, depfile) to the location-free form, so that a hit in
+// another checkout names that checkout's files (basedir.Mapper.Encode).
+func (u *unit) storablePaths(e *cache.Entry) {
+	if u.base == nil {
+		return
+	}
+	e.Stdout, e.Stderr = u.base.Encode(e.Stdout), u.base.Encode(e.Stderr)
+	for i, o := range e.Outputs {
+		if pathTextKinds[o.Kind] {
+			e.Outputs[i].Data = u.base.Encode(o.Data)
+		}
+	}
+}
+
+// expandPaths undoes storablePaths for the working directory cwd. It runs
+// on every hit, base dirs or not: the entry may come from a call with them.
+func expandPaths(e *cache.Entry, cwd string) {
+	e.Stdout, e.Stderr = basedir.Decode(e.Stdout, cwd), basedir.Decode(e.Stderr, cwd)
+	for i, o := range e.Outputs {
+		if pathTextKinds[o.Kind] {
+			e.Outputs[i].Data = basedir.Decode(o.Data, cwd)
+		}
+	}
 }
 
 // checkedIncludes hashes the include files a compile reported (lists in
@@ -90,6 +122,9 @@ func (u *unit) checkedIncludes(lists ...[]string) (includes []manifest.Include, 
 	seen := map[string]bool{u.source: true}
 	for _, list := range lists {
 		for _, p := range list {
+			// Under a base dir, the manifest records the path relative to
+			// the working directory: another checkout looks it up there.
+			p, _ = u.base.Rel(p)
 			if !seen[p] {
 				seen[p] = true
 				paths = append(paths, p)
@@ -157,6 +192,7 @@ func (u *unit) checkInputs(includes []manifest.Include) string {
 // manifest entry, and counts what it did.
 func (u *unit) storeEntry(ctx context.Context, e *cache.Entry, includes []manifest.Include) {
 	okey := manifest.ObjectKey(u.mkey, includes)
+	u.storablePaths(e)
 	u.log.phase("check inputs")
 	added, err := u.publishEntry(ctx, okey, e, includes)
 	if errors.Is(err, cache.ErrNotFound) {
