@@ -47,11 +47,6 @@ func writeFaultSources(e *env) {
 	e.write("other.c", otherC)
 }
 
-// settle waits until files just written are old enough to be stored: e.write
-// sets their mtime back but cannot set back their ctime, and objcache does not
-// store a compile whose inputs changed less than 50ms before it started.
-func settle() { time.Sleep(100 * time.Millisecond) }
-
 // sameAsGCC checks that got, the outcome of `objcache gcc -c src -o obj`,
 // is what `gcc -c src` alone prints and returns (status 0), and that obj is
 // byte for byte the object gcc alone writes.

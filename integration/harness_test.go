@@ -245,3 +245,8 @@ func (e *env) entryFiles(kind string) []string {
 	}
 	return out
 }
+
+// settle waits until files just written are old enough to be stored: e.write
+// sets their mtime back but cannot set back their ctime, and objcache does not
+// store a compile whose inputs changed less than 50ms before it started.
+func settle() { time.Sleep(100 * time.Millisecond) }

@@ -1,0 +1,282 @@
+package integration
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// checkout copies src into dir as a CI job checks code out, with the file
+// Debian's zlib leaves out (win32/zlib1.rc, named by CMakeLists.txt).
+func checkout(t *testing.T, src, dir string) {
+	t.Helper()
+	os.MkdirAll(filepath.Dir(dir), 0o777)
+	copyTree(t, src, dir)
+	os.MkdirAll(filepath.Join(dir, "win32"), 0o777)
+	os.WriteFile(filepath.Join(dir, "win32", "zlib1.rc"), nil, 0o666)
+}
+
+// relativeCommand turns a compile_commands.json command of a checkout into
+// the command objcache runs with base dirs: the checkout's absolute paths
+// relative to the build directory, the output redirected to out, and the
+// depfile options (which do not change the object) left out.
+func relativeCommand(command, srcDir, buildDir, out string) []string {
+	var args []string
+	fields := strings.Fields(command)
+	for i := 0; i < len(fields); i++ {
+		f := fields[i]
+		switch f {
+		case "-o":
+			args = append(args, "-o", out)
+			i++
+			continue
+		case "-MT", "-MF":
+			i++
+			continue
+		case "-MD":
+			continue
+		}
+		f = strings.ReplaceAll(f, buildDir, ".")
+		f = strings.ReplaceAll(f, srcDir, "../zlib")
+		args = append(args, f)
+	}
+	return args
+}
+
+// TestBaseDirsShareZlibAcrossCheckouts builds zlib the way CI does (CMake,
+// Ninja, absolute paths, -MD -MT -MF depfiles) in two checkout directories.
+// With base_dirs covering both, the second build is all direct hits, each
+// object identical to an uncached compile of the second checkout with the
+// same relative paths, and the dependencies Ninja recorded name the second
+// checkout's files only. Without base_dirs a third checkout misses.
+func TestBaseDirsShareZlibAcrossCheckouts(t *testing.T) {
+	src := corpus(t, "zlib")
+	requireTool(t, "cmake", "apt-get install -y cmake")
+	requireTool(t, "ninja", "apt-get install -y ninja-build")
+	e := newEnv(t)
+	ci := filepath.Join(e.work, "ci")
+	e.setenv("OBJCACHE_BASEDIR", ci)
+	build := func(job string) (srcDir, buildDir string) {
+		t.Helper()
+		srcDir, buildDir = filepath.Join(ci, job, "zlib"), filepath.Join(ci, job, "build")
+		checkout(t, src, srcDir)
+		if o := e.run("cmake", "-S", srcDir, "-B", buildDir, "-G", "Ninja", "-DCMAKE_BUILD_TYPE=Release",
+			"-DCMAKE_EXPORT_COMPILE_COMMANDS=ON", "-DCMAKE_C_COMPILER_LAUNCHER="+objcacheBin); o.code != 0 {
+			t.Fatalf("cmake: %v", o)
+		}
+		if o := e.run("ninja", "-C", buildDir); o.code != 0 {
+			t.Fatalf("ninja: %v", o)
+		}
+		return srcDir, buildDir
+	}
+
+	build("job1")
+	first := e.stats()
+	src2, build2 := build("job2")
+	second := e.stats()
+	objs := objects(t, build2)
+	hits, misses := second["hits"]-first["hits"], second["misses"]-first["misses"]
+	t.Logf("zlib: %d objects; first checkout %d misses; second checkout %d direct hits, %d misses", len(objs), first["misses"], hits, misses)
+	if hits != int64(len(objs)) || misses != 0 {
+		t.Errorf("second checkout: %d hits and %d misses, want %d hits and none", hits, misses, len(objs))
+	}
+
+	// Each object is what the compiler writes in the second checkout when
+	// run with the relative paths.
+	data, err := os.ReadFile(filepath.Join(build2, "compile_commands.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var commands []struct{ Directory, Command string }
+	if err := json.Unmarshal(data, &commands); err != nil {
+		t.Fatal(err)
+	}
+	if len(commands) != len(objs) {
+		t.Fatalf("%d compile commands for %d objects", len(commands), len(objs))
+	}
+	ref := filepath.Join(e.work, "ref.o")
+	for _, c := range commands {
+		fields := strings.Fields(c.Command)
+		output := fields[slices.Index(fields, "-o")+1]
+		args := relativeCommand(c.Command, src2, build2, ref)
+		cmd := exec.Command(args[0], args[1:]...)
+		cmd.Dir = build2
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%q: %v\n%s", args, err, out)
+		}
+		want, _ := os.ReadFile(ref)
+		if objs[output] != string(want) {
+			t.Errorf("%s differs from an uncached compile in the second checkout (%q)", output, args)
+		}
+	}
+
+	// Ninja read every depfile (deps = gcc) into its log: none may name
+	// the first checkout.
+	deps := e.run("ninja", "-C", build2, "-t", "deps")
+	if deps.code != 0 || !strings.Contains(deps.stdout, "zlib.h") {
+		t.Fatalf("ninja -t deps: %v", deps)
+	}
+	if strings.Contains(deps.stdout, filepath.Join(ci, "job1")) {
+		t.Errorf("the second checkout's dependencies name the first checkout:\n%s", lastLines(deps.stdout, 20))
+	}
+
+	// Without base dirs, a third checkout shares nothing.
+	e.setenv("OBJCACHE_BASEDIR", "")
+	build("job3")
+	third := e.stats()
+	if h := third["hits"] - second["hits"]; h != 0 {
+		t.Errorf("without base_dirs the third checkout had %d hits, want 0", h)
+	}
+}
+
+// TestBaseDirsClangCLShowIncludes compiles a generated project with
+// absolute paths through cl.exe (clang-cl) with /showIncludes in two
+// checkouts: with base_dirs the second is all hits, its objects and console
+// output (the /showIncludes lines Ninja reads) byte-identical to clang-cl's
+// own with the relative paths, naming the second checkout's files.
+func TestBaseDirsClangCLShowIncludes(t *testing.T) {
+	e := newEnv(t)
+	cl := clExe(t, e)
+	ci := filepath.Join(e.work, "ci")
+	e.setenv("OBJCACHE_BASEDIR", ci)
+	sources := []string{"a.c", "b.c", "c.c"}
+	compile := func(job string) {
+		t.Helper()
+		root := filepath.Join(ci, job)
+		e.write(filepath.Join("ci", job, "inc", "common.h"), "#include \"detail.h\"\n#define COMMON 3\n")
+		e.write(filepath.Join("ci", job, "inc", "detail.h"), "#define DETAIL 4\n")
+		os.MkdirAll(filepath.Join(root, "build"), 0o777)
+		for i, s := range sources {
+			e.write(filepath.Join("ci", job, "src", s), "#include \"common.h\"\n#include <stddef.h>\nint f"+string(rune('a'+i))+"(void) { return COMMON * DETAIL + (int)sizeof(size_t); }\n")
+		}
+		settle() // files changed just before a compile are not stored
+		for _, s := range sources {
+			obj := strings.TrimSuffix(s, ".c") + ".obj"
+			o := e.runIn(filepath.Join(root, "build"), objcacheBin, cl, "/c", "/nologo", "/Brepro", "/showIncludes",
+				"/I"+filepath.Join(root, "inc"), filepath.Join(root, "src", s), "/Fo"+filepath.Join(root, "build", obj))
+			// The same compile by clang-cl alone, with the relative paths.
+			ref := e.runIn(filepath.Join(root, "build"), cl, "/c", "/nologo", "/Brepro", "/showIncludes",
+				"/I../inc", "../src/"+s, "/Fo"+filepath.Join(root, "build", "ref.obj"))
+			if o.code != 0 || ref.code != 0 {
+				t.Fatalf("%s %s: %v (alone: %v)", job, s, o, ref)
+			}
+			if o.stdout != ref.stdout || o.stderr != ref.stderr {
+				t.Errorf("%s %s: console\n%v\nwant (clang-cl alone, relative paths)\n%v", job, s, o, ref)
+			}
+			if strings.Contains(o.stdout, "job1") && job != "job1" {
+				t.Errorf("%s %s: /showIncludes lines name the first checkout:\n%s", job, s, o.stdout)
+			}
+			if !strings.Contains(o.stdout, "common.h") {
+				t.Errorf("%s %s: no /showIncludes line for common.h:\n%s", job, s, o.stdout)
+			}
+			got, want := e.read(filepath.Join("ci", job, "build", obj)), e.read(filepath.Join("ci", job, "build", "ref.obj"))
+			if got == "" || got != want {
+				t.Errorf("%s %s: object differs from clang-cl's own with relative paths", job, s)
+			}
+		}
+	}
+	compile("job1")
+	first := e.stats()
+	compile("job2")
+	second := e.stats()
+	if h, m := second["hits"]-first["hits"], second["misses"]-first["misses"]; h != int64(len(sources)) || m != 0 {
+		t.Errorf("second checkout: %d hits, %d misses; want %d hits", h, m, len(sources))
+	}
+}
+
+// TestBaseDirsDebugInfo: with -g the object embeds the working directory,
+// so with hash_dir on a second checkout misses; with
+// -fdebug-prefix-map=<checkout>=. the object is independent of it and the
+// second checkout hits, byte-identical to gcc's own object there.
+func TestBaseDirsDebugInfo(t *testing.T) {
+	requireTool(t, "gcc", "apt-get install -y gcc")
+	e := newEnv(t)
+	ci := filepath.Join(e.work, "ci")
+	e.setenv("OBJCACHE_BASEDIR", ci)
+	tests := []struct {
+		name     string
+		mapped   bool
+		wantHits int64
+	}{
+		{"-g alone", false, 0},
+		{"-g with -fdebug-prefix-map", true, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := e.stats()
+			for _, job := range []string{"job1", "job2"} {
+				root := filepath.Join(ci, tt.name, job)
+				e.write(filepath.Join("ci", tt.name, job, "inc", "v.h"), "#define V 5\n")
+				e.write(filepath.Join("ci", tt.name, job, "src", "a.c"), "#include \"v.h\"\nint a(int x) { return x * V; }\n")
+				settle()
+				args := []string{"-c", "-g", "-O1", "-I" + filepath.Join(root, "inc")}
+				refArgs := []string{"-c", "-g", "-O1", "-Iinc"}
+				if tt.mapped {
+					args = append(args, "-fdebug-prefix-map="+root+"=.")
+					refArgs = append(refArgs, "-fdebug-prefix-map="+root+"=.")
+				}
+				o := e.runIn(root, objcacheBin, append(append([]string{"gcc"}, args...), filepath.Join(root, "src", "a.c"), "-o", "a.o")...)
+				ref := e.runIn(root, "gcc", append(refArgs, "src/a.c", "-o", "ref.o")...)
+				if o.code != 0 || ref.code != 0 {
+					t.Fatalf("%s: %v (alone: %v)", job, o, ref)
+				}
+				got, want := e.read(filepath.Join("ci", tt.name, job, "a.o")), e.read(filepath.Join("ci", tt.name, job, "ref.o"))
+				if got == "" || got != want {
+					t.Errorf("%s: object differs from gcc's own with relative paths", job)
+				}
+			}
+			after := e.stats()
+			if h := after["hits"] - before["hits"]; h != tt.wantHits {
+				t.Errorf("second checkout: %d hits, want %d", h, tt.wantHits)
+			}
+		})
+	}
+}
+
+// TestBaseDirsAbsolutePathsInText: paths that still reach the stored text
+// as absolute paths of the first checkout (clang's
+// -fdiagnostics-absolute-paths in a warning, a depfile target given with
+// -MT) come out of a hit in the second checkout naming that checkout, byte
+// for byte as clang alone writes them there.
+func TestBaseDirsAbsolutePathsInText(t *testing.T) {
+	clang := requireTool(t, "clang-14", "apt-get install -y clang-14")
+	e := newEnv(t)
+	ci := filepath.Join(e.work, "ci")
+	e.setenv("OBJCACHE_BASEDIR", ci)
+	before := e.stats()
+	for _, job := range []string{"job1", "job2"} {
+		root := filepath.Join(ci, job)
+		e.write(filepath.Join("ci", job, "inc", "w.h"), "static inline int w(void) { int unused; return 1; }\n")
+		e.write(filepath.Join("ci", job, "src", "a.c"), "#include \"w.h\"\nint a(void) { return w(); }\n")
+		os.MkdirAll(filepath.Join(root, "build"), 0o777)
+		settle()
+		build := filepath.Join(root, "build")
+		common := []string{"-c", "-Wall", "-fdiagnostics-absolute-paths", "-MD", "-MT", filepath.Join(build, "a.o")}
+		o := e.runIn(build, objcacheBin, append(append([]string{clang}, common...),
+			"-I"+filepath.Join(root, "inc"), filepath.Join(root, "src", "a.c"), "-MF", "a.d", "-o", "a.o")...)
+		ref := e.runIn(build, clang, append(common, "-I../inc", "../src/a.c", "-MF", "ref.d", "-o", "ref.o")...)
+		if o.code != 0 || ref.code != 0 {
+			t.Fatalf("%s: %v (alone: %v)", job, o, ref)
+		}
+		if !strings.Contains(ref.stderr, filepath.Join(root, "inc", "w.h")) {
+			t.Fatalf("clang alone did not print the absolute path: %q", ref.stderr)
+		}
+		if o.stderr != ref.stderr {
+			t.Errorf("%s: stderr\n%s\nwant (clang alone)\n%s", job, o.stderr, ref.stderr)
+		}
+		dep, refDep := e.read(filepath.Join("ci", job, "build", "a.d")), e.read(filepath.Join("ci", job, "build", "ref.d"))
+		if dep != refDep {
+			t.Errorf("%s: depfile\n%s\nwant (clang alone)\n%s", job, dep, refDep)
+		}
+		if e.read(filepath.Join("ci", job, "build", "a.o")) != e.read(filepath.Join("ci", job, "build", "ref.o")) {
+			t.Errorf("%s: object differs from clang's own with relative paths", job)
+		}
+	}
+	if h := e.stats()["hits"] - before["hits"]; h != 1 {
+		t.Errorf("%d hits, want 1 (the second checkout)", h)
+	}
+}
