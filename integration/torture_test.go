@@ -171,10 +171,10 @@ func TestTorture(t *testing.T) {
 	}
 
 	st := e.stats()
-	outcomes := st["hits"] + st["misses"] + sum(st, "uncacheable") + sum(st, "errors")
+	outcomes := st["hits"] + st["misses"] + sum(st, "uncacheable") + sum(st, "error")
 	notKilled := tally.started.Load() - tally.killed.Load()
 	t.Logf("%d compiles started, %d killed, %d finished; hits %d, misses %d, uncacheable %d, errors %d; evicted %d in %d trims; %d cleans, %d verifies beside them; %v",
-		tally.started.Load(), tally.killed.Load(), notKilled, st["hits"], st["misses"], sum(st, "uncacheable"), sum(st, "errors"),
+		tally.started.Load(), tally.killed.Load(), notKilled, st["hits"], st["misses"], sum(st, "uncacheable"), sum(st, "error"),
 		st["evicted"], st["trims"], tally.cleans.Load(), tally.verifies.Load(), took.Round(time.Millisecond))
 	if outcomes < notKilled || outcomes > tally.started.Load() {
 		t.Errorf("outcomes %d not between the compiles that were not killed (%d) and those started (%d)", outcomes, notKilled, tally.started.Load())
