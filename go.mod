@@ -3,15 +3,18 @@ module github.com/objcache/objcache
 go 1.24
 
 require (
+	github.com/BurntSushi/toml v1.5.0
 	github.com/gofrs/flock v0.12.1
 	github.com/klauspost/compress v1.18.0
+	github.com/redis/go-redis/v9 v9.12.1
 	github.com/spf13/cobra v1.9.1
 	github.com/zeebo/blake3 v0.2.4
 	golang.org/x/sys v0.30.0
 )
 
 require (
-	github.com/BurntSushi/toml v1.5.0 // indirect
+	github.com/cespare/xxhash/v2 v2.3.0 // indirect
+	github.com/dgryski/go-rendezvous v0.0.0-20200823014737-9f7001d12a5f // indirect
 	github.com/inconshreveable/mousetrap v1.1.0 // indirect
 	github.com/klauspost/cpuid/v2 v2.0.12 // indirect
 	github.com/spf13/pflag v1.0.6 // indirect

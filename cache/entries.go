@@ -106,9 +106,27 @@ func (s *Store) PutEntry(ctx context.Context, key digest.Sum, e *Entry) (added b
 	if s.opts.ReadOnly {
 		return false, nil
 	}
-	data, err := s.codec.encode(e)
+	data, err := s.EncodeEntry(e)
 	if err != nil {
 		return false, fmt.Errorf("put entry %s: %w", key, err)
+	}
+	return s.PutEncodedEntry(ctx, key, data)
+}
+
+// EncodeEntry returns e as an entry file: header, compressed payload,
+// checksum. It is what PutEncodedEntry stores and what travels to remote
+// storage.
+func (s *Store) EncodeEntry(e *Entry) ([]byte, error) { return s.codec.encode(e) }
+
+// DecodeEntry verifies and decodes an entry file (from remote storage):
+// anything wrong is an error wrapping ErrCorrupt.
+func (s *Store) DecodeEntry(data []byte) (*Entry, error) { return s.codec.decode(data) }
+
+// PutEncodedEntry stores data, an entry file from EncodeEntry (or one that
+// DecodeEntry accepted), under key, as PutEntry does.
+func (s *Store) PutEncodedEntry(ctx context.Context, key digest.Sum, data []byte) (added bool, err error) {
+	if s.opts.ReadOnly {
+		return false, nil
 	}
 	tmp, err := s.writeTemp(data)
 	if err != nil {
