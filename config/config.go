@@ -7,6 +7,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"github.com/objcache/objcache/remote"
 	"os"
 	"path/filepath"
 	"strings"
@@ -30,6 +31,7 @@ type Config struct {
 	ReadOnly           bool          // use hits, store nothing
 	Umask              *uint32       // applied to cache files; nil = process umask
 	BaseDirs           []string      // absolute; paths under them are made relative to the working directory
+	RemoteStorage      []remote.Spec // second-level caches shared over the network
 	HashDir            bool          // default true
 	LRURefresh         time.Duration // default 1h
 	ManifestEntries    int           // cap of entries per manifest; default 32

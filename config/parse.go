@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"github.com/objcache/objcache/remote"
 	"math"
 	"path/filepath"
 	"strconv"
@@ -51,6 +52,47 @@ func parseDirList(v any) ([]string, error) {
 		dirs = append(dirs, filepath.Clean(d))
 	}
 	return dirs, nil
+}
+
+// parseRemotes takes a TOML array of remote specs, or a string of them
+// separated by spaces (as in OBJCACHE_REMOTE_STORAGE).
+func parseRemotes(v any) ([]remote.Spec, error) {
+	var items []string
+	switch v := v.(type) {
+	case string:
+		items = strings.Fields(v)
+	case []any:
+		for _, e := range v {
+			s, ok := e.(string)
+			if !ok {
+				return nil, fmt.Errorf("%v is not a URL (quote it)", e)
+			}
+			items = append(items, s)
+		}
+	default:
+		return nil, fmt.Errorf("%v is not a list of URLs", v)
+	}
+	var specs []remote.Spec
+	for _, item := range items {
+		s, err := remote.ParseSpec(item)
+		if err != nil {
+			return nil, err
+		}
+		specs = append(specs, s)
+	}
+	return specs, nil
+}
+
+// showRemotes lists the remotes, passwords left out.
+func showRemotes(specs []remote.Spec) string {
+	names := make([]string, len(specs))
+	for i, s := range specs {
+		names[i] = s.String()
+		if s.ReadOnly {
+			names[i] += "|read-only"
+		}
+	}
+	return strings.Join(names, " ")
 }
 
 func parseBool(v any) (bool, error) {
