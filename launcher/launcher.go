@@ -20,6 +20,7 @@ import (
 	"github.com/objcache/objcache/compiler"
 	"github.com/objcache/objcache/config"
 	"github.com/objcache/objcache/lockfile"
+	"github.com/objcache/objcache/remote"
 )
 
 // DepthVar is the environment variable objcache sets for the compilers it
@@ -130,6 +131,9 @@ type invocation struct {
 	// the parsed command line, the manifest's include paths and the text
 	// an entry stores.
 	base *basedir.Mapper
+	// remote is the invocation's remote storage, opened on first use
+	// (guarded by mu).
+	remote *remote.Set
 
 	// mu guards stats and cacheOff: the sources of one cl.exe call are
 	// compiled by concurrent units.
@@ -204,6 +208,7 @@ func (inv *invocation) lockCtx(ctx context.Context) (context.Context, context.Ca
 // a lock timeout, a moment): a stopped process holding a shard must not add
 // lock_timeout to every compile.
 func (inv *invocation) writeStats(ctx context.Context) {
+	inv.remoteStats()
 	if inv.Store == nil || len(inv.stats) == 0 || inv.Config.ReadOnly {
 		return
 	}

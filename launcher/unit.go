@@ -37,50 +37,69 @@ func newUnit(inv *invocation, source string, inputs []string) *unit {
 	return &unit{invocation: inv, source: source, inputs: inputs, hashes: newInputHasher(), keyed: map[string]digest.Sum{}, dateSet: dateSet}
 }
 
-// lookup returns the stored entry for this call, or nil on a miss.
+// lookup returns the stored entry for this call, or nil on a miss: from
+// the local store, else from remote storage (which then fills the local
+// store).
 func (u *unit) lookup(ctx context.Context) *cache.Entry {
+	e, want := u.lookupLocal(ctx)
+	if e == nil && !u.offline() {
+		e = u.lookupRemote(ctx, want)
+	}
+	if e != nil {
+		expandPaths(e, u.Dir)
+	}
+	return e
+}
+
+// lookupLocal looks the call up in the local store. On a miss, want is the
+// manifest entry that matched but whose object is gone, if any: remote
+// storage may still have that object.
+func (u *unit) lookupLocal(ctx context.Context) (e *cache.Entry, want *manifest.Entry) {
 	lctx, cancel := u.lockCtx(ctx)
 	defer cancel()
 	data, err := u.Store.GetManifest(lctx, u.mkey)
 	switch {
 	case errors.Is(err, cache.ErrNotFound):
 		u.log.printf("miss: no manifest")
-		return nil
+		return nil, nil
 	case err != nil:
 		u.cacheError("read manifest", err)
-		return nil
+		return nil, nil
 	}
 	m, err := manifest.Decode(data)
 	if err != nil {
 		u.log.printf("miss: %v (it will be replaced)", err)
 		u.count(statCorrupt)
-		return nil
+		return nil, nil
 	}
-	entry, ok := m.Lookup(func(inc manifest.Include) bool {
-		st := u.hashes.file(u.absPath(inc.Path))
-		return st.err == nil && st.size == inc.Size && st.hash == inc.Hash
-	})
+	entry, ok := m.Lookup(u.includeMatches)
 	if !ok {
 		u.log.printf("miss: none of the manifest's %d entries matches the include files", len(m.Entries))
-		return nil
+		return nil, nil
 	}
-	e, err := u.Store.GetEntry(lctx, entry.Object, u.Config.LRURefresh)
+	e, err = u.Store.GetEntry(lctx, entry.Object, u.Config.LRURefresh)
 	switch {
 	case errors.Is(err, cache.ErrNotFound):
 		u.log.printf("miss: manifest entry names object %s, which is gone", entry.Object)
 		u.count(statStaleManifest)
-		return nil
+		return nil, &entry
 	case errors.Is(err, cache.ErrCorrupt):
 		u.log.printf("miss: %v", err)
 		u.count(statCorrupt)
-		return nil
+		return nil, &entry
 	case err != nil:
 		u.cacheError("read entry", err)
-		return nil
+		return nil, nil
 	}
 	u.log.printf("hit: object %s", entry.Object)
-	expandPaths(e, u.Dir)
-	return e
+	return e, nil
+}
+
+// includeMatches reports whether an include file of a manifest entry has
+// the recorded size and content now.
+func (u *unit) includeMatches(inc manifest.Include) bool {
+	st := u.hashes.file(u.absPath(inc.Path))
+	return st.err == nil && st.size == inc.Size && st.hash == inc.Hash
 }
 
 // Output kinds whose text names files, and is stored location-free with
@@ -242,9 +261,22 @@ func (u *unit) trim(ctx context.Context, okey digest.Sum) {
 // reports whether this call added the entry (another process may have
 // stored the same one first).
 func (u *unit) publishEntry(ctx context.Context, okey digest.Sum, e *cache.Entry, includes []manifest.Include) (added bool, err error) {
+	data, err := u.Store.EncodeEntry(e)
+	if err != nil {
+		return false, err
+	}
+	if added, err = u.publishEncoded(ctx, okey, data, includes); err != nil || !added {
+		return added, err
+	}
+	u.upload(ctx, okey, data, includes)
+	return true, nil
+}
+
+// publishEncoded stores an encoded entry and records it in the manifest.
+func (u *unit) publishEncoded(ctx context.Context, okey digest.Sum, data []byte, includes []manifest.Include) (added bool, err error) {
 	lctx, cancel := u.lockCtx(ctx)
 	defer cancel()
-	if added, err = u.Store.PutEntry(lctx, okey, e); err != nil {
+	if added, err = u.Store.PutEncodedEntry(lctx, okey, data); err != nil {
 		return false, err
 	}
 	limit := u.Config.ManifestEntries

@@ -109,6 +109,13 @@ var labels = map[string]string{
 	launcher.StatStaleManifest: "Manifest entries without object",
 	launcher.StatLockTimeout:   "Lock timeouts",
 	launcher.StatFailedRerun:   "Failed compiles re-run",
+	launcher.StatRemoteHit:     "Remote hits",
+	launcher.StatRemoteMiss:    "Remote misses",
+	launcher.StatRemoteCorrupt: "Remote entries corrupt",
+	launcher.StatRemoteError:   "Remote errors",
+	launcher.StatRemoteTimeout: "Remote timeouts",
+	launcher.StatRemoteDown:    "Remote bytes read",
+	launcher.StatRemoteUp:      "Remote bytes written",
 	eviction.StatEvicted:       "Entries evicted",
 	eviction.StatTrims:         "Sections trimmed",
 }

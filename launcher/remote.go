@@ -1,0 +1,150 @@
+package launcher
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+
+	"github.com/objcache/objcache/cache"
+	"github.com/objcache/objcache/digest"
+	"github.com/objcache/objcache/manifest"
+	"github.com/objcache/objcache/remote"
+)
+
+// Statistics counters of remote storage.
+const (
+	StatRemoteHit      = "remote_hits"          // hits served by remote storage (and stored locally)
+	StatRemoteMiss     = "remote_misses"        // local misses that remote storage could not serve either
+	StatRemoteCorrupt  = "remote_corrupt"       // remote entries or manifests that failed their checksum
+	StatRemoteError    = "remote_errors"        // failed remote requests (the remote is then marked down)
+	StatRemoteTimeout  = "remote_timeouts"      // remote requests that timed out (also counted as errors)
+	StatRemoteDown     = "remote_bytes_read"    // bytes read from remote storage
+	StatRemoteUp       = "remote_bytes_written" // bytes written to remote storage
+	remoteMarkerSubdir = "remote"               // down markers, in the cache dir
+)
+
+// remotes returns this invocation's remote storage, nil when none is
+// configured. Connections are opened on first use.
+func (inv *invocation) remotes() *remote.Set {
+	if len(inv.Config.RemoteStorage) == 0 {
+		return nil
+	}
+	inv.mu.Lock()
+	defer inv.mu.Unlock()
+	if inv.remote == nil {
+		inv.remote = remote.NewSet(inv.Config.RemoteStorage, filepath.Join(inv.Store.Dir(), remoteMarkerSubdir), inv.log.printf)
+	}
+	return inv.remote
+}
+
+// remoteStats adds what remote storage did to the invocation's counters
+// and closes its connections.
+func (inv *invocation) remoteStats() {
+	inv.mu.Lock()
+	rs := inv.remote
+	inv.remote = nil
+	inv.mu.Unlock()
+	if rs == nil {
+		return
+	}
+	st := rs.Stats()
+	inv.add(StatRemoteError, st.Errors)
+	inv.add(StatRemoteTimeout, st.Timeouts)
+	inv.add(StatRemoteDown, st.BytesDown)
+	inv.add(StatRemoteUp, st.BytesUp)
+	rs.Close()
+}
+
+// lookupRemote looks the call up in remote storage after a local miss.
+// want is the local manifest entry whose object is gone, if one matched;
+// otherwise the remote manifest is fetched and matched. A remote object is
+// verified (checksum, and the manifest it names) before it is used and
+// stored locally; a bad one is a miss and is not copied.
+func (u *unit) lookupRemote(ctx context.Context, want *manifest.Entry) *cache.Entry {
+	rs := u.remotes()
+	if rs == nil {
+		return nil
+	}
+	if want == nil {
+		data, err := rs.Get(ctx, remote.ManifestName(u.mkey))
+		if err != nil {
+			u.remoteMiss("manifest", err)
+			return nil
+		}
+		m, err := manifest.Decode(data)
+		if err != nil {
+			u.log.printf("remote miss: manifest: %v", err)
+			u.count(StatRemoteCorrupt)
+			u.count(StatRemoteMiss)
+			return nil
+		}
+		entry, ok := m.Lookup(u.includeMatches)
+		if !ok {
+			u.log.printf("remote miss: none of the remote manifest's %d entries matches the include files", len(m.Entries))
+			u.count(StatRemoteMiss)
+			return nil
+		}
+		want = &entry
+	}
+	data, err := rs.Get(ctx, remote.ObjectName(want.Object))
+	if err != nil {
+		u.remoteMiss("object", err)
+		return nil
+	}
+	e, err := u.Store.DecodeEntry(data)
+	if err == nil && e.ManifestKey != u.mkey {
+		err = errors.New("the entry names another manifest")
+	}
+	if err != nil {
+		u.log.printf("remote miss: object %s: %v", want.Object, err)
+		u.count(StatRemoteCorrupt)
+		u.count(StatRemoteMiss)
+		return nil
+	}
+	u.log.printf("remote hit: object %s (%d bytes)", want.Object, len(data))
+	u.count(StatRemoteHit)
+	if !u.Config.ReadOnly {
+		if _, err := u.publishEncoded(ctx, want.Object, data, want.Includes); err != nil && !errors.Is(err, cache.ErrNotFound) {
+			u.cacheError("store remote hit", err)
+		}
+	}
+	return e
+}
+
+// remoteMiss logs and counts a failed remote lookup.
+func (u *unit) remoteMiss(what string, err error) {
+	u.log.printf("remote miss: %s: %v", what, err)
+	u.count(StatRemoteMiss)
+}
+
+// upload sends a newly stored entry to remote storage: the object, then
+// the remote manifest with this entry added (read, merged and written back;
+// two machines adding at once may lose one entry, which costs a miss, never
+// a wrong hit). No local lock is held meanwhile.
+func (u *unit) upload(ctx context.Context, okey digest.Sum, data []byte, includes []manifest.Include) {
+	rs := u.remotes()
+	if rs == nil {
+		return
+	}
+	if err := rs.Put(ctx, remote.ObjectName(okey), data); err != nil {
+		if !errors.Is(err, remote.ErrDown) {
+			u.log.printf("remote store: %v", err)
+		}
+		return
+	}
+	name := remote.ManifestName(u.mkey)
+	m := &manifest.Manifest{}
+	if current, err := rs.Get(ctx, name); err == nil {
+		if old, err := manifest.Decode(current); err == nil {
+			m = old
+		}
+	} else if !errors.Is(err, remote.ErrNotFound) {
+		return
+	}
+	m.Add(manifest.Entry{Includes: includes, Object: okey}, u.Config.ManifestEntries)
+	if err := rs.Put(ctx, name, m.Encode()); err != nil {
+		u.log.printf("remote store: %v", err)
+		return
+	}
+	u.log.printf("remote store: object %s and its manifest", okey)
+}
