@@ -176,3 +176,43 @@ func (s *Store) TryTrim(i int) (unlock func(), ok bool, err error) {
 	}
 	return unlock, ok, err
 }
+
+// statDir holds the launcher's stat records, one per manifest (see
+// StatRecordPath).
+const statDir = "stat"
+
+// StatRecordPath returns where the launcher keeps the stat record of the
+// manifest under key: machine-local hashes of that manifest's include files
+// by their stat data, so that a hit need not read them. Records are
+// shortcuts, written by rename without a lock; SweepStatRecords removes
+// those whose manifest is gone.
+func (s *Store) StatRecordPath(key digest.Sum) string {
+	name := key.String()
+	return filepath.Join(s.dir, statDir, name[:2], name)
+}
+
+// SweepStatRecords removes the stat records whose manifest no longer
+// exists, and returns how many it removed. No lock is needed: a record
+// removed as its manifest comes back costs one re-hash.
+func (s *Store) SweepStatRecords() (int, error) {
+	if s.opts.ReadOnly {
+		return 0, nil
+	}
+	records, err := filepath.Glob(filepath.Join(s.dir, statDir, "??", "*"))
+	if err != nil {
+		return 0, fmt.Errorf("sweep stat records: %w", err)
+	}
+	n := 0
+	for _, r := range records {
+		key, err := digest.Parse(filepath.Base(r))
+		if err == nil {
+			if _, err := os.Lstat(s.manifestSection(key).file(key)); err == nil {
+				continue
+			}
+		}
+		if os.Remove(r) == nil {
+			n++
+		}
+	}
+	return n, nil
+}

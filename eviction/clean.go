@@ -22,7 +22,8 @@ type CleanOptions struct {
 // Clean trims every section within its share of the limits (and evicts
 // entries older than OlderThan), then repairs the store as Check does
 // without reading whole entries: prunes dangling manifest entries, removes
-// orphans left by killed adders, recounts sections and sweeps tmp/. It is
+// orphans left by killed adders, recounts sections, sweeps tmp/ and the
+// stat records of manifests that are gone. It is
 // safe beside running builds: every removal is checked under the section's
 // exclusive lock. The evictions are counted in the statistics.
 func Clean(ctx context.Context, st *cache.Store, opts CleanOptions) (Result, *Report, error) {
@@ -47,6 +48,9 @@ func Clean(ctx context.Context, st *cache.Store, opts CleanOptions) (Result, *Re
 	}
 	rep, err := Check(ctx, st, CheckOptions{Repair: true, Now: opts.Now})
 	if err != nil {
+		errs = append(errs, err)
+	}
+	if _, err := st.SweepStatRecords(); err != nil {
 		errs = append(errs, err)
 	}
 	return res, rep, errors.Join(errs...)
@@ -89,6 +93,9 @@ func Clear(ctx context.Context, st *cache.Store, now time.Time) (ClearResult, er
 	n, err := st.SweepTmp(now.Add(-TmpAge))
 	res.Tmp = n
 	if err != nil {
+		errs = append(errs, err)
+	}
+	if _, err := st.SweepStatRecords(); err != nil {
 		errs = append(errs, err)
 	}
 	return res, errors.Join(errs...)

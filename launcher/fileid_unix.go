@@ -11,8 +11,16 @@ import (
 // fileID names the file's inode and device, which change when a file is
 // replaced even if its size and times are copied over.
 func fileID(fi os.FileInfo) string {
-	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-		return fmt.Sprintf("%d:%d", st.Dev, st.Ino)
+	if dev, ino, ok := fileKey(fi); ok {
+		return fmt.Sprintf("%d:%d", dev, ino)
 	}
 	return ""
+}
+
+// fileKey returns the file's device and inode numbers.
+func fileKey(fi os.FileInfo) (dev, ino uint64, ok bool) {
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		return uint64(st.Dev), uint64(st.Ino), true
+	}
+	return 0, 0, false
 }

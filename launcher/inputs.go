@@ -20,16 +20,37 @@ type fileState struct {
 	mtime     time.Time
 	ctime     time.Time
 	err       error
+	// stat is the file's stat data, for stat records; haveStat is false
+	// where the platform gives no inode numbers.
+	stat     statEntry
+	haveStat bool
 }
 
 // inputHasher hashes input files at most once per invocation: manifests
-// share most include files between their entries.
+// share most include files between their entries. With a stat record
+// (loadRecord), a file whose stat data the record knows is not read at all.
 type inputHasher struct {
 	memo map[string]*fileState
+	// trusted is the newest mtime and ctime (ns) a file may have to be
+	// recorded: recordMinAge before the call's start.
+	trusted int64
+
+	record     map[string]statEntry
+	recordPath string
+	// dirty is set when a file old enough to record was read and hashed.
+	dirty bool
 }
 
-func newInputHasher() *inputHasher {
-	return &inputHasher{memo: map[string]*fileState{}}
+func newInputHasher(start time.Time) *inputHasher {
+	return &inputHasher{memo: map[string]*fileState{}, trusted: start.Add(-recordMinAge).UnixNano()}
+}
+
+// withRecordOf returns a new hasher for the same call that uses h's stat
+// record: after a compile, inputs are looked at afresh.
+func (h *inputHasher) withRecordOf(start time.Time) *inputHasher {
+	fresh := newInputHasher(start)
+	fresh.record, fresh.recordPath = h.record, h.recordPath
+	return fresh
 }
 
 // file returns the state of the file at path (an absolute path).
@@ -37,21 +58,45 @@ func (h *inputHasher) file(path string) *fileState {
 	if st, ok := h.memo[path]; ok {
 		return st
 	}
+	if st := h.fromRecord(path); st != nil {
+		h.memo[path] = st
+		return st
+	}
 	st := readState(path)
 	h.memo[path] = st
+	if st.err == nil && st.haveStat && st.stat.mtime < h.trusted && st.stat.ctime < h.trusted {
+		h.dirty = true
+	}
 	return st
 }
 
+// fromRecord returns the file's state from the stat record when the file's
+// stat data are the recorded ones, else nil.
+func (h *inputHasher) fromRecord(path string) *fileState {
+	e, ok := h.record[path]
+	if !ok {
+		return nil
+	}
+	fi, err := os.Stat(path)
+	if err != nil || !fi.Mode().IsRegular() {
+		return nil
+	}
+	cur, ok := statOf(fi)
+	if !ok || !cur.sameStat(e) {
+		return nil
+	}
+	return &fileState{size: e.size, hash: e.hash, timeMacro: e.timeMacro,
+		mtime: time.Unix(0, e.mtime), ctime: time.Unix(0, e.ctime), stat: cur, haveStat: true}
+}
+
+// readState reads and hashes the file at path, in one read of the size
+// the open file reports.
 func readState(path string) *fileState {
 	f, err := os.Open(path)
 	if err != nil {
 		return &fileState{err: err}
 	}
 	defer f.Close()
-	data, err := io.ReadAll(f)
-	if err != nil {
-		return &fileState{err: fmt.Errorf("read %s: %w", path, err)}
-	}
 	fi, err := f.Stat()
 	if err != nil {
 		return &fileState{err: fmt.Errorf("stat %s: %w", path, err)}
@@ -59,12 +104,34 @@ func readState(path string) *fileState {
 	if !fi.Mode().IsRegular() {
 		return &fileState{err: fmt.Errorf("%s is not a regular file", path)}
 	}
+	data := make([]byte, 0, fi.Size()+1) // +1: see the end of the file in one read
+	for {
+		n, err := f.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return &fileState{err: fmt.Errorf("read %s: %w", path, err)}
+		}
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)] // grew while read: make room
+		}
+	}
+	// The times are taken after the content, so that a write during the
+	// read shows as a change.
+	if fi, err = f.Stat(); err != nil {
+		return &fileState{err: fmt.Errorf("stat %s: %w", path, err)}
+	}
+	stat, haveStat := statOf(fi)
 	return &fileState{
 		size:      int64(len(data)),
 		hash:      digest.Of(data),
 		timeMacro: usesTimeMacro(data),
 		mtime:     fi.ModTime(),
 		ctime:     changeTime(fi),
+		stat:      stat,
+		haveStat:  haveStat,
 	}
 }
 

@@ -34,16 +34,20 @@ type unit struct {
 
 func newUnit(inv *invocation, source string, inputs []string) *unit {
 	_, dateSet := lookupEnv(inv.Environ, "SOURCE_DATE_EPOCH")
-	return &unit{invocation: inv, source: source, inputs: inputs, hashes: newInputHasher(), keyed: map[string]digest.Sum{}, dateSet: dateSet}
+	return &unit{invocation: inv, source: source, inputs: inputs, hashes: newInputHasher(inv.start), keyed: map[string]digest.Sum{}, dateSet: dateSet}
 }
 
 // lookup returns the stored entry for this call, or nil on a miss: from
 // the local store, else from remote storage (which then fills the local
 // store).
 func (u *unit) lookup(ctx context.Context) *cache.Entry {
+	u.hashes.loadRecord(u.Store.StatRecordPath(u.mkey))
 	e, want := u.lookupLocal(ctx)
 	if e == nil && !u.offline() {
 		e = u.lookupRemote(ctx, want)
+	}
+	if !u.Config.ReadOnly {
+		u.hashes.saveRecord(u.tmpDir())
 	}
 	if e != nil {
 		expandPaths(e, u.Dir)
@@ -165,7 +169,7 @@ func (u *unit) checkedIncludes(lists ...[]string) (includes []manifest.Include, 
 func (u *unit) hashIncludes(paths []string) ([]manifest.Include, string) {
 	// Files are read afresh: what the lookup hashed before the compile
 	// may have changed while the compiler ran.
-	fresh := newInputHasher()
+	fresh := u.hashes.withRecordOf(u.start)
 	u.hashes = fresh
 	includes := make([]manifest.Include, 0, len(paths))
 	for _, p := range paths {
@@ -234,6 +238,7 @@ func (u *unit) storeEntry(ctx context.Context, e *cache.Entry, includes []manife
 	if added {
 		u.trim(ctx, okey)
 	}
+	u.hashes.saveRecord(u.tmpDir())
 }
 
 // trim keeps the section that just took okey within its share of the

@@ -1,0 +1,166 @@
+package launcher
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/objcache/objcache/digest"
+)
+
+// A stat record remembers, for one manifest, the content hash of each file
+// a lookup hashed, under the file's stat data (device, inode, size, mtime
+// and ctime to the nanosecond). A hit then stats its include files instead
+// of reading and hashing them: for a translation unit with dozens of
+// headers that is most of a hit's work.
+//
+// Records are machine-local (never sent to remote storage), live beside the
+// store (cache.Store.StatRecordPath), are written whole by rename (two
+// writers lose one update, which costs a re-hash) and are ignored when
+// damaged. A file whose mtime or ctime is within recordMinAge of the call's
+// start is not recorded: a change in the same tick of a coarse file-system
+// clock could leave its stat data unchanged (ccache issue 1215).
+const recordMinAge = 2 * time.Second
+
+// statEntry is what a record keeps of one file.
+type statEntry struct {
+	dev, ino     uint64
+	size         int64
+	mtime, ctime int64 // ns since the epoch
+	hash         digest.Sum
+	timeMacro    bool
+}
+
+// recordMagic starts a record file; the format changes with it.
+const recordMagic = "OBJCACHE-STAT1\n"
+
+// encodeRecord writes entries in the record format: the magic, then per
+// file its path and fields as uvarints and the hash, then a BLAKE3
+// checksum of it all.
+func encodeRecord(entries map[string]statEntry) []byte {
+	b := []byte(recordMagic)
+	for path, e := range entries {
+		b = binary.AppendUvarint(b, uint64(len(path)))
+		b = append(b, path...)
+		for _, v := range []uint64{e.dev, e.ino, uint64(e.size), uint64(e.mtime), uint64(e.ctime)} {
+			b = binary.AppendUvarint(b, v)
+		}
+		b = append(b, e.hash[:]...)
+		flag := byte(0)
+		if e.timeMacro {
+			flag = 1
+		}
+		b = append(b, flag)
+	}
+	sum := digest.Of(b)
+	return append(b, sum[:]...)
+}
+
+var errBadRecord = errors.New("damaged stat record")
+
+// decodeRecord reads a record file; anything wrong is errBadRecord.
+func decodeRecord(data []byte) (map[string]statEntry, error) {
+	if len(data) < len(recordMagic)+digest.Size || !bytes.HasPrefix(data, []byte(recordMagic)) {
+		return nil, errBadRecord
+	}
+	body, sum := data[:len(data)-digest.Size], data[len(data)-digest.Size:]
+	if want := digest.Of(body); !bytes.Equal(sum, want[:]) {
+		return nil, errBadRecord
+	}
+	r := body[len(recordMagic):]
+	entries := map[string]statEntry{}
+	uv := func() uint64 {
+		v, n := binary.Uvarint(r)
+		if n <= 0 {
+			r = nil
+			return 0
+		}
+		r = r[n:]
+		return v
+	}
+	for len(r) > 0 {
+		n := uv()
+		if n > uint64(len(r)) {
+			return nil, errBadRecord
+		}
+		path := string(r[:n])
+		r = r[n:]
+		var e statEntry
+		e.dev, e.ino = uv(), uv()
+		e.size, e.mtime, e.ctime = int64(uv()), int64(uv()), int64(uv())
+		if len(r) < digest.Size+1 {
+			return nil, errBadRecord
+		}
+		copy(e.hash[:], r)
+		e.timeMacro = r[digest.Size] == 1
+		r = r[digest.Size+1:]
+		entries[path] = e
+	}
+	return entries, nil
+}
+
+// statOf returns the record entry of a file's current stat data, without
+// the hash, and whether the platform gives device and inode numbers.
+func statOf(fi os.FileInfo) (statEntry, bool) {
+	dev, ino, ok := fileKey(fi)
+	return statEntry{dev: dev, ino: ino, size: fi.Size(), mtime: fi.ModTime().UnixNano(), ctime: changeTime(fi).UnixNano()}, ok
+}
+
+// sameStat reports whether two entries describe the same file version.
+func (e statEntry) sameStat(o statEntry) bool {
+	return e.dev == o.dev && e.ino == o.ino && e.size == o.size && e.mtime == o.mtime && e.ctime == o.ctime
+}
+
+// loadRecord reads the stat record at path into h; a missing or damaged
+// one leaves h without a record.
+func (h *inputHasher) loadRecord(path string) {
+	h.recordPath = path
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return
+	}
+	if entries, err := decodeRecord(data); err == nil {
+		h.record = entries
+	}
+}
+
+// saveRecord writes h's record back if this call hashed a file the record
+// did not know (or knew in another version): every file h knows that is old
+// enough to trust. Failures are ignored: the record is only a shortcut.
+func (h *inputHasher) saveRecord(tmpDir string) {
+	if !h.dirty || h.recordPath == "" {
+		return
+	}
+	h.dirty = false
+	entries := map[string]statEntry{}
+	for path, st := range h.memo {
+		if st.err == nil && st.haveStat && st.stat.mtime < h.trusted && st.stat.ctime < h.trusted {
+			e := st.stat
+			e.hash, e.timeMacro = st.hash, st.timeMacro
+			entries[path] = e
+		}
+	}
+	if len(entries) == 0 {
+		return
+	}
+	if err := os.MkdirAll(filepath.Dir(h.recordPath), 0o777); err != nil {
+		return
+	}
+	f, err := os.CreateTemp(tmpDir, "stat-*.tmp")
+	if err != nil {
+		return
+	}
+	_, err = f.Write(encodeRecord(entries))
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), h.recordPath)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+	}
+}

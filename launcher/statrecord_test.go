@@ -1,0 +1,79 @@
+package launcher
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/objcache/objcache/digest"
+)
+
+func TestRecordEncoding(t *testing.T) {
+	entries := map[string]statEntry{
+		"/a/b.h": {dev: 1, ino: 2, size: 3, mtime: 4, ctime: 5, hash: digest.Of([]byte("x"))},
+		"/c.h":   {dev: 9, ino: 1 << 40, size: 0, mtime: 1 << 60, ctime: 7, timeMacro: true},
+	}
+	data := encodeRecord(entries)
+	got, err := decodeRecord(data)
+	if err != nil || len(got) != 2 || got["/a/b.h"] != entries["/a/b.h"] || got["/c.h"] != entries["/c.h"] {
+		t.Fatalf("decode = %v, %v", got, err)
+	}
+	for i := range data {
+		bad := append([]byte(nil), data...)
+		bad[i] ^= 0x20
+		if _, err := decodeRecord(bad); err == nil {
+			t.Fatalf("a flipped byte at %d went unnoticed", i)
+		}
+	}
+	if _, err := decodeRecord(data[:len(data)-1]); err == nil {
+		t.Error("a truncated record went unnoticed")
+	}
+}
+
+// TestRecordSkipsReads: a second hasher with the record of the first knows
+// an unchanged file without reading it, and reads it again when it changed,
+// even with its size and mtime put back.
+func TestRecordSkipsReads(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no inode numbers: no stat records")
+	}
+	dir := t.TempDir()
+	path, record := filepath.Join(dir, "a.h"), filepath.Join(dir, "rec", "x")
+	os.WriteFile(path, []byte("#define A 1\n"), 0o666)
+	// A start well after the file's times makes it old enough to record.
+	start := time.Now().Add(3 * recordMinAge)
+
+	h1 := newInputHasher(start)
+	h1.loadRecord(record)
+	st1 := h1.file(path)
+	if st1.err != nil || !h1.dirty {
+		t.Fatalf("first hash: %v, dirty %v", st1.err, h1.dirty)
+	}
+	h1.saveRecord(dir)
+
+	h2 := newInputHasher(start)
+	h2.loadRecord(record)
+	if st2 := h2.file(path); st2.hash != st1.hash || h2.dirty {
+		t.Fatalf("with the record: hash %s (want %s), dirty %v (want false: nothing read)", st2.hash, st1.hash, h2.dirty)
+	}
+
+	// Same size, mtime put back: the ctime still tells.
+	fi, _ := os.Stat(path)
+	time.Sleep(10 * time.Millisecond)
+	os.WriteFile(path, []byte("#define A 2\n"), 0o666)
+	os.Chtimes(path, fi.ModTime(), fi.ModTime())
+	h3 := newInputHasher(start)
+	h3.loadRecord(record)
+	if st3 := h3.file(path); st3.hash == st1.hash || st3.hash != digest.Of([]byte("#define A 2\n")) {
+		t.Errorf("a changed file was taken from the record")
+	}
+
+	// A file too young is neither recorded nor marks the record dirty.
+	h4 := newInputHasher(time.Now())
+	h4.file(path)
+	if h4.dirty {
+		t.Error("a file changed just now made the record dirty")
+	}
+}
