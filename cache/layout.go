@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/objcache/objcache/digest"
 )
@@ -191,18 +192,42 @@ func (s *Store) StatRecordPath(key digest.Sum) string {
 	return filepath.Join(s.dir, statDir, name[:2], name)
 }
 
+// SourceRecordPath returns where the launcher keeps the stat record of the
+// source file at path (absolute): its hash by its stat data, one file per
+// source.
+func (s *Store) SourceRecordPath(path string) string {
+	name := digest.Of([]byte(path)).String()
+	return filepath.Join(s.dir, statDir, sourceRecordDir, name[:2], name)
+}
+
+// sourceRecordDir holds the sources' stat records, under statDir.
+const sourceRecordDir = "src"
+
+// sourceRecordAge is how long a source's record may go unchanged before
+// SweepStatRecords removes it: records are rewritten only when their source
+// changes, so an old one costs a single re-read, and a deleted source's
+// record goes within a week.
+const sourceRecordAge = 7 * 24 * time.Hour
+
 // SweepStatRecords removes the stat records whose manifest no longer
-// exists, and returns how many it removed. No lock is needed: a record
-// removed as its manifest comes back costs one re-hash.
+// exists, and source records older than a week, and returns how many it
+// removed. No lock is needed: a record removed as it is used costs one
+// re-hash.
 func (s *Store) SweepStatRecords() (int, error) {
 	if s.opts.ReadOnly {
 		return 0, nil
 	}
+	n := 0
+	sources, _ := filepath.Glob(filepath.Join(s.dir, statDir, sourceRecordDir, "??", "*"))
+	for _, r := range sources {
+		if fi, err := os.Lstat(r); err == nil && time.Since(fi.ModTime()) > sourceRecordAge && os.Remove(r) == nil {
+			n++
+		}
+	}
 	records, err := filepath.Glob(filepath.Join(s.dir, statDir, "??", "*"))
 	if err != nil {
-		return 0, fmt.Errorf("sweep stat records: %w", err)
+		return n, fmt.Errorf("sweep stat records: %w", err)
 	}
-	n := 0
 	for _, r := range records {
 		key, err := digest.Parse(filepath.Base(r))
 		if err == nil {

@@ -61,7 +61,7 @@ func (c *gccCall) run(ctx context.Context) int {
 // reason is the outcome of a call that cannot be cached.
 func (c *gccCall) manifestKey() (digest.Sum, string) {
 	p := c.p
-	src := c.hashes.file(c.absPath(p.Source))
+	src := c.sourceState(p.Source)
 	if src.err != nil {
 		c.log.printf("source unreadable: %v", src.err)
 		return digest.Sum{}, prefixUncacheable + "unreadable-source"

@@ -79,7 +79,7 @@ type msvcCall struct {
 }
 
 func (c *msvcCall) run(ctx context.Context) *result {
-	src := c.hashes.file(c.absPath(c.src.Path))
+	src := c.sourceState(c.src.Path)
 	switch {
 	case src.err != nil:
 		return c.uncached(prefixUncacheable + "unreadable-source")

@@ -143,10 +143,46 @@ func (h *inputHasher) saveRecord(tmpDir string) {
 			entries[path] = e
 		}
 	}
-	if len(entries) == 0 {
-		return
+	if len(entries) > 0 {
+		writeStatRecord(h.recordPath, tmpDir, entries)
 	}
-	if err := os.MkdirAll(filepath.Dir(h.recordPath), 0o777); err != nil {
+}
+
+// sourceFile returns the state of the source file at path (absolute) using
+// its own stat record at recordPath: the source is hashed into the
+// manifest key before the manifest's record can be found, and a big
+// translation unit (sqlite3.c is 9 MB) is most of a hit's reading. The
+// record is written when the source was read and is old enough to trust.
+func (h *inputHasher) sourceFile(path, recordPath string, tmpDir string) *fileState {
+	if st, ok := h.memo[path]; ok {
+		return st
+	}
+	if data, err := os.ReadFile(recordPath); err == nil {
+		if rec, err := decodeRecord(data); err == nil {
+			saved := h.record
+			h.record = rec
+			st := h.fromRecord(path)
+			h.record = saved
+			if st != nil {
+				h.memo[path] = st
+				return st
+			}
+		}
+	}
+	st := readState(path)
+	h.memo[path] = st
+	if st.err != nil || !st.haveStat || st.stat.mtime >= h.trusted || st.stat.ctime >= h.trusted {
+		return st
+	}
+	e := st.stat
+	e.hash, e.timeMacro = st.hash, st.timeMacro
+	writeStatRecord(recordPath, tmpDir, map[string]statEntry{path: e})
+	return st
+}
+
+// writeStatRecord publishes a stat record file by rename; failures are ignored.
+func writeStatRecord(path, tmpDir string, entries map[string]statEntry) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o777); err != nil {
 		return
 	}
 	f, err := os.CreateTemp(tmpDir, "stat-*.tmp")
@@ -158,7 +194,7 @@ func (h *inputHasher) saveRecord(tmpDir string) {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Rename(f.Name(), h.recordPath)
+		err = os.Rename(f.Name(), path)
 	}
 	if err != nil {
 		os.Remove(f.Name())

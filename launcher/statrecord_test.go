@@ -77,3 +77,38 @@ func TestRecordSkipsReads(t *testing.T) {
 		t.Error("a file changed just now made the record dirty")
 	}
 }
+
+// TestSourceRecord: the source's own record is written once the source is
+// old enough, used while its stat data hold, and not trusted once they
+// change.
+func TestSourceRecord(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no inode numbers: no stat records")
+	}
+	dir := t.TempDir()
+	src, record := filepath.Join(dir, "a.c"), filepath.Join(dir, "rec", "src")
+	os.WriteFile(src, []byte("int a;\n"), 0o666)
+	start := time.Now().Add(3 * recordMinAge)
+	st1 := newInputHasher(start).sourceFile(src, record, dir)
+	if _, err := os.Stat(record); err != nil || st1.err != nil {
+		t.Fatalf("no record written (%v, %v)", err, st1.err)
+	}
+	// Damage the source without changing its size or mtime, behind the
+	// record's back: the record is used as long as the stat data hold...
+	data, _ := os.ReadFile(record)
+	rec, _ := decodeRecord(data)
+	e := rec[src]
+	e.hash = digest.Of([]byte("recorded"))
+	writeStatRecord(record, dir, map[string]statEntry{src: e})
+	if st := newInputHasher(start).sourceFile(src, record, dir); st.hash != e.hash {
+		t.Errorf("the record was not used")
+	}
+	// ...and not once they change.
+	fi, _ := os.Stat(src)
+	time.Sleep(10 * time.Millisecond)
+	os.WriteFile(src, []byte("int b;\n"), 0o666)
+	os.Chtimes(src, fi.ModTime(), fi.ModTime())
+	if st := newInputHasher(start).sourceFile(src, record, dir); st.hash != digest.Of([]byte("int b;\n")) {
+		t.Errorf("a changed source was taken from its record")
+	}
+}

@@ -99,6 +99,16 @@ func (u *unit) lookupLocal(ctx context.Context) (e *cache.Entry, want *manifest.
 	return e, nil
 }
 
+// sourceState hashes the source (as given), through its stat record
+// unless the store is read-only.
+func (u *unit) sourceState(source string) *fileState {
+	abs := u.absPath(source)
+	if u.Config.ReadOnly {
+		return u.hashes.file(abs)
+	}
+	return u.hashes.sourceFile(abs, u.Store.SourceRecordPath(abs), u.tmpDir())
+}
+
 // includeMatches reports whether an include file of a manifest entry has
 // the recorded size and content now.
 func (u *unit) includeMatches(inc manifest.Include) bool {
