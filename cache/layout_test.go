@@ -1,6 +1,7 @@
 package cache
 
 import (
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -20,22 +21,35 @@ func TestOpenLayout(t *testing.T) {
 	if !strings.HasPrefix(string(tag), "Signature: 8a477f597d28d172789f06886806bc55\n#") {
 		t.Errorf("CACHEDIR.TAG = %q", tag)
 	}
-	for _, p := range []string{"manifests/00/.lock", "manifests/ff/.lock", "objects/00/.lock", "objects/a7/.lock", "stats/0.lock", "stats/15.lock", "tmp"} {
+	for _, p := range []string{"stats/0.lock", "stats/15.lock", "tmp"} {
 		if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(p))); err != nil {
 			t.Error(err)
 		}
+	}
+	// Sections are made by their first writer, not by Open nor by readers.
+	if _, err := os.Stat(filepath.Join(dir, "objects")); err == nil {
+		t.Error("Open made the sections")
+	}
+	if _, err := s.GetEntry(ctx(t), key(0x12, 1), 0); !errors.Is(err, ErrNotFound) {
+		t.Errorf("GetEntry in a new cache: %v", err)
+	}
+	if _, err := s.Usage(ctx(t)); err != nil {
+		t.Error(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "objects", "12")); err == nil {
+		t.Error("a reader made a section")
+	}
+	if _, err := s.PutEntry(ctx(t), key(0xa7, 1), sampleEntry(1, 10)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "objects", "a7", lockName)); err != nil {
+		t.Error(err)
 	}
 	// Opening again, also concurrently with a half-made layout, is harmless.
 	if err := os.Remove(filepath.Join(dir, tagName)); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.RemoveAll(filepath.Join(dir, "objects", "12")); err != nil {
-		t.Fatal(err)
-	}
 	openStore(t, dir, Options{})
-	if _, err := os.Stat(filepath.Join(dir, "objects", "12", lockName)); err != nil {
-		t.Error(err)
-	}
 	if s.Dir() != dir {
 		t.Errorf("Dir() = %q, want %q", s.Dir(), dir)
 	}

@@ -19,18 +19,20 @@ const (
 // Options.LockTimeout (and no longer than ctx allows). A timeout returns an
 // error wrapping lockfile.ErrTimeout, naming the lock file.
 //
-// If the lock file's directory is missing (a section removed by hand, or a
-// layout never completed), a writable store makes it and tries again.
+// Sections are made on first write: an exclusive lock whose file (or
+// directory) is missing makes it and tries again, unless the store is
+// read-only.
 //
-// A read-only store never creates a lock file. When one is missing it reads
-// without the lock, which is safe: files are published whole by rename, so
-// a reader never sees a partial one, and a lock file is missing only where
-// no objcache process has ever written (every writer takes the lock first,
-// creating it). On Windows a writer that appears meanwhile could find the
-// reader's handle open; its rename retries briefly (rename_windows.go) and
-// at worst fails that one write.
+// A shared lock whose file is missing is not taken, and nothing is
+// created: a missing lock file means no writer has ever been in that
+// section, so it holds nothing to read, and a reader (a lookup, stats,
+// verify) must not fill a new cache with 512 empty sections. A writer
+// that appears meanwhile creates the lock file first and publishes whole
+// files by rename, so the reader still never sees a partial file; on
+// Windows the reader's open handle could make that writer's rename wait
+// (rename_windows.go retries) and at worst fail that one write.
 func (s *Store) lock(ctx context.Context, path string, m lockMode) (unlock func(), err error) {
-	if s.opts.ReadOnly && m == shared {
+	if m == shared {
 		if _, err := os.Lstat(path); errors.Is(err, fs.ErrNotExist) {
 			return func() {}, nil
 		}

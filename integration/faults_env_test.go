@@ -489,7 +489,10 @@ func TestHelperStopHoldingLocks(t *testing.T) {
 	var held []*flock.Flock
 	for _, kind := range strings.Split(os.Getenv(stopKindsEnv), ",") {
 		for i := range 256 {
-			l := flock.New(filepath.Join(dir, kind, fmt.Sprintf("%02x", i), ".lock"))
+			// Sections are made by their first writer: make them here.
+			section := filepath.Join(dir, kind, fmt.Sprintf("%02x", i))
+			os.MkdirAll(section, 0o777)
+			l := flock.New(filepath.Join(section, ".lock"))
 			if ok, err := l.TryLock(); !ok || err != nil {
 				fmt.Printf("lock %s failed: %v\n", l.Path(), err)
 				os.Exit(1)

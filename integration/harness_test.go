@@ -59,6 +59,8 @@ type env struct {
 	cache string
 	log   string
 	vars  []string
+	// lastWrite is when e.write last wrote a file (see settleWrites).
+	lastWrite time.Time
 }
 
 func newEnv(t testing.TB) *env {
@@ -118,7 +120,18 @@ func (e *env) write(name, content string) string {
 	if err := os.Chtimes(p, old, old); err != nil {
 		e.t.Fatal(err)
 	}
+	e.lastWrite = time.Now()
 	return p
+}
+
+// settleWrites waits until the files e.write wrote are old enough to be
+// stored: their mtime is set back, but their ctime, which no one can set,
+// is now, and objcache does not store a compile whose inputs changed less
+// than 50 ms before it started.
+func (e *env) settleWrites() {
+	if wait := time.Until(e.lastWrite.Add(60 * time.Millisecond)); wait > 0 {
+		time.Sleep(wait)
+	}
 }
 
 // outcome is what a program did: its console output and exit status.
@@ -153,6 +166,7 @@ func (e *env) runArgv0(path, argv0 string, args ...string) outcome {
 
 func (e *env) start(cmd *exec.Cmd, dir string) outcome {
 	e.t.Helper()
+	e.settleWrites()
 	cmd.Dir, cmd.Env = dir, e.vars
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
