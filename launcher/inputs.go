@@ -152,9 +152,12 @@ func usesTimeMacro(data []byte) bool {
 
 // clockSlack covers the file system's clock lagging the one objcache reads:
 // Linux stamps files with a coarse clock that trails the precise one by up
-// to a scheduler tick, so a file changed just after the compile started can
-// carry a time just before it.
-const clockSlack = 50 * time.Millisecond
+// to a scheduler tick (4 ms at the common HZ=250, 10 ms at the lowest,
+// HZ=100), so a file changed just after the compile started can carry a
+// time just before it. It is no larger than that: a build that generates a
+// header (CMake's zconf.h) and compiles at once must still store its
+// results.
+const clockSlack = 15 * time.Millisecond
 
 // tooNew reports whether the file may have changed after the compile
 // started: its mtime or ctime is not older than start. On file systems that
