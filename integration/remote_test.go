@@ -322,3 +322,58 @@ func TestRemoteReadOnly(t *testing.T) {
 		t.Errorf("the read-only remote received data: %d keys before, %d after, %d bytes written", keysBefore, keysAfter, st["remote_bytes_written"])
 	}
 }
+
+// TestRemoteCorruptEntryIsAMiss damages an object entry in redis: machine B
+// counts a corrupt remote entry and a miss, compiles, and stores its own
+// good entry locally, never the damaged one.
+func TestRemoteCorruptEntryIsAMiss(t *testing.T) {
+	requireTool(t, "gcc", "apt-get install -y gcc")
+	e := newEnv(t)
+	srv := startRedis(t)
+	e.setenv("OBJCACHE_REMOTE_STORAGE", srv.url)
+	e.write("hello.c", helloC)
+	e.write("hello.h", "#define GREETING \"remote\"\n")
+	settle()
+	ref := e.run("gcc", "-c", "hello.c", "-o", "ref.o")
+	e.setenv("OBJCACHE_DIR", filepath.Join(e.work, "cache-A"))
+	if o := e.objcache("gcc", "-c", "hello.c", "-o", "hello.o"); o.code != 0 {
+		t.Fatal(o)
+	}
+	client := redis.NewClient(&redis.Options{Addr: srv.addr})
+	defer client.Close()
+	ctx := context.Background()
+	keys, err := client.Keys(ctx, "objcache:*").Result()
+	if err != nil || len(keys) != 2 {
+		t.Fatalf("redis keys %v, %v: want an object and a manifest", keys, err)
+	}
+	damaged := 0
+	for _, k := range keys {
+		v, _ := client.Get(ctx, k).Bytes()
+		if len(v) > 8 && string(v[:8]) == "OBJCACHE" { // an entry, not a manifest
+			v[len(v)/2] ^= 0x01
+			client.Set(ctx, k, v, 0)
+			damaged++
+		}
+	}
+	if damaged != 1 {
+		t.Fatalf("damaged %d entries, want 1", damaged)
+	}
+
+	e.setenv("OBJCACHE_DIR", filepath.Join(e.work, "cache-B"))
+	for i := range 2 {
+		os.Remove(filepath.Join(e.work, "hello.o"))
+		if o := e.objcache("gcc", "-c", "hello.c", "-o", "hello.o"); o.code != 0 || o.stderr != ref.stderr {
+			t.Fatalf("run %d: %v", i, o)
+		}
+		if e.read("hello.o") != e.read("ref.o") {
+			t.Fatalf("run %d: object differs from the compiler's own", i)
+		}
+	}
+	st := e.stats()
+	if st["remote_corrupt"] != 1 || st["misses"] != 1 || st["hits"] != 1 || st["remote_hits"] != 0 {
+		t.Errorf("want one corrupt remote entry, a miss, then a local hit: %v", st)
+	}
+	if o := e.objcache("verify"); o.code != 0 {
+		t.Errorf("machine B's cache: %v", o)
+	}
+}
