@@ -38,7 +38,7 @@ trap 'sccache --stop-server >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 shared=../shared
 [ -d "$shared" ] || shared=$(cd .. && pwd)/shared
 corpus=${OBJCACHE_CORPUS:-$work/corpus}
-go build -o "$work/objcache" ./cmd/objcache
+CGO_ENABLED=0 go build -o "$work/objcache" ./cmd/objcache  # static: no dynamic loader at start-up
 oc=$work/objcache
 
 export CCACHE_NOHASHDIR=1 CCACHE_DIRECT=1 CCACHE_NODEPEND=1
@@ -88,14 +88,8 @@ prep_sqlite() {
 	(cd "$work/sqlite-src" && ./configure >/dev/null 2>&1 && make sqlite3.c shell.c >/dev/null 2>&1)
 	mkdir -p "$work/sqlite"
 	cp "$work/sqlite-src/sqlite3.c" "$work/sqlite-src/sqlite3.h" "$work/sqlite-src/shell.c" "$work/sqlite"
-	cat >"$work/sqlite/Makefile" <<-'EOF'
-		OBJS = sqlite3.o shell.o
-		all: $(OBJS)
-		%.o: %.c
-			$(CC) -O2 -DSQLITE_THREADSAFE=0 -c $< -o $@
-		clean:
-			rm -f $(OBJS)
-	EOF
+	printf '%s\n' 'OBJS = sqlite3.o shell.o' 'all: $(OBJS)' '%.o: %.c' \
+		'	$(CC) -O2 -DSQLITE_THREADSAFE=0 -c $< -o $@' 'clean:' '	rm -f $(OBJS)' >"$work/sqlite/Makefile"
 }
 build_sqlite() {
 	make -s -C "$work/sqlite" clean >/dev/null
