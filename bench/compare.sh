@@ -43,13 +43,18 @@ oc=$work/objcache
 
 export CCACHE_NOHASHDIR=1 CCACHE_DIRECT=1 CCACHE_NODEPEND=1
 export SCCACHE_IDLE_TIMEOUT=0
-# Fresh, empty caches for a cold build.
+# Fresh, empty caches for a cold build. sccache's server reads SCCACHE_DIR
+# when it starts, so it is restarted, before its own cold builds only: a
+# server starting up beside another tool's build would slow that build.
+export OBJCACHE_DIR=$work/caches/objcache CCACHE_DIR=$work/caches/ccache SCCACHE_DIR=$work/caches/sccache
 reset_caches() {
 	rm -rf "$work/caches"
 	mkdir -p "$work/caches"
-	export OBJCACHE_DIR=$work/caches/objcache CCACHE_DIR=$work/caches/ccache SCCACHE_DIR=$work/caches/sccache
-	sccache --stop-server >/dev/null 2>&1 || true
-	sccache --start-server >/dev/null 2>&1
+	if [ "${1:-}" = sccache ]; then
+		sccache --stop-server >/dev/null 2>&1 || true
+		sccache --start-server >/dev/null 2>&1
+		sleep 1
+	fi
 }
 now() { date +%s.%N; }
 
@@ -120,7 +125,7 @@ for p in "${projects[@]}"; do
 	for k in "${kinds[@]}"; do times[$k]=""; done
 	for ((i = 0; i < n; i++)); do
 		for k in "${kinds[@]}"; do
-			case $k in *-cold | gcc) reset_caches ;; esac
+			case $k in *-cold | gcc) reset_caches "${k%%-*}" ;; esac
 			tool=${k%-*}
 			[ "$k" = gcc ] && tool=""
 			export CCACHE_NODEPEND=1
@@ -169,7 +174,7 @@ printf '#include <stdio.h>\nint main(void) { return puts("tiny") < 0; }\n' >"$wo
 sources=(tiny.c)
 [ -f "$work/sqlite/sqlite3.c" ] && cp "$work/sqlite/sqlite3.c" "$work/sqlite/sqlite3.h" "$work/hit/" && sources+=(sqlite3.c)
 touch -d '1 hour ago' "$work/hit"/*
-reset_caches
+reset_caches sccache
 for src in "${sources[@]}"; do
 	declare -A ms=()
 	for t in objcache ccache sccache; do
