@@ -43,13 +43,8 @@ func add(t testing.TB, st *cache.Store, n, v, size int) (mkey, okey digest.Sum) 
 		t.Fatal(err)
 	}
 	err := st.UpdateManifest(context.Background(), mkey, okey, func(current []byte, tx *cache.ManifestTx) ([]byte, error) {
-		m := &manifest.Manifest{}
-		if current != nil {
-			if old, err := manifest.Decode(current); err == nil {
-				m = old
-			}
-		}
-		for _, gone := range m.Add(manifest.Entry{Includes: []manifest.Include{inc}, Object: okey}, 4) {
+		m, dropped := manifest.AddTo(current, manifest.Entry{Includes: []manifest.Include{inc}, Object: okey}, 4)
+		for _, gone := range dropped {
 			tx.DropObject(gone)
 		}
 		return m.Encode(), nil

@@ -133,15 +133,11 @@ func (u *unit) upload(ctx context.Context, okey digest.Sum, data []byte, include
 		return
 	}
 	name := remote.ManifestName(u.mkey)
-	m := &manifest.Manifest{}
-	if current, err := rs.Get(ctx, name); err == nil {
-		if old, err := manifest.Decode(current); err == nil {
-			m = old
-		}
-	} else if !errors.Is(err, remote.ErrNotFound) {
+	current, err := rs.Get(ctx, name)
+	if err != nil && !errors.Is(err, remote.ErrNotFound) {
 		return
 	}
-	m.Add(manifest.Entry{Includes: includes, Object: okey}, u.Config.ManifestEntries)
+	m, _ := manifest.AddTo(current, manifest.Entry{Includes: includes, Object: okey}, u.Config.ManifestEntries)
 	if err := rs.Put(ctx, name, m.Encode()); err != nil {
 		u.log.printf("remote store: %v", err)
 		return

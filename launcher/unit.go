@@ -296,14 +296,9 @@ func (u *unit) publishEncoded(ctx context.Context, okey digest.Sum, data []byte,
 	}
 	limit := u.Config.ManifestEntries
 	return added, u.Store.UpdateManifest(lctx, u.mkey, okey, func(current []byte, tx *cache.ManifestTx) ([]byte, error) {
-		m := &manifest.Manifest{}
-		if current != nil {
-			if old, err := manifest.Decode(current); err == nil {
-				m = old
-			}
-		}
+		m, dropped := manifest.AddTo(current, manifest.Entry{Includes: includes, Object: okey}, limit)
 		// An entry that falls off the cap takes its object with it.
-		for _, gone := range m.Add(manifest.Entry{Includes: includes, Object: okey}, limit) {
+		for _, gone := range dropped {
 			tx.DropObject(gone)
 		}
 		return m.Encode(), nil

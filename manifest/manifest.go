@@ -37,6 +37,20 @@ const magic = "OCMANIF"
 // manifest of this version. Callers treat such a manifest as empty.
 var ErrCorrupt = errors.New("corrupt manifest")
 
+// AddTo returns the manifest encoded in current with e added (see Add), and
+// the objects the limit dropped. A missing (nil) or unreadable current
+// counts as empty: it is replaced. Adders, locally and to remote storage,
+// all go through it.
+func AddTo(current []byte, e Entry, limit int) (m *Manifest, dropped []digest.Sum) {
+	m = &Manifest{}
+	if current != nil {
+		if old, err := Decode(current); err == nil {
+			m = old
+		}
+	}
+	return m, m.Add(e, limit)
+}
+
 // Add puts e first, dropping an older entry for the same object and any
 // entries beyond limit (oldest first). It returns the objects of the entries
 // dropped by the limit, which the caller may evict.

@@ -130,3 +130,33 @@ func TestKeysSeparateFields(t *testing.T) {
 		t.Error("include content does not change the object key")
 	}
 }
+
+func TestAddTo(t *testing.T) {
+	two := &Manifest{}
+	two.Add(entry("a", "x.h"), 32)
+	two.Add(entry("b", "y.h"), 32)
+	tests := []struct {
+		name        string
+		current     []byte
+		limit       int
+		wantObjects []string
+		wantDropped int
+	}{
+		{"no manifest", nil, 32, []string{"c"}, 0},
+		{"unreadable manifest", []byte("garbage"), 32, []string{"c"}, 0},
+		{"existing manifest", two.Encode(), 32, []string{"c", "b", "a"}, 0},
+		{"over the limit", two.Encode(), 2, []string{"c", "b"}, 1},
+	}
+	for _, tt := range tests {
+		m, dropped := AddTo(tt.current, entry("c", "z.h"), tt.limit)
+		if len(m.Entries) != len(tt.wantObjects) || len(dropped) != tt.wantDropped {
+			t.Errorf("%s: %d entries, %d dropped; want %d, %d", tt.name, len(m.Entries), len(dropped), len(tt.wantObjects), tt.wantDropped)
+			continue
+		}
+		for i, o := range tt.wantObjects {
+			if m.Entries[i].Object != sum(o) {
+				t.Errorf("%s: entry %d is not %s", tt.name, i, o)
+			}
+		}
+	}
+}
