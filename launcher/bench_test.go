@@ -39,9 +39,9 @@ func BenchmarkHit(b *testing.B) {
 		os.WriteFile(filepath.Join(work, "main.c"), []byte("#include \"a.h\"\nint main(void) { return printf(\"%d\\n\", A); }\n"), 0o666)
 	}
 	// Inputs changed moments ago are neither stored (they may be changing
-	// under the compile) nor recorded by their stat data (recordMinAge):
+	// under the compile) nor recorded by their stat data (statTrustAge):
 	// let them age, as a checkout's files have.
-	time.Sleep(recordMinAge + 100*time.Millisecond)
+	time.Sleep(statTrustAge + 100*time.Millisecond)
 	cfg, err := config.Load(func(name string) (string, bool) {
 		if name == "OBJCACHE_DIR" {
 			return filepath.Join(work, "cache"), true

@@ -83,7 +83,7 @@ func (inv *invocation) contentIdentity(real string, fi os.FileInfo) (digest.Sum,
 		return digest.Sum{}, fmt.Errorf("hash compiler: %w", err)
 	}
 	if time.Since(fi.ModTime()) > statTrustAge && time.Since(changeTime(fi)) > statTrustAge && !inv.Config.ReadOnly {
-		writeRecord(inv.Config.Dir, record, fingerprint+"\n"+sum.String()+"\n")
+		writeRecord(inv.Config.Dir, record, []byte(fingerprint+"\n"+sum.String()+"\n"))
 	}
 	return sum, nil
 }
@@ -91,7 +91,7 @@ func (inv *invocation) contentIdentity(real string, fi os.FileInfo) (digest.Sum,
 // writeRecord publishes a small file by writing it whole to <dir>/tmp and
 // renaming it into place. It is best effort: a record that cannot be written
 // only costs a re-hash next time.
-func writeRecord(dir, path, content string) {
+func writeRecord(dir, path string, content []byte) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o777); err != nil {
 		return
 	}
@@ -99,7 +99,7 @@ func writeRecord(dir, path, content string) {
 	if err != nil {
 		return
 	}
-	_, werr := f.WriteString(content)
+	_, werr := f.Write(content)
 	cerr := f.Close()
 	if werr != nil || cerr != nil || os.Rename(f.Name(), path) != nil {
 		os.Remove(f.Name())

@@ -32,7 +32,7 @@ type fileState struct {
 type inputHasher struct {
 	memo map[string]*fileState
 	// trusted is the newest mtime and ctime (ns) a file may have to be
-	// recorded: recordMinAge before the call's start.
+	// recorded: statTrustAge before the call's start.
 	trusted int64
 
 	record     map[string]statEntry
@@ -42,7 +42,7 @@ type inputHasher struct {
 }
 
 func newInputHasher(start time.Time) *inputHasher {
-	return &inputHasher{memo: map[string]*fileState{}, trusted: start.Add(-recordMinAge).UnixNano()}
+	return &inputHasher{memo: map[string]*fileState{}, trusted: start.Add(-statTrustAge).UnixNano()}
 }
 
 // withRecordOf returns a new hasher for the same call that uses h's stat
@@ -58,35 +58,14 @@ func (h *inputHasher) file(path string) *fileState {
 	if st, ok := h.memo[path]; ok {
 		return st
 	}
-	if st := h.fromRecord(path); st != nil {
+	if st := stateFromRecord(h.record, path); st != nil {
 		h.memo[path] = st
 		return st
 	}
 	st := readState(path)
 	h.memo[path] = st
-	if st.err == nil && st.haveStat && st.stat.mtime < h.trusted && st.stat.ctime < h.trusted {
-		h.dirty = true
-	}
+	h.dirty = h.dirty || h.recordable(st)
 	return st
-}
-
-// fromRecord returns the file's state from the stat record when the file's
-// stat data are the recorded ones, else nil.
-func (h *inputHasher) fromRecord(path string) *fileState {
-	e, ok := h.record[path]
-	if !ok {
-		return nil
-	}
-	fi, err := os.Stat(path)
-	if err != nil || !fi.Mode().IsRegular() {
-		return nil
-	}
-	cur, ok := statOf(fi)
-	if !ok || !cur.sameStat(e) {
-		return nil
-	}
-	return &fileState{size: e.size, hash: e.hash, timeMacro: e.timeMacro,
-		mtime: time.Unix(0, e.mtime), ctime: time.Unix(0, e.ctime), stat: cur, haveStat: true}
 }
 
 // readState reads and hashes the file at path, in one read of the size

@@ -315,7 +315,7 @@ func (inv *invocation) showIncludesPrefix(p *compiler.MSVCInvocation) (string, e
 	}
 	if prefix := probePrefix(res.stdout, probeHeader); prefix != "" {
 		if !inv.Config.ReadOnly {
-			writeRecord(inv.Config.Dir, record, prefix+"\n")
+			writeRecord(inv.Config.Dir, record, []byte(prefix+"\n"))
 		}
 		return prefix, nil
 	}

@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/objcache/objcache/digest"
@@ -20,10 +19,9 @@ import (
 // Records are machine-local (never sent to remote storage), live beside the
 // store (cache.Store.StatRecordPath), are written whole by rename (two
 // writers lose one update, which costs a re-hash) and are ignored when
-// damaged. A file whose mtime or ctime is within recordMinAge of the call's
+// damaged. A file whose mtime or ctime is within statTrustAge of the call's
 // start is not recorded: a change in the same tick of a coarse file-system
 // clock could leave its stat data unchanged (ccache issue 1215).
-const recordMinAge = 2 * time.Second
 
 // statEntry is what a record keeps of one file.
 type statEntry struct {
@@ -114,37 +112,75 @@ func (e statEntry) sameStat(o statEntry) bool {
 	return e.dev == o.dev && e.ino == o.ino && e.size == o.size && e.mtime == o.mtime && e.ctime == o.ctime
 }
 
+// readRecord returns the entries of the stat record at path, nil when it is
+// missing or damaged.
+func readRecord(path string) map[string]statEntry {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil
+	}
+	entries, err := decodeRecord(data)
+	if err != nil {
+		return nil
+	}
+	return entries
+}
+
+// stateFromRecord returns the state of the file at path from record when
+// the file's stat data are the recorded ones, else nil.
+func stateFromRecord(record map[string]statEntry, path string) *fileState {
+	e, ok := record[path]
+	if !ok {
+		return nil
+	}
+	fi, err := os.Stat(path)
+	if err != nil || !fi.Mode().IsRegular() {
+		return nil
+	}
+	cur, ok := statOf(fi)
+	if !ok || !cur.sameStat(e) {
+		return nil
+	}
+	return &fileState{size: e.size, hash: e.hash, timeMacro: e.timeMacro,
+		mtime: time.Unix(0, e.mtime), ctime: time.Unix(0, e.ctime), stat: cur, haveStat: true}
+}
+
+// entry returns what a stat record keeps of st.
+func (st *fileState) entry() statEntry {
+	e := st.stat
+	e.hash, e.timeMacro = st.hash, st.timeMacro
+	return e
+}
+
+// recordable reports whether st may go into a stat record: hashed, with
+// stat data, and old enough to trust.
+func (h *inputHasher) recordable(st *fileState) bool {
+	return st.err == nil && st.haveStat && st.stat.mtime < h.trusted && st.stat.ctime < h.trusted
+}
+
 // loadRecord reads the stat record at path into h; a missing or damaged
 // one leaves h without a record.
 func (h *inputHasher) loadRecord(path string) {
-	h.recordPath = path
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return
-	}
-	if entries, err := decodeRecord(data); err == nil {
-		h.record = entries
-	}
+	h.recordPath, h.record = path, readRecord(path)
 }
 
-// saveRecord writes h's record back if this call hashed a file the record
-// did not know (or knew in another version): every file h knows that is old
-// enough to trust. Failures are ignored: the record is only a shortcut.
-func (h *inputHasher) saveRecord(tmpDir string) {
+// saveRecord writes h's record back, through the cache dir's tmp/, if this
+// call hashed a file the record did not know (or knew in another version):
+// every file h knows that is old enough to trust. Failures are ignored: the
+// record is only a shortcut.
+func (h *inputHasher) saveRecord(cacheDir string) {
 	if !h.dirty || h.recordPath == "" {
 		return
 	}
 	h.dirty = false
 	entries := map[string]statEntry{}
 	for path, st := range h.memo {
-		if st.err == nil && st.haveStat && st.stat.mtime < h.trusted && st.stat.ctime < h.trusted {
-			e := st.stat
-			e.hash, e.timeMacro = st.hash, st.timeMacro
-			entries[path] = e
+		if h.recordable(st) {
+			entries[path] = st.entry()
 		}
 	}
 	if len(entries) > 0 {
-		writeStatRecord(h.recordPath, tmpDir, entries)
+		writeRecord(cacheDir, h.recordPath, encodeRecord(entries))
 	}
 }
 
@@ -153,50 +189,18 @@ func (h *inputHasher) saveRecord(tmpDir string) {
 // manifest key before the manifest's record can be found, and a big
 // translation unit (sqlite3.c is 9 MB) is most of a hit's reading. The
 // record is written when the source was read and is old enough to trust.
-func (h *inputHasher) sourceFile(path, recordPath string, tmpDir string) *fileState {
+func (h *inputHasher) sourceFile(path, recordPath, cacheDir string) *fileState {
 	if st, ok := h.memo[path]; ok {
 		return st
 	}
-	if data, err := os.ReadFile(recordPath); err == nil {
-		if rec, err := decodeRecord(data); err == nil {
-			saved := h.record
-			h.record = rec
-			st := h.fromRecord(path)
-			h.record = saved
-			if st != nil {
-				h.memo[path] = st
-				return st
-			}
-		}
+	if st := stateFromRecord(readRecord(recordPath), path); st != nil {
+		h.memo[path] = st
+		return st
 	}
 	st := readState(path)
 	h.memo[path] = st
-	if st.err != nil || !st.haveStat || st.stat.mtime >= h.trusted || st.stat.ctime >= h.trusted {
-		return st
+	if h.recordable(st) {
+		writeRecord(cacheDir, recordPath, encodeRecord(map[string]statEntry{path: st.entry()}))
 	}
-	e := st.stat
-	e.hash, e.timeMacro = st.hash, st.timeMacro
-	writeStatRecord(recordPath, tmpDir, map[string]statEntry{path: e})
 	return st
-}
-
-// writeStatRecord publishes a stat record file by rename; failures are ignored.
-func writeStatRecord(path, tmpDir string, entries map[string]statEntry) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o777); err != nil {
-		return
-	}
-	f, err := os.CreateTemp(tmpDir, "stat-*.tmp")
-	if err != nil {
-		return
-	}
-	_, err = f.Write(encodeRecord(entries))
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-	}
 }

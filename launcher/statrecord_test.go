@@ -41,9 +41,10 @@ func TestRecordSkipsReads(t *testing.T) {
 	}
 	dir := t.TempDir()
 	path, record := filepath.Join(dir, "a.h"), filepath.Join(dir, "rec", "x")
+	os.Mkdir(filepath.Join(dir, "tmp"), 0o777) // writeRecord stages in <dir>/tmp
 	os.WriteFile(path, []byte("#define A 1\n"), 0o666)
 	// A start well after the file's times makes it old enough to record.
-	start := time.Now().Add(3 * recordMinAge)
+	start := time.Now().Add(3 * statTrustAge)
 
 	h1 := newInputHasher(start)
 	h1.loadRecord(record)
@@ -87,8 +88,9 @@ func TestSourceRecord(t *testing.T) {
 	}
 	dir := t.TempDir()
 	src, record := filepath.Join(dir, "a.c"), filepath.Join(dir, "rec", "src")
+	os.Mkdir(filepath.Join(dir, "tmp"), 0o777) // writeRecord stages in <dir>/tmp
 	os.WriteFile(src, []byte("int a;\n"), 0o666)
-	start := time.Now().Add(3 * recordMinAge)
+	start := time.Now().Add(3 * statTrustAge)
 	st1 := newInputHasher(start).sourceFile(src, record, dir)
 	if _, err := os.Stat(record); err != nil || st1.err != nil {
 		t.Fatalf("no record written (%v, %v)", err, st1.err)
@@ -99,7 +101,7 @@ func TestSourceRecord(t *testing.T) {
 	rec, _ := decodeRecord(data)
 	e := rec[src]
 	e.hash = digest.Of([]byte("recorded"))
-	writeStatRecord(record, dir, map[string]statEntry{src: e})
+	writeRecord(dir, record, encodeRecord(map[string]statEntry{src: e}))
 	if st := newInputHasher(start).sourceFile(src, record, dir); st.hash != e.hash {
 		t.Errorf("the record was not used")
 	}

@@ -46,12 +46,15 @@ func (u *unit) lookup(ctx context.Context) *cache.Entry {
 	if e == nil && !u.offline() {
 		e = u.lookupRemote(ctx, want)
 	}
+	if e == nil {
+		// A miss records its include files once, after the compile
+		// (storeEntry), with what the compile read.
+		return nil
+	}
 	if !u.Config.ReadOnly {
-		u.hashes.saveRecord(u.tmpDir())
+		u.hashes.saveRecord(u.Store.Dir())
 	}
-	if e != nil {
-		expandPaths(e, u.Dir)
-	}
+	expandPaths(e, u.Dir)
 	return e
 }
 
@@ -106,7 +109,7 @@ func (u *unit) sourceState(source string) *fileState {
 	if u.Config.ReadOnly {
 		return u.hashes.file(abs)
 	}
-	return u.hashes.sourceFile(abs, u.Store.SourceRecordPath(abs), u.tmpDir())
+	return u.hashes.sourceFile(abs, u.Store.SourceRecordPath(abs), u.Store.Dir())
 }
 
 // includeMatches reports whether an include file of a manifest entry has
@@ -248,7 +251,7 @@ func (u *unit) storeEntry(ctx context.Context, e *cache.Entry, includes []manife
 	if added {
 		u.trim(ctx, okey)
 	}
-	u.hashes.saveRecord(u.tmpDir())
+	u.hashes.saveRecord(u.Store.Dir())
 }
 
 // trim keeps the section that just took okey within its share of the
