@@ -19,7 +19,7 @@ import (
 // directory. The zero of *Mapper (nil) rewrites nothing.
 type Mapper struct {
 	dirs []string // absolute, cleaned, longest first
-	cwd  string
+	cwd  []string // the working directory's components (split)
 	// fold is true for the MSVC family: paths compare case-insensitively
 	// and with either slash.
 	fold bool
@@ -28,7 +28,8 @@ type Mapper struct {
 // New returns the Mapper for a call in cwd, or nil when dirs is empty.
 // Relative entries of dirs are ignored (config refuses them).
 func New(dirs []string, cwd string, fold bool) *Mapper {
-	m := &Mapper{cwd: filepath.Clean(cwd), fold: fold}
+	m := &Mapper{fold: fold}
+	m.cwd = m.split(filepath.Clean(cwd))
 	for _, d := range dirs {
 		if filepath.IsAbs(d) || (fold && isAbsWindows(d)) {
 			m.dirs = append(m.dirs, strings.TrimRight(filepath.Clean(d), `/\`))
@@ -96,24 +97,40 @@ func (m *Mapper) Rel(p string) (string, bool) {
 	if m == nil || m.under(p) == 0 {
 		return p, false
 	}
-	from, to := m.split(m.cwd), m.split(p)
-	n := 0
-	for n < len(from) && n < len(to) && m.equal(from[n], to[n]) {
-		n++
-	}
+	n, prefixLen := m.common(p)
 	if n == 0 {
 		return p, false // different volumes
 	}
-	sep := string(filepath.Separator)
-	parts := make([]string, 0, len(from)-n+len(to)-n)
-	for range len(from) - n {
+	parts := make([]string, 0, len(m.cwd)-n+4)
+	for range len(m.cwd) - n {
 		parts = append(parts, "..")
 	}
-	parts = append(parts, to[n:]...)
+	parts = append(parts, m.split(p[prefixLen:])...)
 	if len(parts) == 0 {
 		return ".", true
 	}
-	return strings.Join(parts, sep), true
+	return strings.Join(parts, string(filepath.Separator)), true
+}
+
+// common returns how many leading components the absolute path p shares
+// with the working directory, and how many bytes of p they take.
+func (m *Mapper) common(p string) (n, prefixLen int) {
+	pos := 0
+	for n < len(m.cwd) {
+		for pos < len(p) && m.isSep(p[pos]) {
+			pos++
+		}
+		start := pos
+		for pos < len(p) && !m.isSep(p[pos]) {
+			pos++
+		}
+		if start == pos || !m.equal(p[start:pos], m.cwd[n]) {
+			break
+		}
+		prefixLen = pos
+		n++
+	}
+	return n, prefixLen
 }
 
 // marker starts the location-free form of an absolute path in stored text:
@@ -181,23 +198,7 @@ func maxDirLen(m *Mapper) int { return len(m.dirs[0]) + 1 }
 // with the working directory takes, and how many levels up from the working
 // directory that ancestor is. ok is false when they share only the root.
 func (m *Mapper) shared(p string) (prefixLen, up int, ok bool) {
-	cwd := m.split(m.cwd)
-	// Walk p's components, remembering where each ends.
-	n, pos := 0, 0
-	for n < len(cwd) {
-		for pos < len(p) && m.isSep(p[pos]) {
-			pos++
-		}
-		start := pos
-		for pos < len(p) && !m.isSep(p[pos]) {
-			pos++
-		}
-		if start == pos || !m.equal(p[start:pos], cwd[n]) {
-			break
-		}
-		prefixLen = pos
-		n++
-	}
+	n, prefixLen := m.common(p)
 	// Sharing only the root (or only the volume, "C:") says nothing about
 	// the checkout: leave such a path alone.
 	minShared := 1
@@ -207,7 +208,7 @@ func (m *Mapper) shared(p string) (prefixLen, up int, ok bool) {
 	if n < minShared {
 		return 0, 0, false
 	}
-	return prefixLen, len(cwd) - n, true
+	return prefixLen, len(m.cwd) - n, true
 }
 
 // Decode expands the location-free paths in text for the working
