@@ -25,27 +25,12 @@ func parseString(v any) (string, error) {
 // them separated by the OS path list separator (":" on Unix, ";" on
 // Windows), as PATH is. Empty entries are skipped.
 func parseDirList(v any) ([]string, error) {
-	var items []string
-	switch v := v.(type) {
-	case string:
-		items = filepath.SplitList(v)
-	case []any:
-		for _, e := range v {
-			s, ok := e.(string)
-			if !ok {
-				return nil, fmt.Errorf("%v is not a directory name (quote it)", e)
-			}
-			items = append(items, s)
-		}
-	default:
-		return nil, fmt.Errorf("%v is not a list of directories", v)
+	items, err := parseList(v, filepath.SplitList, "a directory name", "directories")
+	if err != nil {
+		return nil, err
 	}
 	var dirs []string
 	for _, d := range items {
-		d = strings.TrimSpace(d)
-		if d == "" {
-			continue
-		}
 		if !filepath.IsAbs(d) {
 			return nil, fmt.Errorf("%q is not an absolute directory", d)
 		}
@@ -54,23 +39,40 @@ func parseDirList(v any) ([]string, error) {
 	return dirs, nil
 }
 
-// parseRemotes takes a TOML array of remote specs, or a string of them
-// separated by spaces (as in OBJCACHE_REMOTE_STORAGE).
-func parseRemotes(v any) ([]remote.Spec, error) {
-	var items []string
+// parseList takes a TOML array of strings, or one string that split cuts
+// into items (the environment's form), and returns the items trimmed, empty
+// ones left out. one and many name an item and the list in errors.
+func parseList(v any, split func(string) []string, one, many string) ([]string, error) {
+	var raw []string
 	switch v := v.(type) {
 	case string:
-		items = strings.Fields(v)
+		raw = split(v)
 	case []any:
 		for _, e := range v {
 			s, ok := e.(string)
 			if !ok {
-				return nil, fmt.Errorf("%v is not a URL (quote it)", e)
+				return nil, fmt.Errorf("%v is not %s (quote it)", e, one)
 			}
-			items = append(items, s)
+			raw = append(raw, s)
 		}
 	default:
-		return nil, fmt.Errorf("%v is not a list of URLs", v)
+		return nil, fmt.Errorf("%v is not a list of %s", v, many)
+	}
+	var items []string
+	for _, item := range raw {
+		if item = strings.TrimSpace(item); item != "" {
+			items = append(items, item)
+		}
+	}
+	return items, nil
+}
+
+// parseRemotes takes a TOML array of remote specs, or a string of them
+// separated by spaces (as in OBJCACHE_REMOTE_STORAGE).
+func parseRemotes(v any) ([]remote.Spec, error) {
+	items, err := parseList(v, strings.Fields, "a URL", "URLs")
+	if err != nil {
+		return nil, err
 	}
 	var specs []remote.Spec
 	for _, item := range items {
