@@ -87,11 +87,21 @@ func openForCommand() (*config.Config, *cache.Store, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	store, err := openStore(cfg)
+	store, err := openCache(cfg)
 	if err != nil {
-		return nil, nil, fmt.Errorf("open cache %s: %w (check OBJCACHE_DIR and its permissions)", cfg.Dir, err)
+		return nil, nil, err
 	}
 	return cfg, store, nil
+}
+
+// openCache opens the store for a management command, with an error that
+// says where to look.
+func openCache(cfg *config.Config) (*cache.Store, error) {
+	store, err := openStore(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open cache %s: %w (check OBJCACHE_DIR and its permissions)", cfg.Dir, err)
+	}
+	return store, nil
 }
 
 func newStatsCommand() *cobra.Command {

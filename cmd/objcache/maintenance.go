@@ -124,10 +124,10 @@ manifest update shows as an orphan for a moment: verify at rest.`,
 				// Without --repair nothing is written, not even a lock file.
 				ro := *cfg
 				ro.ReadOnly = true
-				store, err = openStore(&ro)
+				store, err = openCache(&ro)
 			}
 			if err != nil {
-				return fmt.Errorf("open cache %s: %w", cfg.Dir, err)
+				return err
 			}
 			rep, err := eviction.Check(context.Background(), store, eviction.CheckOptions{Checksums: true, Repair: repair})
 			printCheck(cmd.OutOrStdout(), cfg.Dir, rep, repair)
@@ -150,11 +150,7 @@ func openWritable(cfg *config.Config) (*cache.Store, error) {
 	if cfg.ReadOnly {
 		return nil, usageError{errors.New("read_only is set (OBJCACHE_READONLY or config.toml): unset it to change the cache")}
 	}
-	store, err := openStore(cfg)
-	if err != nil {
-		return nil, fmt.Errorf("open cache %s: %w (check OBJCACHE_DIR and its permissions)", cfg.Dir, err)
-	}
-	return store, nil
+	return openCache(cfg)
 }
 
 // printCheck writes verify's report: one line per kind of problem.
