@@ -73,24 +73,34 @@ func touch(path string, fi fs.FileInfo) fs.FileInfo {
 // and this exclusive lock another process may have removed it and added a
 // good entry under the same name, which must stay.
 func (s *Store) removeIfSame(ctx context.Context, sec section, path string, fi fs.FileInfo) error {
+	_, err := s.removeIf(ctx, sec, path, func(now fs.FileInfo) bool {
+		return os.SameFile(fi, now) && now.Size() == fi.Size() && now.ModTime().Equal(fi.ModTime())
+	})
+	return err
+}
+
+// removeIf removes the file at path from sec, and counts it out of the
+// section's counters, under the section's exclusive lock, if it exists and
+// still is what same says. It reports whether it removed it.
+func (s *Store) removeIf(ctx context.Context, sec section, path string, same func(now fs.FileInfo) bool) (bool, error) {
 	unlock, err := s.lock(ctx, sec.lockPath(), exclusive)
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer unlock()
 	now, err := os.Lstat(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return nil // someone else removed it
+		return false, nil // someone else removed it
 	case err != nil:
-		return err
-	case !os.SameFile(fi, now) || now.Size() != fi.Size() || !now.ModTime().Equal(fi.ModTime()):
-		return nil // replaced meanwhile
+		return false, err
+	case !same(now):
+		return false, nil // replaced meanwhile
 	}
 	if err := remove(path); err != nil {
-		return err
+		return false, err
 	}
-	return s.addUsage(sec, -now.Size(), -1)
+	return true, s.addUsage(sec, -now.Size(), -1)
 }
 
 // PutEntry stores e under key. It encodes and compresses e into tmp/ without

@@ -107,13 +107,10 @@ func checkEntry(data []byte) (compression byte, payload []byte, err error) {
 	if len(data) < headerSize+checksumSize {
 		return 0, nil, corrupt("%d bytes, shorter than any entry", len(data))
 	}
-	if string(data[:len(entryMagic)]) != entryMagic {
-		return 0, nil, corrupt("bad magic %q", data[:len(entryMagic)])
-	}
 	// The version comes before the checksum: another version may place or
 	// compute its checksum differently.
-	if v := binary.LittleEndian.Uint16(data[offVersion:]); v != entryVersion {
-		return 0, nil, corrupt("unknown format version %d", v)
+	if _, err := headerKey(data); err != nil {
+		return 0, nil, err
 	}
 	body, sum := data[:len(data)-checksumSize], data[len(data)-checksumSize:]
 	if want := digest.Of(body); !bytes.Equal(sum, want[:]) {
@@ -209,8 +206,11 @@ func (r *payloadReader) field() []byte {
 // headerKey returns the manifest key of an entry header (its first
 // headerSize bytes), after checking the magic and the version.
 func headerKey(h []byte) (digest.Sum, error) {
-	if len(h) < headerSize || string(h[:len(entryMagic)]) != entryMagic {
-		return digest.Sum{}, corrupt("bad header")
+	if len(h) < headerSize {
+		return digest.Sum{}, corrupt("%d bytes, shorter than a header", len(h))
+	}
+	if string(h[:len(entryMagic)]) != entryMagic {
+		return digest.Sum{}, corrupt("bad magic %q", h[:len(entryMagic)])
 	}
 	if v := binary.LittleEndian.Uint16(h[offVersion:]); v != entryVersion {
 		return digest.Sum{}, corrupt("unknown format version %d", v)

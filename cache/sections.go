@@ -127,17 +127,14 @@ func listSection(sec section) (*Listing, error) {
 	return l, nil
 }
 
-// sameFile reports whether path still names the file f was listed as: same
-// size and mtime (to the nanosecond where the file system keeps them). A hit
-// that refreshed the entry, or a remove and re-add, makes it another file as
-// far as eviction is concerned. os.SameFile is not used: on Windows the
-// FileInfo of a directory listing carries no file ID.
-func (f *StoredFile) sameFile(path string) (fs.FileInfo, bool) {
-	now, err := os.Lstat(path)
-	if err != nil {
-		return nil, false
-	}
-	return now, now.Mode().IsRegular() && now.Size() == f.Size && now.ModTime().Equal(f.ModTime)
+// matches reports whether now, a stat of f's path, is still the file f
+// was listed as: same size and mtime (to the nanosecond where the file
+// system keeps them). A hit that refreshed the entry, or a remove and
+// re-add, makes it another file as far as eviction is concerned.
+// os.SameFile is not used: on Windows the FileInfo of a directory listing
+// carries no file ID.
+func (f *StoredFile) matches(now fs.FileInfo) bool {
+	return now.Mode().IsRegular() && now.Size() == f.Size && now.ModTime().Equal(f.ModTime)
 }
 
 // Removed is an entry file that RemoveObjects or Clear deleted.
@@ -169,8 +166,8 @@ func (s *Store) RemoveObjects(ctx context.Context, i int, files []StoredFile) ([
 	var firstErr error
 	for _, f := range files {
 		path := sec.file(f.Key)
-		now, same := f.sameFile(path)
-		if !same {
+		now, err := os.Lstat(path)
+		if err != nil || !f.matches(now) {
 			continue
 		}
 		r := Removed{Key: f.Key, Size: now.Size()}
@@ -256,33 +253,19 @@ func (s *Store) CheckEntry(ctx context.Context, key digest.Sum) (digest.Sum, err
 	return e.ManifestKey, nil
 }
 
-// RemoveCorrupt removes the entry file f if it is still the file listed and
-// still fails its check, under its section's exclusive lock. It reports
-// whether it removed it.
+// RemoveCorrupt removes the entry file f, which CheckEntry found damaged,
+// if it is still the file listed, under its section's exclusive lock. It
+// reports whether it removed it.
 func (s *Store) RemoveCorrupt(ctx context.Context, f StoredFile) (bool, error) {
 	if s.opts.ReadOnly {
 		return false, nil
 	}
 	sec := s.objectSection(f.Key)
-	unlock, err := s.lock(ctx, sec.lockPath(), exclusive)
+	removed, err := s.removeIf(ctx, sec, sec.file(f.Key), f.matches)
 	if err != nil {
-		return false, fmt.Errorf("remove corrupt entry %s: %w", f.Key, err)
+		return removed, fmt.Errorf("remove corrupt entry %s: %w", f.Key, err)
 	}
-	defer unlock()
-	path := sec.file(f.Key)
-	now, same := f.sameFile(path)
-	if !same {
-		return false, nil
-	}
-	if data, _, err := readFile(path); err == nil {
-		if _, err := s.codec.decode(data); err == nil {
-			return false, nil
-		}
-	}
-	if err := remove(path); err != nil {
-		return false, fmt.Errorf("remove corrupt entry %s: %w", f.Key, err)
-	}
-	return true, s.addUsage(sec, -now.Size(), -1)
+	return removed, nil
 }
 
 // RemoveOrphan removes the entry under objectKey, whose header names the
@@ -323,21 +306,10 @@ func (s *Store) removeObjects(ctx context.Context, keys []digest.Sum) (int, erro
 	n := 0
 	for _, key := range keys {
 		sec := s.objectSection(key)
-		unlock, err := s.lock(ctx, sec.lockPath(), exclusive)
-		if err != nil {
-			return n, err
+		removed, err := s.removeIf(ctx, sec, sec.file(key), func(fs.FileInfo) bool { return true })
+		if removed {
+			n++
 		}
-		path := sec.file(key)
-		fi, err := os.Lstat(path)
-		if err == nil {
-			if err = remove(path); err == nil {
-				n++
-				err = s.addUsage(sec, -fi.Size(), -1)
-			}
-		} else if errors.Is(err, fs.ErrNotExist) {
-			err = nil
-		}
-		unlock()
 		if err != nil {
 			return n, err
 		}
