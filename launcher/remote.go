@@ -11,17 +11,8 @@ import (
 	"github.com/objcache/objcache/remote"
 )
 
-// Statistics counters of remote storage.
-const (
-	StatRemoteHit      = "remote_hits"          // hits served by remote storage (and stored locally)
-	StatRemoteMiss     = "remote_misses"        // local misses that remote storage could not serve either
-	StatRemoteCorrupt  = "remote_corrupt"       // remote entries or manifests that failed their checksum
-	StatRemoteError    = "remote_errors"        // failed remote requests (the remote is then marked down)
-	StatRemoteTimeout  = "remote_timeouts"      // remote requests that timed out (also counted as errors)
-	StatRemoteDown     = "remote_bytes_read"    // bytes read from remote storage
-	StatRemoteUp       = "remote_bytes_written" // bytes written to remote storage
-	remoteMarkerSubdir = "remote"               // down markers, in the cache dir
-)
+// remoteMarkerSubdir holds remote storage's down markers, in the cache dir.
+const remoteMarkerSubdir = "remote"
 
 // remotes returns this invocation's remote storage, nil when none is
 // configured. Connections are opened on first use.

@@ -18,6 +18,17 @@ const (
 	StatFailedRerun   = "failed_compile_rerun"   // failed misses re-run as the user wrote them
 )
 
+// Statistics counters of remote storage: they explain hits and misses.
+const (
+	StatRemoteHit     = "remote_hits"          // hits served by remote storage (and stored locally)
+	StatRemoteMiss    = "remote_misses"        // local misses that remote storage could not serve either
+	StatRemoteCorrupt = "remote_corrupt"       // remote entries or manifests that failed their checksum
+	StatRemoteError   = "remote_errors"        // failed remote requests (the remote is then marked down)
+	StatRemoteTimeout = "remote_timeouts"      // remote requests that timed out (also counted as errors)
+	StatRemoteDown    = "remote_bytes_read"    // bytes read from remote storage
+	StatRemoteUp      = "remote_bytes_written" // bytes written to remote storage
+)
+
 // Shorter names for use in this package.
 const (
 	statHit            = StatHit
