@@ -11,6 +11,7 @@ package basedir
 import (
 	"bytes"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -39,11 +40,7 @@ func New(dirs []string, cwd string, fold bool) *Mapper {
 		return nil
 	}
 	// Longest first: the most specific base dir wins.
-	for i := 1; i < len(m.dirs); i++ {
-		for j := i; j > 0 && len(m.dirs[j]) > len(m.dirs[j-1]); j-- {
-			m.dirs[j], m.dirs[j-1] = m.dirs[j-1], m.dirs[j]
-		}
-	}
+	slices.SortStableFunc(m.dirs, func(a, b string) int { return len(b) - len(a) })
 	return m
 }
 
