@@ -10,6 +10,7 @@ package basedir
 
 import (
 	"bytes"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -21,6 +22,11 @@ import (
 type Mapper struct {
 	dirs []string // absolute, cleaned, longest first
 	cwd  []string // the working directory's components (split)
+	// physical is the working directory with its symbolic links resolved,
+	// or "" when it has none. The kernel resolves ".." from the physical
+	// directory, so there a relative path may name another file than the
+	// lexical one (see Rel).
+	physical string
 	// fold is true for the MSVC family: paths compare case-insensitively
 	// and with either slash.
 	fold bool
@@ -30,7 +36,8 @@ type Mapper struct {
 // Relative entries of dirs are ignored (config refuses them).
 func New(dirs []string, cwd string, fold bool) *Mapper {
 	m := &Mapper{fold: fold}
-	m.cwd = m.split(filepath.Clean(cwd))
+	cwd = filepath.Clean(cwd)
+	m.cwd = m.split(cwd)
 	for _, d := range dirs {
 		if filepath.IsAbs(d) || (fold && isAbsWindows(d)) {
 			m.dirs = append(m.dirs, strings.TrimRight(filepath.Clean(d), `/\`))
@@ -41,6 +48,9 @@ func New(dirs []string, cwd string, fold bool) *Mapper {
 	}
 	// Longest first: the most specific base dir wins.
 	slices.SortStableFunc(m.dirs, func(a, b string) int { return len(b) - len(a) })
+	if real, err := filepath.EvalSymlinks(cwd); err == nil && real != cwd {
+		m.physical = real
+	}
 	return m
 }
 
@@ -103,10 +113,32 @@ func (m *Mapper) Rel(p string) (string, bool) {
 		parts = append(parts, "..")
 	}
 	parts = append(parts, m.split(p[prefixLen:])...)
-	if len(parts) == 0 {
-		return ".", true
+	rel := "."
+	if len(parts) > 0 {
+		rel = strings.Join(parts, string(filepath.Separator))
 	}
-	return strings.Join(parts, string(filepath.Separator)), true
+	if !m.sameTarget(p, rel) {
+		return p, false
+	}
+	return rel, true
+}
+
+// sameTarget reports whether rel, resolved by the kernel from the working
+// directory, names the file that p names. Where the working directory has
+// no symbolic links, ".." is lexical and it always does. Where it has
+// (a build directory that is a link elsewhere), "../src" leaves from the
+// link's target, and the compiler would open another file, or none: then
+// the path stays absolute. Paths that exist neither way stay relative.
+func (m *Mapper) sameTarget(p, rel string) bool {
+	if m.physical == "" {
+		return true
+	}
+	a, errA := os.Stat(p)
+	b, errB := os.Stat(filepath.Join(m.physical, rel))
+	if errA != nil || errB != nil {
+		return errA != nil && errB != nil
+	}
+	return os.SameFile(a, b)
 }
 
 // common returns how many leading components the absolute path p shares

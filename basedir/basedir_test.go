@@ -1,6 +1,7 @@
 package basedir
 
 import (
+	"os"
 	"path/filepath"
 	"runtime"
 	"testing"
@@ -95,5 +96,37 @@ func TestDecodeLeavesForeignNULs(t *testing.T) {
 		if got := string(Decode([]byte(text), filepath.FromSlash("/ci/job"))); got != text {
 			t.Errorf("Decode(%q) = %q", text, got)
 		}
+	}
+}
+
+// TestRelThroughSymlinkedCwd: in a build directory that is a symbolic link
+// elsewhere, "../src/a.c" would leave from the link's target, so a path is
+// made relative only where the relative form names the same file.
+func TestRelThroughSymlinkedCwd(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("symbolic links need privileges on Windows")
+	}
+	root := t.TempDir()
+	for _, d := range []string{"checkout/src", "checkout/inc", "elsewhere/build"} {
+		os.MkdirAll(filepath.Join(root, d), 0o777)
+	}
+	os.WriteFile(filepath.Join(root, "checkout", "src", "a.c"), nil, 0o666)
+	build := filepath.Join(root, "checkout", "build")
+	if err := os.Symlink(filepath.Join(root, "elsewhere", "build"), build); err != nil {
+		t.Fatal(err)
+	}
+	m := New([]string{root}, build, false)
+	if got, ok := m.Rel(filepath.Join(root, "checkout", "src", "a.c")); ok {
+		t.Errorf("Rel through a symlinked cwd = %q: the compiler would open %s", got, filepath.Join(root, "elsewhere", "src", "a.c"))
+	}
+	// A file that the relative path does reach is still rewritten.
+	os.WriteFile(filepath.Join(root, "elsewhere", "build", "gen.h"), nil, 0o666)
+	if got, ok := m.Rel(filepath.Join(build, "gen.h")); !ok || got != "gen.h" {
+		t.Errorf("Rel(gen.h in the cwd) = %q, %v; want gen.h", got, ok)
+	}
+	// Without the link, the same layout is rewritten.
+	plain := New([]string{root}, filepath.Join(root, "checkout", "inc"), false)
+	if got, ok := plain.Rel(filepath.Join(root, "checkout", "src", "a.c")); !ok || got != filepath.Join("..", "src", "a.c") {
+		t.Errorf("Rel without a link = %q, %v", got, ok)
 	}
 }

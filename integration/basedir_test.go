@@ -280,3 +280,30 @@ func TestBaseDirsAbsolutePathsInText(t *testing.T) {
 		t.Errorf("%d hits, want 1 (the second checkout)", h)
 	}
 }
+
+// TestBaseDirsSymlinkedBuildDir: a build directory that is a symbolic link
+// elsewhere must not get "../src/a.c", which the kernel resolves from the
+// link's target: the compile works exactly as gcc alone does.
+func TestBaseDirsSymlinkedBuildDir(t *testing.T) {
+	requireTool(t, "gcc", "apt-get install -y gcc")
+	e := newEnv(t)
+	ci := filepath.Join(e.work, "ci")
+	e.setenv("OBJCACHE_BASEDIR", ci)
+	e.write("ci/checkout/src/a.c", "#include \"v.h\"\nint a(void) { return V; }\n")
+	e.write("ci/checkout/src/v.h", "#define V 3\n")
+	os.MkdirAll(filepath.Join(ci, "elsewhere", "build"), 0o777)
+	build := filepath.Join(ci, "checkout", "build")
+	if err := os.Symlink(filepath.Join(ci, "elsewhere", "build"), build); err != nil {
+		t.Fatal(err)
+	}
+	src := filepath.Join(ci, "checkout", "src", "a.c")
+	e.setenv("PWD", build) // the shell's (logical) working directory
+	o := e.runIn(build, objcacheBin, "gcc", "-c", src, "-o", "a.o")
+	ref := e.runIn(build, "gcc", "-c", src, "-o", "ref.o")
+	if o != ref || o.code != 0 {
+		t.Fatalf("objcache: %v; gcc alone: %v", o, ref)
+	}
+	if e.read("ci/elsewhere/build/a.o") != e.read("ci/elsewhere/build/ref.o") {
+		t.Error("object differs from gcc's own")
+	}
+}
