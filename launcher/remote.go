@@ -3,6 +3,7 @@ package launcher
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 
 	"github.com/objcache/objcache/cache"
@@ -64,15 +65,12 @@ func (u *unit) lookupRemote(ctx context.Context, want *manifest.Entry) *cache.En
 		}
 		m, err := manifest.Decode(data)
 		if err != nil {
-			u.log.printf("remote miss: manifest: %v", err)
-			u.count(StatRemoteCorrupt)
-			u.count(StatRemoteMiss)
+			u.remoteMiss("manifest", err)
 			return nil
 		}
 		entry, ok := m.Lookup(u.includeMatches)
 		if !ok {
-			u.log.printf("remote miss: none of the remote manifest's %d entries matches the include files", len(m.Entries))
-			u.count(StatRemoteMiss)
+			u.remoteMiss("manifest", fmt.Errorf("none of its %d entries matches the include files", len(m.Entries)))
 			return nil
 		}
 		want = &entry
@@ -84,12 +82,10 @@ func (u *unit) lookupRemote(ctx context.Context, want *manifest.Entry) *cache.En
 	}
 	e, err := u.Store.DecodeEntry(data)
 	if err == nil && e.ManifestKey != u.mkey {
-		err = errors.New("the entry names another manifest")
+		err = fmt.Errorf("%w: the entry names another manifest", cache.ErrCorrupt)
 	}
 	if err != nil {
-		u.log.printf("remote miss: object %s: %v", want.Object, err)
-		u.count(StatRemoteCorrupt)
-		u.count(StatRemoteMiss)
+		u.remoteMiss("object "+want.Object.String(), err)
 		return nil
 	}
 	u.log.printf("remote hit: object %s (%d bytes)", want.Object, len(data))
@@ -102,9 +98,13 @@ func (u *unit) lookupRemote(ctx context.Context, want *manifest.Entry) *cache.En
 	return e
 }
 
-// remoteMiss logs and counts a failed remote lookup.
+// remoteMiss logs and counts a failed remote lookup; a damaged manifest or
+// entry is counted as corrupt too.
 func (u *unit) remoteMiss(what string, err error) {
 	u.log.printf("remote miss: %s: %v", what, err)
+	if errors.Is(err, manifest.ErrCorrupt) || errors.Is(err, cache.ErrCorrupt) {
+		u.count(StatRemoteCorrupt)
+	}
 	u.count(StatRemoteMiss)
 }
 
