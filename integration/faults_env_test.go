@@ -17,8 +17,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/gofrs/flock"
 )
 
 // Faults of the environment the cache lives in: a read-only cache directory,
@@ -468,45 +466,6 @@ func TestFullCacheDiskStillBuilds(t *testing.T) {
 	}
 }
 
-// stopHolderEnv names, for the re-executed test binary, the cache directory
-// whose section locks TestHelperStopHoldingLocks takes before stopping
-// itself; stopKindsEnv says which areas ("manifests", "objects", or both
-// separated by a comma).
-const (
-	stopHolderEnv = "OBJCACHE_TEST_STOP_HOLDING"
-	stopKindsEnv  = "OBJCACHE_TEST_STOP_KINDS"
-)
-
-// TestHelperStopHoldingLocks is not a test: run by TestLockHeldByStoppedProcess
-// in a child process, it takes the exclusive lock of every section of the
-// named areas (never a stats lock), says "holding N" and stops itself with
-// SIGSTOP, holding them until it is killed.
-func TestHelperStopHoldingLocks(t *testing.T) {
-	dir := os.Getenv(stopHolderEnv)
-	if dir == "" {
-		t.Skip("helper process for TestLockHeldByStoppedProcess")
-	}
-	var held []*flock.Flock
-	for _, kind := range strings.Split(os.Getenv(stopKindsEnv), ",") {
-		for i := range 256 {
-			// Sections are made by their first writer: make them here.
-			section := filepath.Join(dir, kind, fmt.Sprintf("%02x", i))
-			os.MkdirAll(section, 0o777)
-			l := flock.New(filepath.Join(section, ".lock"))
-			if ok, err := l.TryLock(); !ok || err != nil {
-				fmt.Printf("lock %s failed: %v\n", l.Path(), err)
-				os.Exit(1)
-			}
-			held = append(held, l)
-		}
-	}
-	fmt.Printf("holding %d\n", len(held))
-	syscall.Kill(os.Getpid(), syscall.SIGSTOP)
-	// Reached only if someone sends SIGCONT.
-	time.Sleep(time.Hour)
-	fmt.Println("still holding", len(held))
-}
-
 // processState returns the state letter of process pid from /proc (R, S, T…).
 func processState(pid int) string {
 	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
@@ -564,14 +523,14 @@ func TestLockHeldByStoppedProcess(t *testing.T) {
 			}
 			stored := storedFiles(e)
 
-			holder := exec.Command(os.Args[0], "-test.run=^TestHelperStopHoldingLocks$", "-test.count=1")
+			holder := exec.Command(os.Args[0], "-test.run=^TestHelperHoldLocks$", "-test.count=1")
 			// TMPDIR inside the test's directory: the killed helper cannot
 			// remove the objcache binary its TestMain builds.
 			holderTmp := filepath.Join(filepath.Dir(e.work), "holder-tmp")
 			if err := os.MkdirAll(holderTmp, 0o777); err != nil {
 				t.Fatal(err)
 			}
-			holder.Env = append(os.Environ(), stopHolderEnv+"="+e.cache, stopKindsEnv+"="+tc.kinds, "TMPDIR="+holderTmp)
+			holder.Env = append(os.Environ(), lockHolderEnv+"="+e.cache, lockKindsEnv+"="+tc.kinds, "TMPDIR="+holderTmp)
 			out, err := holder.StdoutPipe()
 			if err != nil {
 				t.Fatal(err)
@@ -592,6 +551,8 @@ func TestLockHeldByStoppedProcess(t *testing.T) {
 			if want := fmt.Sprintf("holding %d\n", 256*len(strings.Split(tc.kinds, ","))); line != want {
 				t.Fatalf("lock holder said %q, want %q", line, want)
 			}
+			// Stopped as a debugger or ^Z leaves it, locks held.
+			syscall.Kill(holder.Process.Pid, syscall.SIGSTOP)
 			for deadline := time.Now().Add(5 * time.Second); processState(holder.Process.Pid) != "T"; time.Sleep(10 * time.Millisecond) {
 				if time.Now().After(deadline) {
 					t.Fatalf("the lock holder did not stop: state %q", processState(holder.Process.Pid))

@@ -13,19 +13,32 @@ import (
 )
 
 // lockHolderEnv tells the test binary, re-executed, to hold every section
-// lock of the cache directory named by its value until it is killed.
-const lockHolderEnv = "OBJCACHE_TEST_HOLD_LOCKS"
+// lock of the cache directory named by its value until it is killed;
+// lockKindsEnv, if set, names the areas to hold ("manifests", "objects",
+// or both separated by a comma; both by default).
+const (
+	lockHolderEnv = "OBJCACHE_TEST_HOLD_LOCKS"
+	lockKindsEnv  = "OBJCACHE_TEST_HOLD_KINDS"
+)
 
+// TestHelperHoldLocks is not a test: run in a child process (by
+// TestLockHeldForever and TestLockHeldByStoppedProcess), it takes the
+// exclusive lock of every section of the named areas (never a stats lock),
+// says "holding N" and holds them until it is killed.
 func TestHelperHoldLocks(t *testing.T) {
 	dir := os.Getenv(lockHolderEnv)
 	if dir == "" {
-		t.Skip("helper process for TestLockHeldForever")
+		t.Skip("helper process for the lock tests")
+	}
+	kinds := "manifests,objects"
+	if k := os.Getenv(lockKindsEnv); k != "" {
+		kinds = k
 	}
 	var held []*flock.Flock
-	for _, kind := range []string{"manifests", "objects"} {
+	for _, kind := range strings.Split(kinds, ",") {
 		for i := 0; i < 256; i++ {
 			section := filepath.Join(dir, kind, fmt.Sprintf("%02x", i))
-			os.MkdirAll(section, 0o777)
+			os.MkdirAll(section, 0o777) // sections are made by their first writer
 			l := flock.New(filepath.Join(section, ".lock"))
 			if err := l.Lock(); err != nil {
 				fmt.Println("lock failed:", err)
@@ -34,7 +47,7 @@ func TestHelperHoldLocks(t *testing.T) {
 			held = append(held, l)
 		}
 	}
-	fmt.Println("holding", len(held))
+	fmt.Printf("holding %d\n", len(held))
 	time.Sleep(time.Hour)
 }
 
