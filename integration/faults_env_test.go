@@ -297,7 +297,6 @@ func TestReadOnlyCacheStillBuilds(t *testing.T) {
 			t.Run(way.name+"/"+st.name, func(t *testing.T) {
 				e := newEnv(t)
 				writeFaultSources(e)
-				settle()
 				if st.populate {
 					if o := e.objcache("gcc", "-c", "hello.c", "-o", "hello.o"); o.code != 0 {
 						t.Fatalf("populating the cache: %v", o)
@@ -412,7 +411,6 @@ func TestFullCacheDiskStillBuilds(t *testing.T) {
 			e := newEnv(t)
 			writeFaultSources(e)
 			e.write("big.c", bigSource(blobSize))
-			settle()
 			mountTmpfs(t, e.cache, "256k")
 			// Create the cache layout first.
 			if o := e.objcache("stats"); o.code != 0 {
@@ -510,7 +508,6 @@ func TestLockHeldByStoppedProcess(t *testing.T) {
 			t.Parallel()
 			e := newEnv(t)
 			writeFaultSources(e)
-			settle()
 			// Create the cache layout first.
 			if o := e.objcache("stats"); o.code != 0 {
 				t.Fatal(o)

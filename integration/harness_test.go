@@ -127,7 +127,7 @@ func (e *env) write(name, content string) string {
 // settleWrites waits until the files e.write wrote are old enough to be
 // stored: their mtime is set back, but their ctime, which no one can set,
 // is now, and objcache does not store a compile whose inputs changed less
-// than 50 ms before it started.
+// than 15 ms before it started.
 func (e *env) settleWrites() {
 	if wait := time.Until(e.lastWrite.Add(60 * time.Millisecond)); wait > 0 {
 		time.Sleep(wait)
@@ -259,8 +259,3 @@ func (e *env) entryFiles(kind string) []string {
 	}
 	return out
 }
-
-// settle waits until files just written are old enough to be stored: e.write
-// sets their mtime back but cannot set back their ctime, and objcache does not
-// store a compile whose inputs changed less than 50ms before it started.
-func settle() { time.Sleep(100 * time.Millisecond) }

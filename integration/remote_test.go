@@ -307,10 +307,9 @@ func TestRemoteReadOnly(t *testing.T) {
 	useCache("B")
 	e.setenv("OBJCACHE_REMOTE_STORAGE", srv.url+"|read-only")
 	// B changes a header: the files that include it miss.
-	hdr := filepath.Join(treeB, "src", "lctype.h")
-	data, _ := os.ReadFile(hdr)
-	os.WriteFile(hdr, append(data, []byte("\n/* changed on machine B */\n")...), 0o666)
-	settle()
+	hdr, _ := filepath.Rel(e.work, filepath.Join(treeB, "src", "lctype.h"))
+	data, _ := os.ReadFile(filepath.Join(e.work, hdr))
+	e.write(hdr, string(data)+"\n/* changed on machine B */\n")
 	luaBuild(t, e, treeB, objcacheBin+" gcc -std=gnu99")
 	st := e.stats()
 	keysAfter, _ := client.DBSize(context.Background()).Result()
@@ -333,7 +332,6 @@ func TestRemoteCorruptEntryIsAMiss(t *testing.T) {
 	e.setenv("OBJCACHE_REMOTE_STORAGE", srv.url)
 	e.write("hello.c", helloC)
 	e.write("hello.h", "#define GREETING \"remote\"\n")
-	settle()
 	ref := e.run("gcc", "-c", "hello.c", "-o", "ref.o")
 	e.setenv("OBJCACHE_DIR", filepath.Join(e.work, "cache-A"))
 	if o := e.objcache("gcc", "-c", "hello.c", "-o", "hello.o"); o.code != 0 {
