@@ -8,15 +8,15 @@ import (
 	"github.com/objcache/objcache/digest"
 )
 
-// An entry file, format version 1. Integers are little-endian.
+// An entry file, format version 2 (version 1 had BLAKE3 checksums). Integers are little-endian.
 //
 //	offset  size  field
 //	0       8     magic "OBJCACHE"
-//	8       2     format version (1)
+//	8       2     format version (2)
 //	10      1     compression of the payload: 0 none, 1 zstd
 //	11      32    manifest key
 //	43      n     payload, compressed as byte 10 says
-//	43+n    32    BLAKE3-256 of bytes [0, 43+n)
+//	43+n    32    SHA-256 of bytes [0, 43+n)
 //
 // The payload, before compression, is a sequence of fields, each length a
 // uvarint:
@@ -31,7 +31,7 @@ import (
 // decompressed; zstd's own frame checksum is therefore left out.
 const (
 	entryMagic   = "OBJCACHE"
-	entryVersion = 1
+	entryVersion = 2
 
 	compressNone = 0
 	compressZstd = 1

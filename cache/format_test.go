@@ -180,7 +180,7 @@ func TestFormatLayout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := append([]byte("OBJCACHE\x01\x00\x00"), mk[:]...)
+	want := append([]byte("OBJCACHE\x02\x00\x00"), mk[:]...)
 	want = append(want, 0, 0, 0) // empty stdout, stderr, no outputs
 	want = appendChecksum(want)
 	if !bytes.Equal(data, want) {

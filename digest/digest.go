@@ -1,5 +1,13 @@
-// Package digest is objcache's one hash function: BLAKE3-256 with a framing
+// Package digest is objcache's one hash function: SHA-256 with a framing
 // that makes every key unambiguous.
+//
+// SHA-256 rather than BLAKE3: the standard library's SHA-256 runs at about
+// 1.6 GB/s with the SHA extensions every current x86-64 and arm64 CPU has,
+// and it costs nothing at start-up. The BLAKE3 library probed the CPU with
+// some thirty CPUID instructions in its package initialiser, 0.5 ms in
+// every process (a sixth of a cache hit) on a virtual machine, where CPUID
+// traps to the hypervisor; its extra speed only shows on inputs larger than
+// 64 KiB, and stat records spare a hit from reading those.
 //
 // Keys are built from many fields (arguments, paths, environment values,
 // file contents). Hashing them with a length prefix each means that
@@ -7,19 +15,19 @@
 package digest
 
 import (
+	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"hash"
 	"io"
 	"os"
-
-	"github.com/zeebo/blake3"
 )
 
 // Size is the length of a Sum in bytes.
 const Size = 32
 
-// Sum is a BLAKE3-256 digest. Its String form (lower-case hex) names files in
+// Sum is a SHA-256 digest. Its String form (lower-case hex) names files in
 // the cache.
 type Sum [Size]byte
 
@@ -43,12 +51,12 @@ func Parse(text string) (Sum, error) {
 
 // Hasher accumulates framed fields into one Sum.
 type Hasher struct {
-	h   *blake3.Hasher
+	h   hash.Hash
 	buf [binary.MaxVarintLen64]byte
 }
 
 // New returns an empty Hasher.
-func New() *Hasher { return &Hasher{h: blake3.New()} }
+func New() *Hasher { return &Hasher{h: sha256.New()} }
 
 // Bytes adds b as one field.
 func (h *Hasher) Bytes(b []byte) {
@@ -59,7 +67,7 @@ func (h *Hasher) Bytes(b []byte) {
 // String adds s as one field.
 func (h *Hasher) String(s string) {
 	h.Int(int64(len(s)))
-	h.h.WriteString(s)
+	io.WriteString(h.h, s)
 }
 
 // Strings adds a count followed by each string as its own field.
@@ -82,13 +90,13 @@ func (h *Hasher) Sum(s Sum) { h.h.Write(s[:]) }
 // Result returns the digest of everything added so far.
 func (h *Hasher) Result() Sum {
 	var s Sum
-	copy(s[:], h.h.Sum(nil))
+	h.h.Sum(s[:0])
 	return s
 }
 
 // Of returns the digest of b as a whole (unframed): the content hash of a file.
 func Of(b []byte) Sum {
-	return Sum(blake3.Sum256(b))
+	return Sum(sha256.Sum256(b))
 }
 
 // File returns the content hash of the file at path, equal to Of(its bytes),
@@ -99,7 +107,7 @@ func File(path string) (Sum, error) {
 		return Sum{}, err
 	}
 	defer f.Close()
-	h := blake3.New()
+	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
 		return Sum{}, fmt.Errorf("hash %s: %w", path, err)
 	}

@@ -175,7 +175,9 @@ func TestCheckFindsAndRepairs(t *testing.T) {
 	old := filepath.Join(dir, "tmp", "objcache-dead.tmp")
 	os.WriteFile(old, []byte("x"), 0o666)
 	os.Chtimes(old, time.Now().Add(-2*time.Hour), time.Now().Add(-2*time.Hour))
-	// Stray file.
+	// Stray file, in a section that may not exist yet (sections are made
+	// on first use).
+	os.MkdirAll(filepath.Join(dir, "objects", "00"), 0o777)
 	os.WriteFile(filepath.Join(dir, "objects", "00", "junk"), nil, 0o666)
 
 	want := map[string]int{

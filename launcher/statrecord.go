@@ -33,10 +33,10 @@ type statEntry struct {
 }
 
 // recordMagic starts a record file; the format changes with it.
-const recordMagic = "OBJCACHE-STAT1\n"
+const recordMagic = "OBJCACHE-STAT2\n" // STAT1 held BLAKE3 sums
 
 // encodeRecord writes entries in the record format: the magic, then per
-// file its path and fields as uvarints and the hash, then a BLAKE3
+// file its path and fields as uvarints and the hash, then a SHA-256
 // checksum of it all.
 func encodeRecord(entries map[string]statEntry) []byte {
 	b := []byte(recordMagic)

@@ -10,7 +10,9 @@ import (
 
 // FormatVersion changes whenever keys or the manifest encoding change, so
 // that an upgraded objcache never reads entries it would misunderstand.
-const FormatVersion = 1
+//
+// Version 2: SHA-256 replaced BLAKE3 in every key and checksum.
+const FormatVersion = 2
 
 // FileHash names an input file and its content hash.
 type FileHash struct {

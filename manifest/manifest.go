@@ -104,7 +104,7 @@ next:
 
 // Encode returns the manifest's binary form: the magic and version, a table
 // of the distinct include paths, the entries (object key, then per include
-// the path's index, size and hash), and a BLAKE3 checksum of all before it,
+// the path's index, size and hash), and a SHA-256 checksum of all before it,
 // so that a damaged manifest can never name a wrong object.
 func (m *Manifest) Encode() []byte {
 	var b []byte
