@@ -3,7 +3,6 @@ package compiler
 import (
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 )
 
@@ -26,10 +25,6 @@ var unpreprocessed = map[string]bool{
 	"cpp-output": true, "c++-cpp-output": true, "objective-c-cpp-output": true,
 	"objective-c++-cpp-output": true, "assembler": true,
 }
-
-// debugLevel matches the -g options that turn debug information on (or,
-// with level 0, off), as opposed to -g options that tune it (-gz, -gno-…).
-var debugLevel = regexp.MustCompile(`^-g(?:gdb|dwarf|line-tables-only|line-directives-only|full|used|codeview|stabs\+?|xcoff\+?|vms|btf|ctf)?(?:-?[0-9]+)?$`)
 
 // Parse reads a GCC-family command line (without the compiler itself).
 // Response files (@file) are expanded relative to cwd; one that cannot be
@@ -166,7 +161,7 @@ func (p *parser) run() {
 		case roleInputFile:
 			p.inputFile(value)
 		case roleDebug:
-			if debugLevel.MatchString(arg) {
+			if isDebugLevel(arg) {
 				inv.DebugInfo = arg != "-g0" && arg != "-ggdb0"
 			}
 		case rolePrefixMap:

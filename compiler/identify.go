@@ -1,16 +1,6 @@
 package compiler
 
-import (
-	"regexp"
-	"strings"
-)
-
-// gccName matches the GCC-family compiler names: an optional target triplet,
-// the driver, an optional version, and mingw's thread-model suffix.
-var gccName = regexp.MustCompile(`^(?:[A-Za-z0-9_.]+-)*?(gcc|g\+\+|cc|c\+\+|clang|clang\+\+)(?:-[0-9][0-9.]*)?(?:-posix|-win32)?$`)
-
-// clangCLName matches clang-cl with an optional version.
-var clangCLName = regexp.MustCompile(`^clang-cl(?:-[0-9][0-9.]*)?$`)
+import "strings"
 
 // Identify returns the family and flavor of the compiler named by path, from
 // its base name: gcc, g++, cc, c++, clang, clang++, with version suffixes
@@ -37,14 +27,14 @@ func Identify(path, override string) (family Family, flavor Flavor, ok bool) {
 	switch {
 	case strings.EqualFold(name, "cl"):
 		return MSVC, "", true
-	case clangCLName.MatchString(name):
+	case isClangCL(name):
 		return MSVC, FlavorClang, true
 	}
-	m := gccName.FindStringSubmatch(name)
-	if m == nil {
+	driver, ok := gccDriver(name)
+	if !ok {
 		return "", "", false
 	}
-	if strings.HasPrefix(m[1], "clang") {
+	if strings.HasPrefix(driver, "clang") {
 		return GCC, FlavorClang, true
 	}
 	return GCC, FlavorGCC, true

@@ -1,13 +1,6 @@
 package compiler
 
-import (
-	"bytes"
-	"regexp"
-)
-
-// listingLine matches one line of the -H include listing: dots for the
-// depth, a space, the path.
-var listingLine = regexp.MustCompile(`^\.+ (.+?)\r?$`)
+import "bytes"
 
 // guardsHeading opens the block gcc prints after a -H listing for headers
 // without include guards; the lines after it are paths already listed.
@@ -28,8 +21,8 @@ func SplitIncludeList(stderr []byte) (headers []string, rest []byte) {
 		}
 		stderr = stderr[len(line):]
 		text := bytes.TrimRight(line, "\r\n")
-		if m := listingLine.FindSubmatch(text); m != nil {
-			if p := string(m[1]); !seen[p] {
+		if path, ok := listedPath(text); ok {
+			if p := string(path); !seen[p] {
 				seen[p] = true
 				headers = append(headers, p)
 			}
