@@ -36,8 +36,8 @@ func (s *Store) statsShard(n int) string {
 // AddStats adds delta to the statistics, in one shard chosen by process, so
 // that concurrent processes rarely contend.
 //
-// The shard is read, added to and replaced (tmp/ and rename) under its
-// exclusive lock. A damaged shard counts as empty and is replaced. A
+// The shard is rewritten in place under its exclusive lock (see
+// rewriteCounters). A damaged shard counts as empty and is replaced. A
 // read-only store writes nothing and returns nil.
 func (s *Store) AddStats(ctx context.Context, delta Counters) error {
 	if s.opts.ReadOnly {
@@ -54,16 +54,14 @@ func (s *Store) AddStats(ctx context.Context, delta Counters) error {
 		return fmt.Errorf("add stats: %w", err)
 	}
 	defer unlock()
-	c, err := readCounters(path)
-	if err != nil {
-		return fmt.Errorf("add stats to %s: %w", path, err)
-	}
-	for name, v := range delta {
-		if name != ZeroedAt {
-			c[name] += v
+	err = s.rewriteCounters(path, func(c Counters) {
+		for name, v := range delta {
+			if name != ZeroedAt {
+				c[name] += v
+			}
 		}
-	}
-	if err := s.writeAtomic(path, formatCounters(c)); err != nil {
+	})
+	if err != nil {
 		return fmt.Errorf("add stats to %s: %w", path, err)
 	}
 	return nil

@@ -1,7 +1,9 @@
 package cache
 
 import (
+	"maps"
 	"os"
+	"path/filepath"
 	"strconv"
 	"sync"
 	"testing"
@@ -122,6 +124,9 @@ func TestCountersFormat(t *testing.T) {
 		{" 1\n", nil},
 		{"a 1 2\n", nil},
 		{"a 99999999999999999999\n", nil},
+		{"a 1\n\n\n", Counters{"a": 1}}, // padding
+		{"\na 1\n", Counters{"a": 1}},
+		{"a 1\n\n\nx", nil},
 	}
 	for _, tt := range tests {
 		got, err := parseCounters([]byte(tt.in))
@@ -143,5 +148,35 @@ func TestCountersFormat(t *testing.T) {
 	}
 	if got := string(formatCounters(Counters{"b": 2, "a": 1, "zero": 0})); got != "a 1\nb 2\n" {
 		t.Errorf("formatCounters = %q", got)
+	}
+}
+
+// TestRewriteCountersInPlace checks that a counter file is rewritten in
+// place, padded rather than truncated when its content shrinks, and read
+// back as written.
+func TestRewriteCountersInPlace(t *testing.T) {
+	t.Parallel()
+	st := newStore(t, Options{})
+	path := filepath.Join(t.TempDir(), "sub", "counters")
+	steps := []struct {
+		change func(Counters)
+		want   Counters
+		size   int
+	}{
+		{func(c Counters) { c["files"] = 12345 }, Counters{"files": 12345}, len("files 12345\n")},
+		{func(c Counters) { c["bytes"] = 7 }, Counters{"bytes": 7, "files": 12345}, len("bytes 7\nfiles 12345\n")},
+		{func(c Counters) { clear(c); c["files"] = 1 }, Counters{"files": 1}, len("bytes 7\nfiles 12345\n")},
+	}
+	for i, step := range steps {
+		if err := st.rewriteCounters(path, step.change); err != nil {
+			t.Fatalf("step %d: %v", i, err)
+		}
+		got, err := readCounters(path)
+		if err != nil || !maps.Equal(got, step.want) {
+			t.Errorf("step %d: read %v, %v; want %v", i, got, err, step.want)
+		}
+		if fi, err := os.Stat(path); err != nil || fi.Size() != int64(step.size) {
+			t.Errorf("step %d: size %v, %v; want %d", i, fi.Size(), err, step.size)
+		}
 	}
 }
