@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -20,6 +21,47 @@ import (
 //
 //	go test ./launcher -run '^$' -bench Hit -cpuprofile cpu.out
 func BenchmarkHit(b *testing.B) {
+	l, store, args := benchSetup(b)
+	if status := l.Run(context.Background(), args[0], args[1:]); status != 0 {
+		b.Fatalf("miss: status %d", status)
+	}
+	b.ResetTimer()
+	for range b.N {
+		if status := l.Run(context.Background(), args[0], args[1:]); status != 0 {
+			b.Fatalf("hit: status %d", status)
+		}
+	}
+	b.StopTimer()
+	st, _ := store.Stats(context.Background())
+	if st[StatHit] != int64(b.N) {
+		b.Fatalf("%d hits in %d runs: %v", st[StatHit], b.N, st)
+	}
+}
+
+// BenchmarkMiss measures the miss path in-process, compiler included: each
+// run defines another macro, so each is a new key. The CPU profile shows
+// objcache's own work only (the compiler is another process):
+//
+//	go test ./launcher -run '^$' -bench Miss -cpuprofile cpu.out
+func BenchmarkMiss(b *testing.B) {
+	l, store, args := benchSetup(b)
+	b.ResetTimer()
+	for i := range b.N {
+		run := append(args[1:len(args):len(args)], "-DOBJCACHE_BENCH_RUN="+strconv.Itoa(i))
+		if status := l.Run(context.Background(), args[0], run); status != 0 {
+			b.Fatalf("miss: status %d", status)
+		}
+	}
+	b.StopTimer()
+	st, _ := store.Stats(context.Background())
+	if st[StatMiss] != int64(b.N) {
+		b.Fatalf("%d misses in %d runs: %v", st[StatMiss], b.N, st)
+	}
+}
+
+// benchSetup makes the sources and the cache for the benchmarks and returns
+// a Launcher, its store and the compiler command line.
+func benchSetup(b *testing.B) (*Launcher, *cache.Store, []string) {
 	gcc, err := exec.LookPath("gcc")
 	if err != nil {
 		b.Skip("gcc not found")
@@ -57,19 +99,5 @@ func BenchmarkHit(b *testing.B) {
 	}
 	l := &Launcher{Config: cfg, Store: store, Stdout: io.Discard, Stderr: io.Discard,
 		Environ: []string{"PATH=" + os.Getenv("PATH")}, Dir: work}
-	args := []string{"-O2", "-c", source, "-o", "out.o"}
-	if status := l.Run(context.Background(), gcc, args); status != 0 {
-		b.Fatalf("miss: status %d", status)
-	}
-	b.ResetTimer()
-	for range b.N {
-		if status := l.Run(context.Background(), gcc, args); status != 0 {
-			b.Fatalf("hit: status %d", status)
-		}
-	}
-	b.StopTimer()
-	st, _ := store.Stats(context.Background())
-	if st[StatHit] != int64(b.N) {
-		b.Fatalf("%d hits in %d runs: %v", st[StatHit], b.N, st)
-	}
+	return l, store, []string{gcc, "-O2", "-c", source, "-o", "out.o"}
 }
