@@ -38,14 +38,10 @@ func (c *gccCall) miss(ctx context.Context) int {
 	if c.offline() {
 		return c.passThrough(errorLockTimeout)
 	}
-	if err := c.checkStaging(); err != nil {
-		c.log.printf("staging directory: %v", err)
-		return c.passThrough(errorCache)
-	}
 	run, existed, err := c.compile()
 	c.log.phase("compile")
 	if err != nil {
-		c.log.printf("miss run failed to start: %v", err)
+		c.log.printf("miss run not done: %v", err)
 		run.cleanup()
 		return c.passThrough(errorCache)
 	}
@@ -80,13 +76,16 @@ func (c *gccCall) compile() (run *missRun, existed bool, err error) {
 	if p.Recording {
 		// The object records its own command line: add no flag to it.
 		// The include list comes from a separate preprocessor pass.
-		run.ownDep = c.newTemp(".d")
+		if run.ownDep, err = c.stageTemp(".d"); err != nil {
+			return run, existed, err
+		}
 		pre, err := c.runCaptured(p.DependencyArgs(run.ownDep))
 		if err != nil {
 			return run, existed, err
 		}
 		if pre.status != 0 {
 			c.log.printf("dependency pass failed (status %d)", pre.status)
+			os.Remove(run.ownDep) // no list: the staged file goes now
 			run.ownDep = ""
 		}
 		run.res, err = c.runCaptured(p.Args)
@@ -98,7 +97,9 @@ func (c *gccCall) compile() (run *missRun, existed bool, err error) {
 	case p.Preprocessed:
 		// Nothing to list: the compiler reads no other file.
 	case p.Depfile == nil:
-		run.ownDep = c.newTemp(".d")
+		if run.ownDep, err = c.stageTemp(".d"); err != nil {
+			return run, existed, err
+		}
 		plan.Depfile = run.ownDep
 	default:
 		run.depTmp = tempPath(c.absPath(p.Depfile.Path))
@@ -116,12 +117,15 @@ func (c *gccCall) compile() (run *missRun, existed bool, err error) {
 				plan.ListIncludes = true
 				run.listed = true
 			} else {
-				run.ownDep = c.newTemp(".d")
+				if run.ownDep, err = c.stageTemp(".d"); err != nil {
+					return run, existed, err
+				}
 				pre, err := c.runCaptured(p.DependencyArgs(run.ownDep))
 				if err != nil {
 					return run, existed, err
 				}
 				if pre.status != 0 {
+					os.Remove(run.ownDep) // no list: the staged file goes now
 					run.ownDep = ""
 				}
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -311,21 +312,30 @@ func (u *unit) publishEncoded(ctx context.Context, okey digest.Sum, data []byte,
 // tmpDir is the store's staging directory, for files the user never sees.
 func (u *unit) tmpDir() string { return filepath.Join(u.Store.Dir(), "tmp") }
 
-// checkStaging makes sure the staging directory exists and takes new
-// files, before a miss hands the compiler a path in it: on a read-only or
-// full cache the compiler would otherwise fail to write its include list,
-// and the call would cost two compiles instead of one.
-func (u *unit) checkStaging() error {
-	if err := os.MkdirAll(u.tmpDir(), 0o777); err != nil {
-		return err
+// stageTemp creates an empty file in the store's staging directory (and
+// the directory, if missing) and returns its path, for the compiler to
+// write its include list into. Creating it before the compiler runs is the
+// check that the cache takes new files: on a read-only or full cache the
+// compiler would otherwise fail to write the list, and the call would cost
+// two compiles instead of one. It is also the only new file: the compiler
+// rewrites it in place (a new file costs 0.1-0.2 ms on ext4 here).
+func (u *unit) stageTemp(suffix string) (string, error) {
+	path := u.newTemp(suffix)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err := os.MkdirAll(u.tmpDir(), 0o777); err != nil {
+			return "", fmt.Errorf("staging directory: %w", err)
+		}
+		f, err = os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	}
-	probe := u.newTemp(".probe")
-	f, err := os.OpenFile(probe, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
-		return err
+		return "", fmt.Errorf("staging directory: %w", err)
 	}
-	f.Close()
-	return os.Remove(probe)
+	if err := f.Close(); err != nil {
+		os.Remove(path)
+		return "", fmt.Errorf("staging directory: %w", err)
+	}
+	return path, nil
 }
 
 // newTemp returns an unused path in the store's staging directory.
