@@ -197,7 +197,7 @@ func (h *inputHasher) sourceFile(path, recordPath, cacheDir string) *fileState {
 		h.memo[path] = st
 		return st
 	}
-	st := readState(path)
+	st := readState(path, &h.buf)
 	h.memo[path] = st
 	if h.recordable(st) {
 		writeRecord(cacheDir, recordPath, encodeRecord(map[string]statEntry{path: st.entry()}))
