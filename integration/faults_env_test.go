@@ -453,6 +453,16 @@ func TestFullCacheDiskStillBuilds(t *testing.T) {
 				o := e.objcache("gcc", "-c", "hello.c", "-o", "hello.o")
 				sameAsGCC(t, e, o, "hello.c", "hello.o")
 			}
+			if tc.fill {
+				// With no block free, the staged include-list file takes no
+				// byte: each call learns that before compiling and runs the
+				// compiler once, as given, instead of failing to write the
+				// list and compiling again.
+				log, _ := os.ReadFile(e.log)
+				if n := strings.Count(string(log), "miss run not done: staging directory"); n != 2 {
+					t.Errorf("%d of 2 calls saw the full disk before compiling; log:\n%s", n, log)
+				}
+			}
 			got := e.stats()
 			t.Logf("stats after the full-disk compiles: %v", got)
 			for k, v := range tc.want {

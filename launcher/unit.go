@@ -312,13 +312,16 @@ func (u *unit) publishEncoded(ctx context.Context, okey digest.Sum, data []byte,
 // tmpDir is the store's staging directory, for files the user never sees.
 func (u *unit) tmpDir() string { return filepath.Join(u.Store.Dir(), "tmp") }
 
-// stageTemp creates an empty file in the store's staging directory (and
-// the directory, if missing) and returns its path, for the compiler to
-// write its include list into. Creating it before the compiler runs is the
-// check that the cache takes new files: on a read-only or full cache the
-// compiler would otherwise fail to write the list, and the call would cost
-// two compiles instead of one. It is also the only new file: the compiler
-// rewrites it in place (a new file costs 0.1-0.2 ms on ext4 here).
+// stageTemp creates a file in the store's staging directory (and the
+// directory, if missing) and returns its path, for the compiler to write its
+// include list into. Creating it before the compiler runs is the check that
+// the cache takes new files: on a read-only or full cache the compiler
+// would otherwise fail to write the list, and the call would cost two
+// compiles instead of one. The file gets one byte, so that a disk with
+// inodes but no free block fails here too. It is also the only new file:
+// the compiler rewrites it in place (a new file costs 0.1-0.2 ms on ext4
+// here). A list the compiler failed to write reads as "no rule", which is
+// never stored.
 func (u *unit) stageTemp(suffix string) (string, error) {
 	path := u.newTemp(suffix)
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
@@ -331,7 +334,11 @@ func (u *unit) stageTemp(suffix string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("staging directory: %w", err)
 	}
-	if err := f.Close(); err != nil {
+	_, err = f.Write([]byte{'\n'})
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
 		os.Remove(path)
 		return "", fmt.Errorf("staging directory: %w", err)
 	}
