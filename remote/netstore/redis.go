@@ -1,4 +1,4 @@
-package remote
+package netstore
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/objcache/objcache/remote"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -22,7 +23,13 @@ type redisBackend struct {
 // database.
 const redisKeyPrefix = "objcache:"
 
-func newRedis(s Spec) *redisBackend {
+func newRedis(s remote.Spec) *redisBackend {
+	return &redisBackend{client: redis.NewClient(redisOptions(s))}
+}
+
+// redisOptions are the client options for s: its address, database,
+// credentials and timeouts.
+func redisOptions(s remote.Spec) *redis.Options {
 	opt := &redis.Options{
 		DialTimeout:  s.ConnectTimeout,
 		ReadTimeout:  s.RequestTimeout,
@@ -55,13 +62,13 @@ func newRedis(s Spec) *redisBackend {
 			opt.Password, opt.Username = opt.Username, ""
 		}
 	}
-	return &redisBackend{client: redis.NewClient(opt)}
+	return opt
 }
 
 func (r *redisBackend) Get(ctx context.Context, key string) ([]byte, error) {
 	v, err := r.client.Get(ctx, redisKeyPrefix+key).Bytes()
 	if errors.Is(err, redis.Nil) {
-		return nil, fmt.Errorf("redis get %s: %w", key, ErrNotFound)
+		return nil, fmt.Errorf("redis get %s: %w", key, remote.ErrNotFound)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("redis get %s: %w", key, err)
