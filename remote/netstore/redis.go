@@ -2,6 +2,7 @@ package netstore
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -54,6 +55,9 @@ func redisOptions(s remote.Spec) *redis.Options {
 		if db := strings.Trim(u.Path, "/"); db != "" {
 			opt.DB, _ = strconv.Atoi(db)
 		}
+	}
+	if u.Scheme == "rediss" { // TLS, the server checked against the system's roots
+		opt.TLSConfig = &tls.Config{ServerName: u.Hostname(), MinVersion: tls.VersionTLS12}
 	}
 	if u.User != nil {
 		opt.Username = u.User.Username()

@@ -28,6 +28,7 @@ func TestRedisOptions(t *testing.T) {
 		{"redis://secret@h", "tcp", "h:6379", 0, "", "secret", false},
 		{"redis://user:pw@h/1", "tcp", "h:6379", 1, "user", "pw", false},
 		{"redis+unix:///run/redis.sock?db=2", "unix", "/run/redis.sock", 2, "", "", false},
+		{"rediss://:pw@cache.example:6380/4", "tcp", "cache.example:6380", 4, "", "pw", true},
 	}
 	for _, tt := range tests {
 		s := spec(t, tt.spec+"|connect-timeout=50ms|request-timeout=2s")
@@ -35,6 +36,9 @@ func TestRedisOptions(t *testing.T) {
 		if o.Network != tt.network || o.Addr != tt.addr || o.DB != tt.db || o.Username != tt.user || o.Password != tt.password ||
 			(o.TLSConfig != nil) != tt.tls || o.DialTimeout != 50*time.Millisecond || o.ReadTimeout != 2*time.Second {
 			t.Errorf("%s: options %+v", tt.spec, o)
+		}
+		if o.TLSConfig != nil && o.TLSConfig.ServerName != "cache.example" {
+			t.Errorf("%s: TLS server name %q", tt.spec, o.TLSConfig.ServerName)
 		}
 	}
 }
