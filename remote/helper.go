@@ -126,7 +126,7 @@ func (h *helper) call(ctx context.Context, req Request) ([]byte, error) {
 				<-done
 				return nil, h.fail(ctx.Err())
 			}
-			cancelled = nil // the deadline: the helper answers by the timer
+			cancelled = nil // the deadline: the helper's timeout answer is due; the timer bounds the wait
 		}
 	}
 }
