@@ -38,7 +38,9 @@ trap 'sccache --stop-server >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 shared=../shared
 [ -d "$shared" ] || shared=$(cd .. && pwd)/shared
 corpus=${OBJCACHE_CORPUS:-$work/corpus}
-CGO_ENABLED=0 go build -o "$work/objcache" ./cmd/objcache  # static: no dynamic loader at start-up
+# static: no dynamic loader at start-up; the helper objcache-remote goes
+# beside objcache, where objcache looks for it.
+CGO_ENABLED=0 go build -o "$work/" ./cmd/objcache ./cmd/objcache-remote
 oc=$work/objcache
 
 export CCACHE_NOHASHDIR=1 CCACHE_DIRECT=1 CCACHE_NODEPEND=1

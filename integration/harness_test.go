@@ -16,7 +16,8 @@ import (
 	"time"
 )
 
-// objcacheBin is the binary under test, built once by TestMain.
+// objcacheBin is the binary under test, built once by TestMain with its
+// helper objcache-remote beside it.
 var objcacheBin string
 
 func TestMain(m *testing.M) {
@@ -29,10 +30,12 @@ func TestMain(m *testing.M) {
 	if runtime.GOOS == "windows" {
 		objcacheBin += ".exe"
 	}
-	build := exec.Command("go", "build", "-o", objcacheBin, "../cmd/objcache")
+	// objcache-remote, the helper that serves remote storage, goes next
+	// to objcache, where objcache looks for it first.
+	build := exec.Command("go", "build", "-o", dir+string(filepath.Separator), "../cmd/objcache", "../cmd/objcache-remote")
 	build.Stdout, build.Stderr = os.Stdout, os.Stderr
 	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "building objcache:", err)
+		fmt.Fprintln(os.Stderr, "building objcache and objcache-remote:", err)
 		os.Exit(1)
 	}
 	code := m.Run()

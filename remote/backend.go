@@ -9,7 +9,8 @@ import (
 // not hold.
 var ErrNotFound = errors.New("not in remote cache")
 
-// backend is one remote engine.
+// backend is one remote engine, as Set sees it: in objcache, the helper
+// process that holds the remote's network client.
 type backend interface {
 	// Get returns the value stored under key, or an error wrapping
 	// ErrNotFound.
@@ -18,14 +19,4 @@ type backend interface {
 	Put(ctx context.Context, key string, value []byte) error
 	// Close releases the backend's connections.
 	Close() error
-}
-
-// open returns the backend for a spec.
-func open(s Spec) backend {
-	switch s.URL.Scheme {
-	case "http", "https":
-		return newHTTP(s)
-	default:
-		return newRedis(s)
-	}
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
 	"sync"
@@ -47,10 +46,16 @@ type Stats struct {
 // them by rendezvous hashing, so adding or removing one moves only its share
 // of the keys. It is safe for concurrent use (a cl.exe call compiles sources
 // in parallel).
+//
+// Each remote is served by a helper process, objcache-remote (see
+// HelperName), started on the remote's first request: objcache itself
+// links no network client. A helper that cannot be started, dies or
+// misses a deadline is a failed request like any other.
 type Set struct {
-	members   []*member
-	markerDir string // where down markers live; "" keeps none
-	logf      func(format string, args ...any)
+	members    []*member
+	markerDir  string // where down markers live; "" keeps none
+	logf       func(format string, args ...any)
+	findHelper func() (string, error)
 
 	mu    sync.Mutex
 	stats Stats
@@ -66,9 +71,10 @@ type member struct {
 
 // NewSet returns the Set for specs. markerDir (the cache's remote/
 // directory) holds the down markers shared by invocations; logf receives
-// what happened to each request. Connections are made on first use.
+// what happened to each request. A remote's helper starts, and connects,
+// on its first request.
 func NewSet(specs []Spec, markerDir string, logf func(string, ...any)) *Set {
-	s := &Set{markerDir: markerDir, logf: logf}
+	s := &Set{markerDir: markerDir, logf: logf, findHelper: findHelper}
 	for _, sp := range specs {
 		s.members = append(s.members, &member{spec: sp, id: digest.Of([]byte(sp.URL.String())).String()[:16]})
 	}
@@ -91,8 +97,8 @@ func (s *Set) shard(key string) *member {
 	return best
 }
 
-// usable reports whether m may be asked now, and opens its backend. The
-// caller holds s.mu.
+// usable reports whether m may be asked now, and makes its backend (the
+// helper starts on the first request). The caller holds s.mu.
 func (s *Set) usable(m *member) bool {
 	if m.down {
 		return false
@@ -105,7 +111,7 @@ func (s *Set) usable(m *member) bool {
 		}
 	}
 	if m.b == nil {
-		m.b = open(m.spec)
+		m.b = newHelper(m.spec, s.findHelper)
 	}
 	return true
 }
@@ -118,8 +124,7 @@ func (s *Set) failed(m *member, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.stats.Errors++
-	var ne net.Error
-	if errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()) {
+	if errors.Is(err, context.DeadlineExceeded) { // the helper's timeouts match it too
 		s.stats.Timeouts++
 	}
 	if m.down {
@@ -201,7 +206,7 @@ func (s *Set) Stats() Stats {
 	return s.stats
 }
 
-// Close closes every connection.
+// Close ends every helper, which closes its connections.
 func (s *Set) Close() {
 	s.mu.Lock()
 	defer s.mu.Unlock()

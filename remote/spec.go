@@ -47,6 +47,22 @@ type Spec struct {
 // marker file names.
 func (s Spec) String() string { return s.URL.Redacted() }
 
+// Text returns the spec in the form ParseSpec reads, secrets included:
+// ParseSpec(s.Text()) is s. It is how objcache hands a remote to its
+// helper (over a pipe, never on a command line that ps would show).
+func (s Spec) Text() string {
+	var b strings.Builder
+	b.WriteString(s.URL.String())
+	if s.ReadOnly {
+		b.WriteString("|read-only")
+	}
+	fmt.Fprintf(&b, "|connect-timeout=%v|request-timeout=%v", s.ConnectTimeout, s.RequestTimeout)
+	if s.BearerToken != "" {
+		b.WriteString("|bearer-token=" + s.BearerToken)
+	}
+	return b.String()
+}
+
 // ParseSpec reads one remote_storage entry.
 func ParseSpec(text string) (Spec, error) {
 	parts := strings.Split(strings.TrimSpace(text), "|")

@@ -1,4 +1,4 @@
-package remote
+package netstore
 
 import (
 	"bytes"
@@ -8,6 +8,8 @@ import (
 	"net"
 	"net/http"
 	"strings"
+
+	"github.com/objcache/objcache/remote"
 )
 
 // httpBackend speaks the plain HTTP cache protocol: GET <base>/<key> (200
@@ -20,11 +22,7 @@ type httpBackend struct {
 	client *http.Client
 }
 
-// maxValue bounds what a GET reads: no entry is near it, and a server that
-// sends more is broken.
-const maxValue = 1 << 30
-
-func newHTTP(s Spec) *httpBackend {
+func newHTTP(s remote.Spec) *httpBackend {
 	dialer := &net.Dialer{Timeout: s.ConnectTimeout}
 	return &httpBackend{
 		base:  strings.TrimSuffix(s.URL.String(), "/"),
@@ -66,13 +64,17 @@ func (h *httpBackend) Get(ctx context.Context, key string) ([]byte, error) {
 	defer resp.Body.Close()
 	switch {
 	case resp.StatusCode == http.StatusNotFound:
-		return nil, fmt.Errorf("http get %s: %w", key, ErrNotFound)
+		return nil, fmt.Errorf("http get %s: %w", key, remote.ErrNotFound)
 	case resp.StatusCode != http.StatusOK:
 		return nil, fmt.Errorf("http get %s: %s", key, resp.Status)
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxValue))
+	// No entry is near remote.MaxValue: a server that sends more is broken.
+	data, err := io.ReadAll(io.LimitReader(resp.Body, remote.MaxValue+1))
 	if err != nil {
 		return nil, fmt.Errorf("http get %s: %w", key, err)
+	}
+	if len(data) > remote.MaxValue {
+		return nil, fmt.Errorf("http get %s: the server sent more than %d bytes", key, remote.MaxValue)
 	}
 	return data, nil
 }

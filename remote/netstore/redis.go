@@ -1,13 +1,15 @@
-package remote
+package netstore
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
 	"strconv"
 	"strings"
 
+	"github.com/objcache/objcache/remote"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -22,7 +24,13 @@ type redisBackend struct {
 // database.
 const redisKeyPrefix = "objcache:"
 
-func newRedis(s Spec) *redisBackend {
+func newRedis(s remote.Spec) *redisBackend {
+	return &redisBackend{client: redis.NewClient(redisOptions(s))}
+}
+
+// redisOptions are the client options for s: its address, database,
+// credentials and timeouts.
+func redisOptions(s remote.Spec) *redis.Options {
 	opt := &redis.Options{
 		DialTimeout:  s.ConnectTimeout,
 		ReadTimeout:  s.RequestTimeout,
@@ -48,6 +56,9 @@ func newRedis(s Spec) *redisBackend {
 			opt.DB, _ = strconv.Atoi(db)
 		}
 	}
+	if u.Scheme == "rediss" { // TLS, the server checked against the system's roots
+		opt.TLSConfig = &tls.Config{ServerName: u.Hostname(), MinVersion: tls.VersionTLS12}
+	}
 	if u.User != nil {
 		opt.Username = u.User.Username()
 		opt.Password, _ = u.User.Password()
@@ -55,13 +66,13 @@ func newRedis(s Spec) *redisBackend {
 			opt.Password, opt.Username = opt.Username, ""
 		}
 	}
-	return &redisBackend{client: redis.NewClient(opt)}
+	return opt
 }
 
 func (r *redisBackend) Get(ctx context.Context, key string) ([]byte, error) {
 	v, err := r.client.Get(ctx, redisKeyPrefix+key).Bytes()
 	if errors.Is(err, redis.Nil) {
-		return nil, fmt.Errorf("redis get %s: %w", key, ErrNotFound)
+		return nil, fmt.Errorf("redis get %s: %w", key, remote.ErrNotFound)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("redis get %s: %w", key, err)
