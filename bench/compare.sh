@@ -71,6 +71,14 @@ build_lua() {
 	make -s -j2 -C "$work/lua/src" linux CC="${1:+$1 }gcc -std=gnu99" >/dev/null 2>&1
 }
 
+# relink_P rebuilds with every object up to date but the libraries and
+# programs removed: the floor under any warm build, which no cache can
+# lower (the link and the build tool's own time).
+relink_lua() {
+	rm -f "$work/lua/src/lua" "$work/lua/src/luac" "$work/lua/src/liblua.a"
+	make -s -j2 -C "$work/lua/src" linux CC="gcc -std=gnu99" >/dev/null 2>&1
+}
+
 prep_zlib() {
 	"$shared/corpus/fetch-debian-src" "$corpus" zlib >/dev/null
 	cp -a "$corpus/zlib" "$work/zlib"
@@ -80,12 +88,18 @@ prep_zlib() {
 		local launcher=$t
 		[ "$t" = gcc ] && launcher=""
 		cmake -S "$work/zlib" -B "$work/zlib-build-$(basename "$t")" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-			-DCMAKE_C_COMPILER=gcc ${launcher:+-DCMAKE_C_COMPILER_LAUNCHER=$launcher} >/dev/null
+			-DCMAKE_C_COMPILER=gcc ${launcher:+-DCMAKE_C_COMPILER_LAUNCHER=$launcher} >"$work/cmake.log" 2>&1 ||
+			{ cat "$work/cmake.log" >&2; exit 1; }
 	done
 }
 build_zlib() {
 	local dir=$work/zlib-build-$(basename "${1:-gcc}")
 	ninja -C "$dir" -t clean >/dev/null
+	ninja -C "$dir" -j2 >/dev/null
+}
+relink_zlib() {
+	local dir=$work/zlib-build-gcc
+	find "$dir" -maxdepth 1 -type f \( -name 'libz*' -o -perm -u+x \) -delete
 	ninja -C "$dir" -j2 >/dev/null
 }
 
@@ -121,12 +135,21 @@ for p in "${projects[@]}"; do
 	"prep_$p"
 	n=$reps
 	case $p in sqlite | redis) n=$big_reps ;; esac
-	kinds=(gcc objcache-cold objcache-warm ccache-cold ccache-warm sccache-cold sccache-warm)
+	kinds=(gcc)
+	declare -F "relink_$p" >/dev/null && kinds+=(link-only)
+	kinds+=(objcache-cold objcache-warm ccache-cold ccache-warm sccache-cold sccache-warm)
 	[ "$p" = zlib ] && kinds+=(ccache-depend-cold ccache-depend-warm)
 	declare -A times=()
 	for k in "${kinds[@]}"; do times[$k]=""; done
 	for ((i = 0; i < n; i++)); do
 		for k in "${kinds[@]}"; do
+			if [ "$k" = link-only ]; then
+				t0=$(now)
+				"relink_$p"
+				t1=$(now)
+				times[$k]+="$(awk "BEGIN { print $t1 - $t0 }") "
+				continue
+			fi
 			case $k in *-cold | gcc) reset_caches "${k%%-*}" ;; esac
 			tool=${k%-*}
 			[ "$k" = gcc ] && tool=""
@@ -162,6 +185,13 @@ for p in "${projects[@]}"; do
 	for ((i = 0; i < n; i++)); do pairs+="$(ratio "${o[$i]}" "${g[$i]}") "; done
 	echo
 	echo "objcache cold vs gcc, median of $n alternating pairs: $(echo "$pairs" | tr ' ' '\n' | grep . | median) (pairs: $pairs)"
+	if [ -n "${med[link-only]:-}" ]; then
+		oc_hits=$(awk "BEGIN { print ${med[objcache-warm]} - ${med[link-only]} }")
+		cc_hits=$(awk "BEGIN { print ${med[ccache-warm]} - ${med[link-only]} }")
+		echo
+		printf 'warm build above the link-only floor (%.3f s): objcache %.3f s, ccache %.3f s, ratio %s\n' \
+			"${med[link-only]}" "$oc_hits" "$cc_hits" "$(ratio "$oc_hits" "$cc_hits")"
+	fi
 	unset times med
 done
 
