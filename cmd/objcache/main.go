@@ -5,7 +5,7 @@
 // exit status, without compiling again.
 //
 // Run without a compiler, it manages the cache: objcache stats, zero-stats,
-// config, version.
+// clean, clear, verify, config, version; objcache help describes them.
 package main
 
 import (
@@ -36,7 +36,7 @@ func run(argv []string) int {
 	if len(argv) > 1 && !strings.HasPrefix(argv[1], "-") && !isCommand(argv[1]) {
 		return launch(argv[1], argv[2:])
 	}
-	return execute(argv[1:])
+	return execute(argv[1:], os.Stdout, os.Stderr)
 }
 
 // programName is the base name objcache was started under, without .exe.

@@ -54,11 +54,16 @@ func TestReport(t *testing.T) {
 
 func TestCommandsAreNotCompilers(t *testing.T) {
 	for _, c := range commands {
-		if !isCommand(c) {
-			t.Errorf("%s is not a command", c)
+		if !isCommand(c.name) {
+			t.Errorf("%s is not a command", c.name)
 		}
 	}
-	if isCommand("gcc") {
-		t.Error("gcc is taken for a command")
+	if !isCommand("help") {
+		t.Error("help is not a command")
+	}
+	for _, name := range []string{"gcc", "completion"} {
+		if isCommand(name) {
+			t.Errorf("%s is taken for a command", name)
+		}
 	}
 }
