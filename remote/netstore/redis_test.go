@@ -70,20 +70,11 @@ func TestRedisGetPut(t *testing.T) {
 
 	b := open(spec(t, fmt.Sprintf("redis+unix://%s?db=1", sock)))
 	defer b.Close()
-	ctx := context.Background()
-	if _, err := b.Get(ctx, "k1"); !errors.Is(err, remote.ErrNotFound) {
-		t.Fatalf("Get of a missing key: %v, want ErrNotFound", err)
-	}
-	if err := b.Put(ctx, "k1", []byte("value")); err != nil {
-		t.Fatal(err)
-	}
-	if v, err := b.Get(ctx, "k1"); err != nil || string(v) != "value" {
-		t.Fatalf("Get = %q, %v", v, err)
-	}
+	getPut(t, b)
 	cmd.Process.Kill()
 	cmd.Wait()
 	os.Remove(sock)
-	if _, err := b.Get(ctx, "k1"); err == nil || errors.Is(err, remote.ErrNotFound) {
+	if _, err := b.Get(context.Background(), "k1"); err == nil || errors.Is(err, remote.ErrNotFound) {
 		t.Errorf("Get from a dead server: %v", err)
 	}
 }
