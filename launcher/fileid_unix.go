@@ -24,3 +24,17 @@ func fileKey(fi os.FileInfo) (dev, ino uint64, ok bool) {
 	}
 	return 0, 0, false
 }
+
+// openStat returns the stat data of the open file f, whose FileInfo is fi,
+// and whether the platform gives what a stat record needs.
+func openStat(_ *os.File, fi os.FileInfo) (statEntry, bool) { return statOf(fi) }
+
+// pathStat returns the stat data of the regular file at path; ok is false
+// for anything else, or when the platform gives no inode numbers.
+func pathStat(path string) (e statEntry, ok bool) {
+	fi, err := os.Stat(path)
+	if err != nil || !fi.Mode().IsRegular() {
+		return statEntry{}, false
+	}
+	return statOf(fi)
+}

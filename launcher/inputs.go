@@ -112,13 +112,17 @@ func readState(path string, buf *[]byte) *fileState {
 	if fi, err = f.Stat(); err != nil {
 		return &fileState{err: fmt.Errorf("stat %s: %w", path, err)}
 	}
-	stat, haveStat := statOf(fi)
+	stat, haveStat := openStat(f, fi)
+	ctime := changeTime(fi)
+	if haveStat {
+		ctime = time.Unix(0, stat.ctime)
+	}
 	return &fileState{
 		size:      int64(len(data)),
 		hash:      digest.Of(data),
 		timeMacro: usesTimeMacro(data),
 		mtime:     fi.ModTime(),
-		ctime:     changeTime(fi),
+		ctime:     ctime,
 		stat:      stat,
 		haveStat:  haveStat,
 	}

@@ -133,11 +133,7 @@ func stateFromRecord(record map[string]statEntry, path string) *fileState {
 	if !ok {
 		return nil
 	}
-	fi, err := os.Stat(path)
-	if err != nil || !fi.Mode().IsRegular() {
-		return nil
-	}
-	cur, ok := statOf(fi)
+	cur, ok := pathStat(path)
 	if !ok || !cur.sameStat(e) {
 		return nil
 	}

@@ -3,7 +3,6 @@ package launcher
 import (
 	"os"
 	"path/filepath"
-	"runtime"
 	"testing"
 	"time"
 
@@ -36,9 +35,6 @@ func TestRecordEncoding(t *testing.T) {
 // an unchanged file without reading it, and reads it again when it changed,
 // even with its size and mtime put back.
 func TestRecordSkipsReads(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("no inode numbers: no stat records")
-	}
 	dir := t.TempDir()
 	path, record := filepath.Join(dir, "a.h"), filepath.Join(dir, "rec", "x")
 	os.Mkdir(filepath.Join(dir, "tmp"), 0o777) // writeRecord stages in <dir>/tmp
@@ -83,9 +79,6 @@ func TestRecordSkipsReads(t *testing.T) {
 // old enough, used while its stat data hold, and not trusted once they
 // change.
 func TestSourceRecord(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("no inode numbers: no stat records")
-	}
 	dir := t.TempDir()
 	src, record := filepath.Join(dir, "a.c"), filepath.Join(dir, "rec", "src")
 	os.Mkdir(filepath.Join(dir, "tmp"), 0o777) // writeRecord stages in <dir>/tmp
