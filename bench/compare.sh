@@ -213,7 +213,9 @@ for src in "${sources[@]}"; do
 		cmd="$t gcc -O2 -c $src -o ${src%.c}-$t.o"
 		[ $t = objcache ] && cmd="$oc gcc -O2 -c $src -o ${src%.c}-$t.o"
 		(cd "$work/hit" && $cmd && $cmd) >/dev/null 2>&1
-		(cd "$work/hit" && hyperfine -N -w 5 -r 40 --export-csv "$work/hit/$t.csv" "$cmd" >/dev/null 2>&1)
+		runs=300 # a hit takes a few ms: many runs steady the median
+		[ $t = sccache ] && runs=40
+		(cd "$work/hit" && hyperfine -N -w 20 -r $runs --export-csv "$work/hit/$t.csv" "$cmd" >/dev/null 2>&1)
 		ms[$t]=$(awk -F, 'NR==2 { printf "%.1f", $4 * 1000 }' "$work/hit/$t.csv")
 	done
 	printf '| %s | %s | %s | %s | %s |\n' "$src" "${ms[objcache]}" "${ms[ccache]}" "${ms[sccache]}" "$(ratio "${ms[objcache]}" "${ms[ccache]}")"
