@@ -84,6 +84,38 @@ func (s *Store) writeAtomic(path string, data []byte) error {
 	return nil
 }
 
+// WriteFile publishes data at path, a file of the cache outside the
+// sections that no lock guards (the launcher's stat and compiler records):
+// written whole to tmp/ with the store's file mode and renamed over path,
+// whose directory is made (with the store's modes) if missing. A reader sees
+// the old file or the new one, and of two writers the last rename wins,
+// which such records accept. A read-only store writes nothing.
+func (s *Store) WriteFile(path string, data []byte) error {
+	if s.opts.ReadOnly {
+		return nil
+	}
+	tmp, err := s.writeTemp(data)
+	if err != nil {
+		return err
+	}
+	err = rename(tmp, path)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err = s.mkdirAll(filepath.Dir(path)); err == nil {
+			err = rename(tmp, path)
+		}
+	}
+	if err != nil {
+		return discard(tmp, fmt.Errorf("publish %s: %w", path, err))
+	}
+	return nil
+}
+
+// Stage writes data to a new file in tmp/ and returns its path, for a file
+// the caller hands to another program and removes itself (the include list
+// a compiler rewrites on a miss). `objcache clean` sweeps what a killed
+// caller leaves.
+func (s *Store) Stage(data []byte) (string, error) { return s.writeTemp(data) }
+
 // discard removes the staged file tmp, which will not be published, and
 // returns err, joined with the removal's failure if any (the file is then
 // left for `objcache clean`). err may be nil.

@@ -82,26 +82,8 @@ func (inv *invocation) contentIdentity(real string, fi os.FileInfo) (digest.Sum,
 	if err != nil {
 		return digest.Sum{}, fmt.Errorf("hash compiler: %w", err)
 	}
-	if time.Since(fi.ModTime()) > statTrustAge && time.Since(changeTime(fi)) > statTrustAge && !inv.Config.ReadOnly {
-		writeRecord(inv.Config.Dir, record, []byte(fingerprint+"\n"+sum.String()+"\n"))
+	if time.Since(fi.ModTime()) > statTrustAge && time.Since(changeTime(fi)) > statTrustAge {
+		writeRecord(inv.Store, record, []byte(fingerprint+"\n"+sum.String()+"\n"))
 	}
 	return sum, nil
-}
-
-// writeRecord publishes a small file by writing it whole to <dir>/tmp and
-// renaming it into place. It is best effort: a record that cannot be written
-// only costs a re-hash next time.
-func writeRecord(dir, path string, content []byte) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o777); err != nil {
-		return
-	}
-	f, err := os.CreateTemp(filepath.Join(dir, "tmp"), "record-*")
-	if err != nil {
-		return
-	}
-	_, werr := f.Write(content)
-	cerr := f.Close()
-	if werr != nil || cerr != nil || os.Rename(f.Name(), path) != nil {
-		os.Remove(f.Name())
-	}
 }

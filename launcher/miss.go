@@ -76,7 +76,7 @@ func (c *gccCall) compile() (run *missRun, existed bool, err error) {
 	if p.Recording {
 		// The object records its own command line: add no flag to it.
 		// The include list comes from a separate preprocessor pass.
-		if run.ownDep, err = c.stageTemp(".d"); err != nil {
+		if run.ownDep, err = c.stageTemp(); err != nil {
 			return run, existed, err
 		}
 		pre, err := c.runCaptured(p.DependencyArgs(run.ownDep))
@@ -97,7 +97,7 @@ func (c *gccCall) compile() (run *missRun, existed bool, err error) {
 	case p.Preprocessed:
 		// Nothing to list: the compiler reads no other file.
 	case p.Depfile == nil:
-		if run.ownDep, err = c.stageTemp(".d"); err != nil {
+		if run.ownDep, err = c.stageTemp(); err != nil {
 			return run, existed, err
 		}
 		plan.Depfile = run.ownDep
@@ -117,7 +117,7 @@ func (c *gccCall) compile() (run *missRun, existed bool, err error) {
 				plan.ListIncludes = true
 				run.listed = true
 			} else {
-				if run.ownDep, err = c.stageTemp(".d"); err != nil {
+				if run.ownDep, err = c.stageTemp(); err != nil {
 					return run, existed, err
 				}
 				pre, err := c.runCaptured(p.DependencyArgs(run.ownDep))

@@ -314,9 +314,7 @@ func (inv *invocation) showIncludesPrefix(p *compiler.MSVCInvocation) (string, e
 		return "", err
 	}
 	if prefix := probePrefix(res.stdout, probeHeader); prefix != "" {
-		if !inv.Config.ReadOnly {
-			writeRecord(inv.Config.Dir, record, []byte(prefix+"\n"))
-		}
+		writeRecord(inv.Store, record, []byte(prefix+"\n")) // a read-only store writes nothing
 		return prefix, nil
 	}
 	return "", fmt.Errorf("the probe compile printed no /showIncludes line (status %d); set show_includes_prefix", res.status)

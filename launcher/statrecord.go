@@ -7,6 +7,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/objcache/objcache/cache"
 	"github.com/objcache/objcache/digest"
 )
 
@@ -160,11 +161,11 @@ func (h *inputHasher) loadRecord(path string) {
 	h.recordPath, h.record = path, readRecord(path)
 }
 
-// saveRecord writes h's record back, through the cache dir's tmp/, if this
+// saveRecord writes h's record back, through the store's tmp/, if this
 // call hashed a file the record did not know (or knew in another version):
 // every file h knows that is old enough to trust. Failures are ignored: the
 // record is only a shortcut.
-func (h *inputHasher) saveRecord(cacheDir string) {
+func (h *inputHasher) saveRecord(store *cache.Store) {
 	if !h.dirty || h.recordPath == "" {
 		return
 	}
@@ -176,7 +177,7 @@ func (h *inputHasher) saveRecord(cacheDir string) {
 		}
 	}
 	if len(entries) > 0 {
-		writeRecord(cacheDir, h.recordPath, encodeRecord(entries))
+		writeRecord(store, h.recordPath, encodeRecord(entries))
 	}
 }
 
@@ -185,7 +186,7 @@ func (h *inputHasher) saveRecord(cacheDir string) {
 // manifest key before the manifest's record can be found, and a big
 // translation unit (sqlite3.c is 9 MB) is most of a hit's reading. The
 // record is written when the source was read and is old enough to trust.
-func (h *inputHasher) sourceFile(path, recordPath, cacheDir string) *fileState {
+func (h *inputHasher) sourceFile(path, recordPath string, store *cache.Store) *fileState {
 	if st, ok := h.memo[path]; ok {
 		return st
 	}
@@ -196,7 +197,14 @@ func (h *inputHasher) sourceFile(path, recordPath, cacheDir string) *fileState {
 	st := readState(path, &h.buf)
 	h.memo[path] = st
 	if h.recordable(st) {
-		writeRecord(cacheDir, recordPath, encodeRecord(map[string]statEntry{path: st.entry()}))
+		writeRecord(store, recordPath, encodeRecord(map[string]statEntry{path: st.entry()}))
 	}
 	return st
+}
+
+// writeRecord publishes a record (a stat record, or the compiler identity or
+// /showIncludes prefix one) through the store. It is best effort: a record
+// that cannot be written only costs the next call the work it saves.
+func writeRecord(store *cache.Store, path string, content []byte) {
+	store.WriteFile(path, content)
 }

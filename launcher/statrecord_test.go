@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/objcache/objcache/cache"
 	"github.com/objcache/objcache/digest"
 )
 
@@ -37,7 +38,7 @@ func TestRecordEncoding(t *testing.T) {
 func TestRecordSkipsReads(t *testing.T) {
 	dir := t.TempDir()
 	path, record := filepath.Join(dir, "a.h"), filepath.Join(dir, "rec", "x")
-	os.Mkdir(filepath.Join(dir, "tmp"), 0o777) // writeRecord stages in <dir>/tmp
+	store := testStore(t, dir)
 	os.WriteFile(path, []byte("#define A 1\n"), 0o666)
 	// A start well after the file's times makes it old enough to record.
 	start := time.Now().Add(3 * statTrustAge)
@@ -48,7 +49,7 @@ func TestRecordSkipsReads(t *testing.T) {
 	if st1.err != nil || !h1.dirty {
 		t.Fatalf("first hash: %v, dirty %v", st1.err, h1.dirty)
 	}
-	h1.saveRecord(dir)
+	h1.saveRecord(store)
 
 	h2 := newInputHasher(start)
 	h2.loadRecord(record)
@@ -81,10 +82,10 @@ func TestRecordSkipsReads(t *testing.T) {
 func TestSourceRecord(t *testing.T) {
 	dir := t.TempDir()
 	src, record := filepath.Join(dir, "a.c"), filepath.Join(dir, "rec", "src")
-	os.Mkdir(filepath.Join(dir, "tmp"), 0o777) // writeRecord stages in <dir>/tmp
+	store := testStore(t, dir)
 	os.WriteFile(src, []byte("int a;\n"), 0o666)
 	start := time.Now().Add(3 * statTrustAge)
-	st1 := newInputHasher(start).sourceFile(src, record, dir)
+	st1 := newInputHasher(start).sourceFile(src, record, store)
 	if _, err := os.Stat(record); err != nil || st1.err != nil {
 		t.Fatalf("no record written (%v, %v)", err, st1.err)
 	}
@@ -94,8 +95,8 @@ func TestSourceRecord(t *testing.T) {
 	rec, _ := decodeRecord(data)
 	e := rec[src]
 	e.hash = digest.Of([]byte("recorded"))
-	writeRecord(dir, record, encodeRecord(map[string]statEntry{src: e}))
-	if st := newInputHasher(start).sourceFile(src, record, dir); st.hash != e.hash {
+	writeRecord(store, record, encodeRecord(map[string]statEntry{src: e}))
+	if st := newInputHasher(start).sourceFile(src, record, store); st.hash != e.hash {
 		t.Errorf("the record was not used")
 	}
 	// ...and not once they change.
@@ -103,7 +104,17 @@ func TestSourceRecord(t *testing.T) {
 	time.Sleep(10 * time.Millisecond)
 	os.WriteFile(src, []byte("int b;\n"), 0o666)
 	os.Chtimes(src, fi.ModTime(), fi.ModTime())
-	if st := newInputHasher(start).sourceFile(src, record, dir); st.hash != digest.Of([]byte("int b;\n")) {
+	if st := newInputHasher(start).sourceFile(src, record, store); st.hash != digest.Of([]byte("int b;\n")) {
 		t.Errorf("a changed source was taken from its record")
 	}
+}
+
+// testStore opens a store in dir, through which records are written.
+func testStore(t *testing.T, dir string) *cache.Store {
+	t.Helper()
+	store, err := cache.Open(dir, cache.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return store
 }

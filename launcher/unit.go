@@ -4,9 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 
 	"github.com/objcache/objcache/basedir"
 	"github.com/objcache/objcache/cache"
@@ -53,7 +50,7 @@ func (u *unit) lookup(ctx context.Context) *cache.Entry {
 		return nil
 	}
 	if !u.Config.ReadOnly {
-		u.hashes.saveRecord(u.Store.Dir())
+		u.hashes.saveRecord(u.Store)
 	}
 	expandPaths(e, u.Dir)
 	return e
@@ -110,7 +107,7 @@ func (u *unit) sourceState(source string) *fileState {
 	if u.Config.ReadOnly {
 		return u.hashes.file(abs)
 	}
-	return u.hashes.sourceFile(abs, u.Store.SourceRecordPath(abs), u.Store.Dir())
+	return u.hashes.sourceFile(abs, u.Store.SourceRecordPath(abs), u.Store)
 }
 
 // includeMatches reports whether an include file of a manifest entry has
@@ -252,7 +249,7 @@ func (u *unit) storeEntry(ctx context.Context, e *cache.Entry, includes []manife
 	if added {
 		u.trim(ctx, okey)
 	}
-	u.hashes.saveRecord(u.Store.Dir())
+	u.hashes.saveRecord(u.Store)
 }
 
 // trim keeps the section that just took okey within its share of the
@@ -309,43 +306,19 @@ func (u *unit) publishEncoded(ctx context.Context, okey digest.Sum, data []byte,
 	})
 }
 
-// tmpDir is the store's staging directory, for files the user never sees.
-func (u *unit) tmpDir() string { return filepath.Join(u.Store.Dir(), "tmp") }
-
-// stageTemp creates a file in the store's staging directory (and the
-// directory, if missing) and returns its path, for the compiler to write its
-// include list into. Creating it before the compiler runs is the check that
-// the cache takes new files: on a read-only or full cache the compiler
-// would otherwise fail to write the list, and the call would cost two
-// compiles instead of one. The file gets one byte, so that a disk with
-// inodes but no free block fails here too. It is also the only new file:
-// the compiler rewrites it in place (a new file costs 0.1-0.2 ms on ext4
-// here). A list the compiler failed to write reads as "no rule", which is
-// never stored.
-func (u *unit) stageTemp(suffix string) (string, error) {
-	path := u.newTemp(suffix)
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if errors.Is(err, fs.ErrNotExist) {
-		if err := os.MkdirAll(u.tmpDir(), 0o777); err != nil {
-			return "", fmt.Errorf("staging directory: %w", err)
-		}
-		f, err = os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	}
+// stageTemp stages a file in the store's tmp/ for the compiler to write its
+// include list into, and returns its path. Creating it before the compiler
+// runs is the check that the cache takes new files: on a read-only or full
+// cache the compiler would otherwise fail to write the list, and the call
+// would cost two compiles instead of one. The file gets one byte, so that a
+// disk with inodes but no free block fails here too. It is also the only new
+// file: the compiler rewrites it in place (a new file costs 0.1-0.2 ms on
+// ext4 here). A list the compiler failed to write reads as "no rule", which
+// is never stored.
+func (u *unit) stageTemp() (string, error) {
+	path, err := u.Store.Stage([]byte{'\n'})
 	if err != nil {
-		return "", fmt.Errorf("staging directory: %w", err)
-	}
-	_, err = f.Write([]byte{'\n'})
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(path)
 		return "", fmt.Errorf("staging directory: %w", err)
 	}
 	return path, nil
-}
-
-// newTemp returns an unused path in the store's staging directory.
-func (u *unit) newTemp(suffix string) string {
-	return filepath.Join(u.tmpDir(), fmt.Sprintf("%d-%s%s", os.Getpid(), randomName(), suffix))
 }
