@@ -2,17 +2,7 @@
 
 package launcher
 
-import (
-	"os"
-	"syscall"
-	"time"
-)
+import "syscall"
 
-// changeTime returns the file's status change time (ctime), which no tool
-// can set back: a file rewritten with its old mtime restored still shows.
-func changeTime(fi os.FileInfo) time.Time {
-	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-		return time.Unix(int64(st.Ctim.Sec), int64(st.Ctim.Nsec)) // int32 on 32-bit systems
-	}
-	return fi.ModTime()
-}
+// statCtime returns the ctime field of st, which this system calls Ctim.
+func statCtime(st *syscall.Stat_t) syscall.Timespec { return st.Ctim }

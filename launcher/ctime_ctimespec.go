@@ -2,17 +2,8 @@
 
 package launcher
 
-import (
-	"os"
-	"syscall"
-	"time"
-)
+import "syscall"
 
-// changeTime returns the file's status change time (ctime), which no tool
-// can set back: a file rewritten with its old mtime restored still shows.
-func changeTime(fi os.FileInfo) time.Time {
-	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-		return time.Unix(int64(st.Ctimespec.Sec), int64(st.Ctimespec.Nsec)) // int32 on 32-bit systems
-	}
-	return fi.ModTime()
-}
+// statCtime returns the ctime field of st, which this system calls
+// Ctimespec.
+func statCtime(st *syscall.Stat_t) syscall.Timespec { return st.Ctimespec }
