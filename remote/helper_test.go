@@ -99,16 +99,7 @@ func newSetFinding(t *testing.T, mode, markerDir string, find func() (string, er
 func TestHelperRoundTrip(t *testing.T) {
 	srv := testserver.New(t, "tok", 0)
 	set := newSet(t, "serve", "", srv.URL+"/cache|bearer-token=tok")
-	ctx := context.Background()
-	if _, err := set.Get(ctx, "k1"); !errors.Is(err, remote.ErrNotFound) {
-		t.Fatalf("Get of a missing key: %v, want ErrNotFound", err)
-	}
-	if err := set.Put(ctx, "k1", []byte("value")); err != nil {
-		t.Fatal(err)
-	}
-	if v, err := set.Get(ctx, "k1"); err != nil || string(v) != "value" {
-		t.Fatalf("Get = %q, %v", v, err)
-	}
+	testserver.CheckGetPut(t, set)
 	if _, ok := srv.Value("/cache/k1"); !ok {
 		t.Errorf("not stored under /cache/k1")
 	}

@@ -19,28 +19,12 @@ func spec(t *testing.T, text string) remote.Spec {
 	return s
 }
 
-// getPut checks a backend's round trip: k1 is missing, then stored, then
-// read back.
-func getPut(t *testing.T, b backend) {
-	t.Helper()
-	ctx := context.Background()
-	if _, err := b.Get(ctx, "k1"); !errors.Is(err, remote.ErrNotFound) {
-		t.Fatalf("Get of a missing key: %v, want ErrNotFound", err)
-	}
-	if err := b.Put(ctx, "k1", []byte("value")); err != nil {
-		t.Fatal(err)
-	}
-	if v, err := b.Get(ctx, "k1"); err != nil || string(v) != "value" {
-		t.Fatalf("Get = %q, %v", v, err)
-	}
-}
-
 func TestHTTPGetPut(t *testing.T) {
 	srv := testserver.New(t, "tok", 0)
 	b := open(spec(t, srv.URL+"/cache/|bearer-token=tok"))
 	defer b.Close()
 	ctx := context.Background()
-	getPut(t, b)
+	testserver.CheckGetPut(t, b)
 	if _, ok := srv.Value("/cache/k1"); !ok {
 		t.Errorf("not stored under /cache/k1")
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/objcache/objcache/remote"
+	"github.com/objcache/objcache/remote/internal/testserver"
 )
 
 func TestRedisOptions(t *testing.T) {
@@ -70,7 +71,7 @@ func TestRedisGetPut(t *testing.T) {
 
 	b := open(spec(t, fmt.Sprintf("redis+unix://%s?db=1", sock)))
 	defer b.Close()
-	getPut(t, b)
+	testserver.CheckGetPut(t, b)
 	cmd.Process.Kill()
 	cmd.Wait()
 	os.Remove(sock)
