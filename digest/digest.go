@@ -53,6 +53,10 @@ func Parse(text string) (Sum, error) {
 type Hasher struct {
 	h   hash.Hash
 	buf [binary.MaxVarintLen64]byte
+	// str holds a string field's bytes on their way to h, reused from one
+	// field to the next: SHA-256 takes no strings, and converting each
+	// would allocate.
+	str []byte
 }
 
 // New returns an empty Hasher.
@@ -67,7 +71,8 @@ func (h *Hasher) Bytes(b []byte) {
 // String adds s as one field.
 func (h *Hasher) String(s string) {
 	h.Int(int64(len(s)))
-	io.WriteString(h.h, s)
+	h.str = append(h.str[:0], s...)
+	h.h.Write(h.str)
 }
 
 // Strings adds a count followed by each string as its own field.
