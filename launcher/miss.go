@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"strings"
 
@@ -283,8 +282,6 @@ func (run *missRun) cleanup() {
 		}
 	}
 }
-
-func randomName() string { return fmt.Sprintf("%016x", rand.Uint64()) }
 
 func fileName(p string) string {
 	if i := strings.LastIndexAny(p, `/\`); i >= 0 {
