@@ -20,7 +20,20 @@ import (
 // helper objcache-remote beside it.
 var objcacheBin string
 
+// BinVar names a directory holding objcache and objcache-remote already
+// built (for example from an older commit): the tests then run those
+// binaries instead of building the checkout's. It is how a regression test
+// is shown to fail before its fix.
+const BinVar = "OBJCACHE_TEST_BIN_DIR"
+
 func TestMain(m *testing.M) {
+	if dir := os.Getenv(BinVar); dir != "" {
+		objcacheBin = filepath.Join(dir, "objcache")
+		if runtime.GOOS == "windows" {
+			objcacheBin += ".exe"
+		}
+		os.Exit(m.Run())
+	}
 	dir, err := os.MkdirTemp("", "objcache-bin-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
