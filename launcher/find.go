@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+
+	"github.com/objcache/objcache/compiler"
 )
 
 // errOnlySelf means every candidate for the compiler in PATH is objcache
@@ -55,6 +57,42 @@ func findCompiler(name, pathList, dir, self string) (string, error) {
 		return "", errOnlySelf
 	}
 	return "", fmt.Errorf("compiler %q not found in PATH: install it or name it by its full path", name)
+}
+
+// skipSelf drops the leading arguments that name objcache itself, as in
+// "objcache objcache gcc -c a.c" (a launcher setting on top of CC="objcache
+// gcc"): the compiler is the first argument that is not objcache. A path to
+// objcache under a compiler's name (a masquerade link named by its path)
+// becomes that bare name, which findCompiler then looks up in PATH past
+// objcache. ok is false when nothing but objcache is named.
+func skipSelf(name string, args []string, dir, self string) (string, []string, bool) {
+	for {
+		base := filepath.Base(strings.ReplaceAll(name, `\`, "/"))
+		stem := strings.TrimSuffix(strings.TrimSuffix(base, ".exe"), ".EXE")
+		named := strings.ContainsAny(name, `/\`)
+		p := name
+		if named && !filepath.IsAbs(p) {
+			p = filepath.Join(dir, p)
+		}
+		switch {
+		case stem == "objcache" || (named && isSelf(p, self) && !isCompilerName(stem)):
+			if len(args) == 0 {
+				return "", nil, false
+			}
+			name, args = args[0], args[1:]
+		case named && isSelf(p, self):
+			return base, args, true
+		default:
+			return name, args, true
+		}
+	}
+}
+
+// isCompilerName reports whether a masquerade under this name would be
+// taken for a compiler (compiler.Identify knows it).
+func isCompilerName(name string) bool {
+	_, _, ok := compiler.Identify(name, "")
+	return ok
 }
 
 // executableNames lists the file names a command name may have.

@@ -74,6 +74,12 @@ func (l *Launcher) Run(ctx context.Context, compilerName string, args []string) 
 	defer inv.log.flush()
 
 	depth, _ := strconv.Atoi(l.getenv(DepthVar))
+	compilerName, args, ok := skipSelf(compilerName, args, l.Dir, l.Self)
+	if !ok {
+		fmt.Fprintf(l.Stderr, "objcache: no compiler named after objcache: put the compiler after it (objcache gcc -c foo.c)\n")
+		return 2
+	}
+	inv.compilerName, inv.args = compilerName, args
 	path, err := findCompiler(compilerName, l.getenv("PATH"), l.Dir, l.Self)
 	if err != nil {
 		if errors.Is(err, errOnlySelf) || depth >= maxDepth {

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 )
@@ -98,5 +99,42 @@ func TestFindCompilerSkipsSelf(t *testing.T) {
 	}
 	if got, err := findCompiler("real/gcc", "", dir, self); err != nil || got != filepath.Join(real, "gcc") {
 		t.Errorf("findCompiler(real/gcc) = %q, %v", got, err)
+	}
+}
+
+func TestSkipSelf(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("symlinks")
+	}
+	dir := t.TempDir()
+	self := filepath.Join(dir, "objcache")
+	os.WriteFile(self, []byte("#!/bin/sh\n"), 0o755)
+	os.Symlink(self, filepath.Join(dir, "gcc"))
+	os.Symlink(self, filepath.Join(dir, "oc"))
+	cases := []struct {
+		name     string
+		args     []string
+		wantName string
+		wantArgs []string
+		ok       bool
+	}{
+		{"gcc", []string{"-c", "a.c"}, "gcc", []string{"-c", "a.c"}, true},
+		{"objcache", []string{"gcc", "-c", "a.c"}, "gcc", []string{"-c", "a.c"}, true},
+		{"objcache", []string{"objcache", "clang", "-c"}, "clang", []string{"-c"}, true},
+		{self, []string{"gcc", "-c"}, "gcc", []string{"-c"}, true},
+		{"/elsewhere/objcache.exe", []string{"cl", "/c"}, "cl", []string{"/c"}, true},
+		// objcache by a path under a compiler's name: a masquerade, found in PATH past objcache.
+		{filepath.Join(dir, "gcc"), []string{"-c"}, "gcc", []string{"-c"}, true},
+		// objcache under a name that says nothing: it names the compiler next.
+		{filepath.Join(dir, "oc"), []string{"gcc", "-c"}, "gcc", []string{"-c"}, true},
+		{"./oc", []string{"g++"}, "g++", []string{}, true},
+		{"objcache", nil, "", nil, false},
+		{"objcache", []string{"objcache"}, "", nil, false},
+	}
+	for _, tc := range cases {
+		name, args, ok := skipSelf(tc.name, tc.args, dir, self)
+		if ok != tc.ok || (ok && (name != tc.wantName || strings.Join(args, " ") != strings.Join(tc.wantArgs, " "))) {
+			t.Errorf("skipSelf(%q, %q) = %q, %q, %v; want %q, %q, %v", tc.name, tc.args, name, args, ok, tc.wantName, tc.wantArgs, tc.ok)
+		}
 	}
 }
