@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // Mapper rewrites paths for one call: its base directories and working
@@ -27,19 +28,24 @@ type Mapper struct {
 	// directory, so there a relative path may name another file than the
 	// lexical one (see Rel).
 	physical string
-	// fold is true for the MSVC family: paths compare case-insensitively
-	// and with either slash.
+	// fold is true where the file system compares names without case
+	// (FoldsCase): there /CI/Proj and /ci/proj are one directory. Folding on
+	// a file system that keeps case would rewrite a path into another
+	// directory's, so it is decided by the file system, never by the
+	// compiler family.
 	fold bool
 }
 
 // New returns the Mapper for a call in cwd, or nil when dirs is empty.
-// Relative entries of dirs are ignored (config refuses them).
+// Relative entries of dirs are ignored (config refuses them). fold says
+// whether the file system folds case (see FoldsCase). Either slash separates
+// components only where the host's paths do (Windows).
 func New(dirs []string, cwd string, fold bool) *Mapper {
 	m := &Mapper{fold: fold}
 	cwd = filepath.Clean(cwd)
 	m.cwd = m.split(cwd)
 	for _, d := range dirs {
-		if filepath.IsAbs(d) || (fold && isAbsWindows(d)) {
+		if filepath.IsAbs(d) {
 			m.dirs = append(m.dirs, strings.TrimRight(filepath.Clean(d), `/\`))
 		}
 	}
@@ -60,9 +66,38 @@ func isAbsWindows(p string) bool {
 	return len(p) >= 3 && p[1] == ':' && (p[2] == '\\' || p[2] == '/')
 }
 
-// isSep reports whether c separates path components for m.
+// isSep reports whether c separates path components on this host: '/'
+// everywhere, and '\\' on Windows. On Linux a backslash is part of a file
+// name, for clang-cl as for every other program.
 func (m *Mapper) isSep(c byte) bool {
-	return c == '/' || (m.fold && c == '\\') || c == filepath.Separator
+	return c == '/' || c == filepath.Separator
+}
+
+// FoldsCase reports whether the file system holding dir compares names
+// without case (NTFS, and APFS as macOS formats it), by looking dir up with
+// the case of its letters swapped and checking that it is the same
+// directory. A dir without letters, or one that cannot be looked up, gives
+// false: not folding costs at most a shared entry, while folding where the
+// file system keeps case rewrites a path into another directory's.
+func FoldsCase(dir string) bool {
+	swapped := strings.Map(func(r rune) rune {
+		switch {
+		case unicode.IsUpper(r):
+			return unicode.ToLower(r)
+		case unicode.IsLower(r):
+			return unicode.ToUpper(r)
+		}
+		return r
+	}, dir)
+	if swapped == dir {
+		return false
+	}
+	a, err := os.Stat(dir)
+	if err != nil {
+		return false
+	}
+	b, err := os.Stat(swapped)
+	return err == nil && os.SameFile(a, b)
 }
 
 // under returns the length of the base dir that p starts with (as a whole
@@ -72,16 +107,26 @@ func (m *Mapper) under(p string) int {
 		if len(p) < len(d) {
 			continue
 		}
-		head := p[:len(d)]
-		same := head == d
-		if !same && m.fold {
-			same = strings.EqualFold(strings.ReplaceAll(head, `\`, "/"), strings.ReplaceAll(d, `\`, "/"))
-		}
-		if same && (len(p) == len(d) || m.isSep(p[len(d)])) {
+		if m.samePath(p[:len(d)], d) && (len(p) == len(d) || m.isSep(p[len(d)])) {
 			return len(d)
 		}
 	}
 	return 0
+}
+
+// samePath compares two paths of equal length as the host's file system
+// would: with either slash on Windows, without case where it folds.
+func (m *Mapper) samePath(a, b string) bool {
+	if a == b {
+		return true
+	}
+	if filepath.Separator == '\\' {
+		a, b = strings.ReplaceAll(a, `\`, "/"), strings.ReplaceAll(b, `\`, "/")
+	}
+	if m.fold {
+		return strings.EqualFold(a, b)
+	}
+	return a == b
 }
 
 // split returns the components of a path, without empty ones: a Unix

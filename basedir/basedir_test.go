@@ -29,7 +29,7 @@ func TestRel(t *testing.T) {
 		{"longest base dir wins", []string{"/ci", "/ci/job1/sub"}, "/ci/job1/sub/build", "/ci/job1/sub/a.c", false, "../a.c", true},
 		{"case differs, no fold", []string{"/CI"}, "/ci/job1", "/ci/job1/a.c", false, "/ci/job1/a.c", false},
 		{"case differs, fold", []string{"/CI/Job1"}, "/ci/job1/build", "/ci/JOB1/src/a.c", true, "../src/a.c", true},
-		{"backslashes, fold", []string{"/ci/job1"}, "/ci/job1/build", `/ci\job1\src\a.c`, true, "../src/a.c", true},
+		{"backslashes are part of names on Unix", []string{"/ci/job1"}, "/ci/job1/build", `/ci\job1\src\a.c`, true, `/ci\job1\src\a.c`, false},
 		{"no base dirs", nil, "/ci/job1", "/ci/job1/a.c", false, "/ci/job1/a.c", false},
 		{"shares only the root", []string{"/ci"}, "/home/me/build", "/ci/job1/a.c", false, "/ci/job1/a.c", false},
 	}
@@ -128,5 +128,32 @@ func TestRelThroughSymlinkedCwd(t *testing.T) {
 	plain := New([]string{root}, filepath.Join(root, "checkout", "inc"), false)
 	if got, ok := plain.Rel(filepath.Join(root, "checkout", "src", "a.c")); !ok || got != filepath.Join("..", "src", "a.c") {
 		t.Errorf("Rel without a link = %q, %v", got, ok)
+	}
+}
+
+// TestFoldsCase: a file system that keeps case (the temporary directory on
+// Linux) does not fold, so /Proj/inc is never rewritten as if it were
+// /proj/inc (issue 12, item 2); on Windows (NTFS, or Wine's view of the
+// host) names fold.
+func TestFoldsCase(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "Proj")
+	if err := os.Mkdir(dir, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	want := runtime.GOOS == "windows"
+	if got := FoldsCase(dir); got != want {
+		t.Errorf("FoldsCase(%s) = %v, want %v on %s", dir, got, want, runtime.GOOS)
+	}
+	if runtime.GOOS != "windows" {
+		// A twin directory that differs in case only is another directory.
+		if err := os.Mkdir(filepath.Join(filepath.Dir(dir), "pROJ"), 0o777); err != nil {
+			t.Fatal(err)
+		}
+		if FoldsCase(dir) {
+			t.Errorf("FoldsCase(%s) with a twin pROJ beside it = true", dir)
+		}
+	}
+	if FoldsCase(filepath.Join(dir, "missing")) {
+		t.Error("FoldsCase of a missing directory = true")
 	}
 }

@@ -24,7 +24,7 @@ type gccCall struct {
 
 // runGCC caches one GCC-family call in direct mode (DESIGN.md §2).
 func (inv *invocation) runGCC(ctx context.Context, flavor compiler.Flavor) int {
-	p := compiler.ParseRebased(flavor, inv.args, inv.Dir, inv.useBaseDirs(false))
+	p := compiler.ParseRebased(flavor, inv.args, inv.Dir, inv.useBaseDirs())
 	if p.Reason != "" {
 		return inv.passThrough(prefixUncacheable + p.Reason)
 	}

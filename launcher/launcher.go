@@ -274,11 +274,15 @@ func (inv *invocation) absPath(p string) string {
 	return filepath.Join(inv.Dir, p)
 }
 
-// useBaseDirs sets up base-dir rewriting for this call; fold is true for
-// the MSVC family (case-insensitive paths, either slash). It returns the
-// rewrite for the parser, nil without base dirs.
-func (inv *invocation) useBaseDirs(fold bool) compiler.Rebase {
-	inv.base = basedir.New(inv.Config.BaseDirs, inv.Dir, fold)
+// useBaseDirs sets up base-dir rewriting for this call and returns the
+// rewrite for the parser, nil without base dirs. Paths compare without case
+// only where the working directory's file system folds case, whatever the
+// compiler family: clang-cl on Linux reads /I…/Proj/inc from Proj, not proj.
+func (inv *invocation) useBaseDirs() compiler.Rebase {
+	if len(inv.Config.BaseDirs) == 0 {
+		return nil
+	}
+	inv.base = basedir.New(inv.Config.BaseDirs, inv.Dir, basedir.FoldsCase(inv.Dir))
 	if inv.base == nil {
 		return nil
 	}

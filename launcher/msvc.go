@@ -19,7 +19,7 @@ import (
 // up to /MP at a time (one at a time without it, as cl does), their
 // console output in the order of the sources, and cl's status.
 func (inv *invocation) runMSVC(ctx context.Context, flavor compiler.Flavor) int {
-	p := compiler.ParseMSVCRebased(flavor, inv.args, inv.getenv("CL"), inv.getenv("_CL_"), inv.Dir, inv.useBaseDirs(true))
+	p := compiler.ParseMSVCRebased(flavor, inv.args, inv.getenv("CL"), inv.getenv("_CL_"), inv.Dir, inv.useBaseDirs())
 	switch {
 	case p.Reason != "":
 		return inv.passThrough(prefixUncacheable + p.Reason)
