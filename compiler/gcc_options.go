@@ -155,16 +155,16 @@ var gccOptions = []option{
 	// Profile feedback: files found by name, by the object's name or in a
 	// directory, whose content (or absence) joins the key (profile.go).
 	{name: "-fprofile-use", form: flag, role: roleProfileUse},
-	{name: "-fprofile-use=", form: joined, role: roleProfileUse},
+	{name: "-fprofile-use=", form: joined, role: roleProfileUse, path: true},
 	{name: "-fprofile-instr-use", form: flag, role: roleProfileInstrUse},
-	{name: "-fprofile-instr-use=", form: joined, role: roleProfileInstrUse},
+	{name: "-fprofile-instr-use=", form: joined, role: roleProfileInstrUse, path: true},
 	{name: "-fbranch-probabilities", form: flag, role: roleBranchProb},
-	{name: "-fprofile-dir=", form: joined, role: roleProfileDir},
+	{name: "-fprofile-dir=", form: joined, role: roleProfileDir, path: true},
 	{name: "-fauto-profile", form: flag, role: roleAutoProfile},
-	{name: "-fauto-profile=", form: joined, role: roleAutoProfile},
-	{name: "-fprofile-sample-use=", form: joined, role: roleProfileFile},
-	{name: "-fprofile-remapping-file=", form: joined, role: roleProfileFile},
-	{name: "-fprofile-list=", form: joined, role: roleProfileFile},
+	{name: "-fauto-profile=", form: joined, role: roleAutoProfile, path: true},
+	{name: "-fprofile-sample-use=", form: joined, role: roleProfileFile, path: true},
+	{name: "-fprofile-remapping-file=", form: joined, role: roleProfileFile, path: true},
+	{name: "-fprofile-list=", form: joined, role: roleProfileFile, path: true},
 	{name: "-fprofile-prefix-path=", form: joined, role: roleAuxName},
 
 	// Outputs the store does not keep.

@@ -307,3 +307,21 @@ func TestClangOptionsInClangCL(t *testing.T) {
 		}
 	}
 }
+
+// TestProfileInputsRebased: under base dirs, profile paths are rewritten
+// like include paths (in the arguments the compiler gets, in the key, and
+// in the files whose content is hashed), so checkouts share entries.
+func TestProfileInputsRebased(t *testing.T) {
+	args := []string{"-c", "-fprofile-instr-use=/ci/job1/foo.profdata", "-fprofile-sample-use=/ci/job1/s.prof", "/ci/job1/t.c"}
+	inv := ParseRebased(FlavorClang, args, "/ci/job1/build", rebaseJob1)
+	if inv.Reason != "" {
+		t.Fatalf("uncacheable: %s", inv.Reason)
+	}
+	wantArgs := []string{"-c", "-fprofile-instr-use=../foo.profdata", "-fprofile-sample-use=../s.prof", "../t.c"}
+	if !reflect.DeepEqual(inv.Args, wantArgs) || !reflect.DeepEqual(inv.HashArgs, wantArgs[:3]) {
+		t.Errorf("Args %q HashArgs %q, want %q", inv.Args, inv.HashArgs, wantArgs)
+	}
+	if want := []string{"../foo.profdata", "../s.prof"}; !reflect.DeepEqual(inv.ProfileInputs, want) {
+		t.Errorf("ProfileInputs %q, want %q", inv.ProfileInputs, want)
+	}
+}

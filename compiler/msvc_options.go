@@ -64,7 +64,7 @@ var msvcOptions = []msvcOption{
 	// clang-cl reads these as clang does (CoreOptions): the profile is a
 	// file no /showIncludes line names; -march=native means this host.
 	{name: "fprofile-instr-use", form: flag, role: msvcProfile},
-	{name: "fprofile-instr-use=", form: joined, role: msvcProfile},
+	{name: "fprofile-instr-use=", form: joined, role: msvcProfile, path: true},
 	{name: "march=native", form: flag, role: msvcUncacheable, reason: "native-cpu"},
 	{name: "mtune=native", form: flag, role: msvcUncacheable, reason: "native-cpu"},
 	{name: "mcpu=native", form: flag, role: msvcUncacheable, reason: "native-cpu"},
