@@ -16,7 +16,7 @@ func (p *parser) finishKeyInputs() {
 		return
 	}
 	inv.IncludeDirs = dirs
-	files, byObjectName, ok := p.profile.resolve(inv.Output, p.cwd)
+	files, byObjectName, ok := p.profile.resolve(inv.Output, p.cwd, inv.Flavor)
 	if !ok {
 		p.fail("unhashable-input")
 		return

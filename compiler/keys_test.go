@@ -158,7 +158,7 @@ func TestKeyDir(t *testing.T) {
 		{"-fprofile-instr-generate -fcoverage-mapping -ffile-compilation-dir=.", true, ""},
 		{"-fprofile-instr-generate -fcoverage-mapping -fno-coverage-mapping", true, ""},
 		{"-frecord-gcc-switches", false, "cwd " + cwd},
-		{"-fprofile-use", false, "cwd " + cwd},
+		{"-fprofile-use", false, ""}, // clang reads no .gcda
 	}
 	for _, tt := range tests {
 		args := append([]string{"-c", "a.c"}, strings.Fields(tt.args)...)
@@ -241,6 +241,10 @@ func TestProfileInputs(t *testing.T) {
 		if inv.Reason != "" || !reflect.DeepEqual(inv.ProfileInputs, tt.files) || inv.Recording != tt.recording {
 			t.Errorf("%q: reason %q files %q recording %v, want %q %v", tt.args, inv.Reason, inv.ProfileInputs, inv.Recording, tt.files, tt.recording)
 		}
+	}
+	// clang reads no .gcda: its objects are not keyed by their name.
+	if inv := Parse(FlavorClang, strings.Fields("-c t.c -o obj/t.o -fprofile-use=p.profdata"), cwd); inv.Recording || !reflect.DeepEqual(inv.ProfileInputs, []string{"p.profdata", "p.profdata/default.profdata"}) {
+		t.Errorf("clang -fprofile-use=file: recording %v, files %q", inv.Recording, inv.ProfileInputs)
 	}
 	m := ParseMSVC(FlavorClang, strings.Fields("/c -fprofile-instr-use x.c"), "", "", "/")
 	if want := []string{"default.profdata"}; m.Reason != "" || !reflect.DeepEqual(m.ProfileInputs, want) {

@@ -32,7 +32,10 @@ import (
 // is missing, and a profile that appears later must miss). Where gcc finds
 // the .gcda by the object's name, the object is compiled under the user's
 // own output name (Invocation.Recording), else gcc would look for the
-// temporary name's profile.
+// temporary name's profile (and its warning would name it). The one
+// exception is a compiler named clang: clang reads no .gcda, and keying
+// its objects by their output path and directory would keep checkouts
+// from sharing them.
 
 // profileUse collects the profile feedback options of a command line.
 type profileUse struct {
@@ -85,7 +88,7 @@ func (u *profileUse) option(r role, value string, joined bool) {
 // resolve returns the profile files of a compile writing output in cwd,
 // each once, and whether the compiler finds one by the object's name.
 // ok is false when a .gcda's name cannot be known.
-func (u *profileUse) resolve(output, cwd string) (files []string, byObjectName, ok bool) {
+func (u *profileUse) resolve(output, cwd string, flavor Flavor) (files []string, byObjectName, ok bool) {
 	seen := map[string]bool{}
 	add := func(p string) {
 		if !seen[p] {
@@ -93,7 +96,8 @@ func (u *profileUse) resolve(output, cwd string) (files []string, byObjectName, 
 			files = append(files, p)
 		}
 	}
-	if u.gcda {
+	gcda := u.gcda && flavor != FlavorClang
+	if gcda {
 		if u.auxNamed || runtime.GOOS == "windows" {
 			// Windows mangles drive letters and backslashes too.
 			return nil, false, false
@@ -111,7 +115,7 @@ func (u *profileUse) resolve(output, cwd string) (files []string, byObjectName, 
 	for _, f := range u.files {
 		add(f)
 	}
-	return files, u.gcda, true
+	return files, gcda, true
 }
 
 // auxName is the output path without its extension, as gcc names the
