@@ -58,21 +58,43 @@ type Invocation struct {
 	// output paths (-o, -MF) removed and everything else as written.
 	HashArgs []string
 	// InputFiles are files read by the compiler that never appear in a
-	// depfile (-specs=, -fplugin=, -fprofile-use=): their content joins the
-	// key.
+	// depfile (-specs=, -fplugin=, -fsanitize-ignorelist=): their content
+	// joins the key. Each exists (else the call is not cacheable).
 	InputFiles []string
+	// ProfileInputs are the profile feedback files the compiler may read
+	// (profile.go): each one's content, or that it is absent or a
+	// directory, joins the key, so that a profile that changes or appears
+	// later misses.
+	ProfileInputs []string
+	// IncludeDirs are the include directories of the command line
+	// (includedirs.go): whether each exists joins the key, so that a
+	// directory created later in the search path misses.
+	IncludeDirs []string
+	// NativeArgs are the options whose meaning the driver decides on this
+	// host (-march=native, -mtune=native, -mcpu=native) followed by those
+	// that change that decision (-target, -m32, …); nil without a native
+	// option. The driver's expansion of them joins the key (DESIGN.md §2).
+	NativeArgs []string
+	// TimeMacros are the time macros the arguments name (-DSTAMP=__TIME__):
+	// the compiler expands them in the source as if written there.
+	TimeMacros TimeMacros
 	// Recording is true when the object records its own command line or
 	// output path (-grecord-command-line, -frecord-gcc-switches,
-	// -fprofile-arcs, -fprofile-generate). Then the output path and working
-	// directory join the key, and the miss run gets no added flag and writes
-	// the user's own output path.
+	// -fprofile-arcs, -fprofile-generate), or when the compiler finds a
+	// file by the object's name (the .gcda of -fprofile-use). Then the
+	// output path and working directory join the key, and the miss run
+	// gets no added flag and writes the user's own output path.
 	Recording bool
-	// DebugInfo is true when -g (other than -g0) is in effect: the object
-	// embeds the working directory.
+	// DebugInfo is true when debug information is on: -g (other than -g0)
+	// in effect, flipped once by -gtoggle, or assembler debug information
+	// (-Wa,-g). The object embeds the working directory (see KeyDir).
 	DebugInfo bool
+	// CoverageMapping is true for clang's -fcoverage-mapping, whose
+	// coverage data embeds the working directory too.
+	CoverageMapping bool
 	// PrefixMapped is true when -fdebug-prefix-map, -ffile-prefix-map or
-	// -fdebug-compilation-dir make the object independent of the working
-	// directory.
+	// -fdebug-compilation-dir are given. What the object then embeds
+	// depends on whether they match the working directory: KeyDir decides.
 	PrefixMapped bool
 	// Color is the user's own colour choice: "" (not given), "always",
 	// "never" or "auto".
@@ -83,6 +105,12 @@ type Invocation struct {
 
 	// Where the output and depfile paths stand in Args, for MissArgs.
 	out, mf argRef
+	// dashDash is the index in Args of clang's "--" (every argument
+	// after it is an input), or -1: options objcache adds go before it.
+	dashDash int
+	// dirs says what the object embeds of the working directory, for
+	// KeyDir.
+	dirs embedding
 }
 
 // argRef locates an option's value in Args: at Args[at] after a prefix of

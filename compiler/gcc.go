@@ -46,7 +46,7 @@ type Rebase func(path string) (string, bool)
 // -fdebug-compilation-dir only in HashArgs, since the compiler must map the
 // paths it really sees.
 func ParseRebased(flavor Flavor, args []string, cwd string, rel Rebase) *Invocation {
-	inv := &Invocation{Family: GCC, Flavor: flavor, out: argRef{at: -1}, mf: argRef{at: -1}}
+	inv := &Invocation{Family: GCC, Flavor: flavor, out: argRef{at: -1}, mf: argRef{at: -1}, dashDash: -1}
 	expanded, err := expandResponseFiles(args, cwd)
 	if err != nil {
 		inv.Args, inv.Reason = args, "bad-response-file"
@@ -77,6 +77,16 @@ type parser struct {
 	archs             int
 	linkerInput       bool // an input that is not a source: the linker's
 	reason            string
+
+	// debug is the effect of the last -g option that turns debug
+	// information on or off (debugEffect); toggle is -gtoggle's, which gcc
+	// applies once, after all other options; asmDebug is set by assembler
+	// options that write debug information.
+	debug            int
+	toggle, asmDebug bool
+	incDirs          includeDirs
+	profile          profileUse
+	native, target   []string
 }
 
 // fail records the first reason the call cannot be cached.
@@ -95,12 +105,26 @@ func (p *parser) run() {
 			p.fail("stdin-source")
 			continue
 		}
-		if !strings.HasPrefix(arg, "-") {
+		if inv.dashDash >= 0 || !strings.HasPrefix(arg, "-") {
 			p.input(i)
+			continue
+		}
+		if arg == "--" {
+			// clang reads every argument after it as an input; gcc
+			// rejects it, and then shows its own error uncached.
+			if inv.Flavor != FlavorClang {
+				p.fail("double-dash")
+			}
+			inv.dashDash = i
+			inv.HashArgs = append(inv.HashArgs, arg)
 			continue
 		}
 		opt, ok := lookupOption(arg, inv.Flavor)
 		if !ok {
+			if strings.HasPrefix(arg, "--") {
+				// Never guess what a long option means.
+				p.fail("unknown-long-option")
+			}
 			p.unknown(arg)
 			inv.HashArgs = append(inv.HashArgs, arg)
 			continue
@@ -133,6 +157,9 @@ func (p *parser) run() {
 		if p.rel != nil {
 			value, span = p.rebase(opt, ref, value, span)
 		}
+		if opt.alias != "" {
+			arg = opt.alias + value // --debug=3 is -g3
+		}
 		hashed := true
 		switch opt.role {
 		case roleCompile:
@@ -161,11 +188,34 @@ func (p *parser) run() {
 		case roleInputFile:
 			p.inputFile(value)
 		case roleDebug:
-			if isDebugLevel(arg) {
-				inv.DebugInfo = arg != "-g0" && arg != "-ggdb0"
+			if e := debugEffect(arg); e != 0 {
+				p.debug = e
 			}
-		case rolePrefixMap:
+		case roleDebugToggle:
+			p.toggle = true
+		case roleAssemblerArg:
+			p.asmDebug = p.asmDebug || asmDebugOption(value)
+		case rolePrefixMap, roleDebugPrefixMap:
 			inv.PrefixMapped = true
+			inv.dirs.debugMaps = append(inv.dirs.debugMaps, value)
+		case roleFilePrefixMap:
+			inv.PrefixMapped = true
+			inv.dirs.debugMaps = append(inv.dirs.debugMaps, value)
+			inv.dirs.covMaps = append(inv.dirs.covMaps, value)
+		case roleCovPrefixMap:
+			inv.dirs.covMaps = append(inv.dirs.covMaps, value)
+		case roleDebugCompDir:
+			inv.PrefixMapped = true
+			inv.dirs.debugCompDir = true
+		case roleCovCompDir:
+			inv.dirs.covCompDir = true
+		case roleFileCompDir:
+			inv.PrefixMapped = true
+			inv.dirs.debugCompDir, inv.dirs.covCompDir = true, true
+		case roleCoverageMap:
+			inv.CoverageMapping = true
+		case roleNoCoverageMap:
+			inv.CoverageMapping = false
 		case roleRecord:
 			inv.Recording = true
 		case roleNoRecord:
@@ -174,6 +224,24 @@ func (p *parser) run() {
 			inv.Color = colorChoice(arg)
 		case roleArch:
 			p.archs++
+		case roleIncludeDir:
+			p.incDirs.add(value)
+		case roleIncludePrefix:
+			p.incDirs.prefix, p.incDirs.hasPrefix = value, true
+		case roleWithPrefix:
+			if !p.incDirs.addWithPrefix(value, inv.Flavor) {
+				p.fail("unhashable-input")
+			}
+		case roleWithSysroot:
+			p.incDirs.withSysroot = append(p.incDirs.withSysroot, value)
+		case roleSysroot:
+			p.incDirs.sysroots = append(p.incDirs.sysroots, value)
+		case roleNative:
+			p.native = append(p.native, arg)
+		case roleTarget:
+			p.target = append(p.target, span...)
+		case roleProfileUse, roleProfileInstrUse, roleBranchProb, roleProfileDir, roleAutoProfile, roleProfileFile, roleAuxName:
+			p.profile.option(opt.role, value, opt.form != flag)
 		case roleUncacheable:
 			p.fail(opt.reason)
 		}
@@ -199,6 +267,7 @@ func (p *parser) unknown(arg string) {
 			if strings.HasPrefix(part, "-a") || strings.HasPrefix(part, "--MD") {
 				p.fail("extra-output")
 			}
+			p.asmDebug = p.asmDebug || asmDebugOption(part)
 		}
 	case strings.HasPrefix(arg, "-fopt-info") && strings.Contains(arg, "="):
 		p.fail("extra-output")
@@ -226,7 +295,7 @@ func (p *parser) rebase(opt option, ref argRef, value string, span []string) (st
 			span = append([]string(nil), span...)
 			span[len(span)-1] = ref.prefix + r
 		}
-	case opt.role == rolePrefixMap || opt.role == roleMacroPrefixMap:
+	case isPrefixMapRole(opt.role):
 		// "OLD=NEW", or the directory of -fdebug-compilation-dir.
 		old, rest, mapped := strings.Cut(value, "=")
 		if r, ok := p.rel(old); ok {
@@ -311,8 +380,8 @@ func (p *parser) finish() {
 	case strings.HasSuffix(p.sourceLangs[0], "-header"):
 		p.fail("pch")
 	}
-	inv.Reason = p.reason
-	if inv.Reason != "" {
+	if p.reason != "" {
+		inv.Reason = p.reason
 		return
 	}
 	inv.Source, inv.Lang = p.sources[0], p.sourceLangs[0]
@@ -323,6 +392,10 @@ func (p *parser) finish() {
 			ext = ".s"
 		}
 		inv.Output = trimExt(filepath.Base(inv.Source)) + ext
+	}
+	p.finishKeyInputs()
+	if inv.Reason = p.reason; inv.Reason != "" {
+		return
 	}
 	if p.depMode != "" && !inv.Preprocessed {
 		path := p.depPath

@@ -41,14 +41,58 @@ func Identify(path, override string) (family Family, flavor Flavor, ok bool) {
 }
 
 // HashedEnv lists the environment variables that change a GCC-family
-// compiler's result: include search paths, the locale of its messages, the
-// date the time macros expand to, and where the driver finds its programs.
+// compiler's result, checked against what gcc 12 and clang 14 read (their
+// binaries' getenv names, then a compile with and without each):
+//
+//   - include search paths: CPATH, C_INCLUDE_PATH, CPLUS_INCLUDE_PATH,
+//     OBJC_INCLUDE_PATH, OBJCPLUS_INCLUDE_PATH;
+//   - the language of messages: LANG, LC_ALL, LC_CTYPE, LC_MESSAGES and
+//     gettext's LANGUAGE;
+//   - the date the time macros expand to: SOURCE_DATE_EPOCH (gcc);
+//   - where the driver finds its programs: GCC_EXEC_PREFIX, COMPILER_PATH;
+//   - diagnostics: GCC_COLORS (the colours of the coloured output objcache
+//     stores), GCC_URLS and TERM_URLS (the form of
+//     -fdiagnostics-urls=always links), GCC_EXTRA_DIAGNOSTIC_OUTPUT
+//     (machine-readable fix-it hints on stderr);
+//   - GCC_COMPARE_DEBUG, which compiles twice and fails the build on a
+//     difference;
+//   - LLVM_OVERRIDE_PRODUCER, the producer string of bitcode objects
+//     (-flto);
+//   - the Apple deployment targets and SDKROOT, which clang reads for
+//     Darwin targets, and RC_DEBUG_OPTIONS, which makes it record the
+//     command line in Darwin debug information.
+//
+// Left out because a compile whose output objcache captures does not read
+// them: COLUMNS (gcc and clang fit diagnostics to the terminal only when
+// stderr is one), TERM and COLORTERM (consulted for automatic colour and
+// links, which need a terminal too). TMPDIR only names scratch files.
 func HashedEnv() []string {
 	return []string{
 		"CPATH", "C_INCLUDE_PATH", "CPLUS_INCLUDE_PATH", "OBJC_INCLUDE_PATH", "OBJCPLUS_INCLUDE_PATH",
-		"LANG", "LC_ALL", "LC_CTYPE", "LC_MESSAGES",
+		"LANG", "LC_ALL", "LC_CTYPE", "LC_MESSAGES", "LANGUAGE",
 		"SOURCE_DATE_EPOCH", "GCC_EXEC_PREFIX", "COMPILER_PATH",
+		"GCC_COLORS", "GCC_URLS", "TERM_URLS", "GCC_EXTRA_DIAGNOSTIC_OUTPUT", "GCC_COMPARE_DEBUG",
+		"LLVM_OVERRIDE_PRODUCER",
+		"MACOSX_DEPLOYMENT_TARGET", "IPHONEOS_DEPLOYMENT_TARGET", "TVOS_DEPLOYMENT_TARGET",
+		"WATCHOS_DEPLOYMENT_TARGET", "SDKROOT", "RC_DEBUG_OPTIONS",
 	}
+}
+
+// PassThroughEnv lists the environment variables under which a call
+// passes through uncached, whatever the family (a compiler's name can hide
+// clang: cc, cl.exe). Hashing them is not enough:
+//
+//   - CCC_OVERRIDE_OPTIONS: clang edits its own command line with it, and
+//     can add outputs or remove the -o objcache gives it;
+//   - CC_PRINT_OPTIONS, CC_PRINT_HEADERS, CC_LOG_DIAGNOSTICS and
+//     CC_PRINT_PROC_STAT: clang writes its options, headers, diagnostics or
+//     process statistics to stderr or to the file their _FILE variable
+//     names, once per compile (the file is appended to), which a hit would
+//     not do.
+//
+// clang reads each when it is set, even to "".
+func PassThroughEnv() []string {
+	return []string{"CCC_OVERRIDE_OPTIONS", "CC_PRINT_OPTIONS", "CC_PRINT_HEADERS", "CC_LOG_DIAGNOSTICS", "CC_PRINT_PROC_STAT"}
 }
 
 // DepfileEnv lists the environment variables that make gcc write a

@@ -24,8 +24,19 @@ type MSVCInvocation struct {
 	// command line's, then _CL_'s, with sources, /Fo and /MP removed.
 	HashArgs []string
 	// HashEnv lists the variables whose values join the key: INCLUDE,
-	// EXTERNAL_INCLUDE and those named by /external:env:.
+	// EXTERNAL_INCLUDE and those named by /external:env:, and the ones
+	// clang-cl finds the MSVC installation by (VCINSTALLDIR,
+	// VCToolsInstallDir), whose headers and version it takes when INCLUDE
+	// is not set.
 	HashEnv []string
+	// IncludeDirs are the directories of /I, /external:I and /imsvc (from
+	// CL and _CL_ too), as written: whether each exists joins the key, as
+	// for the GCC family (includedirs.go). Those of the variables are
+	// added by MSVCEnvIncludeDirs.
+	IncludeDirs []string
+	// ProfileInputs are the profile files clang-cl reads
+	// (-fprofile-instr-use): their content or absence joins the key.
+	ProfileInputs []string
 	// ShowIncludes is true when the user asked for /showIncludes.
 	ShowIncludes bool
 	// Parallel is /MP's process count: 0 without /MP (one source at a
@@ -117,7 +128,7 @@ func (p *msvcParser) skip(i int) {
 
 func (p *msvcParser) run(all []string) {
 	inv := p.inv
-	inv.HashEnv = []string{"INCLUDE", "EXTERNAL_INCLUDE"}
+	inv.HashEnv = []string{"INCLUDE", "EXTERNAL_INCLUDE", "VCINSTALLDIR", "VCToolsInstallDir"}
 	for i := 0; i < len(all); i++ {
 		arg := all[i]
 		if len(arg) < 2 || (arg[0] != '/' && arg[0] != '-') {
@@ -198,6 +209,17 @@ func (p *msvcParser) run(all []string) {
 			}
 		case msvcExternalEnv:
 			inv.HashEnv = append(inv.HashEnv, value)
+		case msvcIncludeDir:
+			inv.IncludeDirs = append(inv.IncludeDirs, value)
+		case msvcProfile:
+			if opt.form == flag {
+				value = "default.profdata"
+			}
+			inv.ProfileInputs = append(inv.ProfileInputs, value)
+		case msvcClangOption:
+			if reason := clangOptionReason(value); reason != "" {
+				p.fail(reason)
+			}
 		case msvcLink:
 			p.fail("linking")
 			i = len(all)
@@ -382,4 +404,45 @@ func isDir(cwd, p string) bool {
 // BOM), split with the C runtime's rules, nested; a missing one is an error.
 func expandMSVCResponseFiles(args []string, cwd string, depth int) ([]string, error) {
 	return expand(args, cwd, depth, SplitWindowsArgs, false)
+}
+
+// IncludeEnv returns the variables of HashEnv that list include
+// directories: INCLUDE, EXTERNAL_INCLUDE and those of /external:env:.
+func (inv *MSVCInvocation) IncludeEnv() []string {
+	var names []string
+	for _, n := range inv.HashEnv {
+		if n != "VCINSTALLDIR" && n != "VCToolsInstallDir" {
+			names = append(names, n)
+		}
+	}
+	return names
+}
+
+// clangOptionReason returns why an option that clang-cl's /clang: passes
+// to clang makes the call uncacheable, or "" when it is hashed as any
+// other: an option clang's table gives a meaning (an output, a depfile, an
+// include directory, debug information, a profile, a native CPU, …) is
+// one the MSVC side does not model, so the call passes through.
+func clangOptionReason(arg string) string {
+	if !strings.HasPrefix(arg, "-") {
+		return "clang-option" // an input
+	}
+	opt, ok := lookupOption(arg, FlavorClang)
+	switch {
+	case !ok && strings.HasPrefix(arg, "--"):
+		return "clang-option"
+	case !ok:
+		// -Wp, and -Wa, can still smuggle in an output.
+		p := parser{inv: &Invocation{Flavor: FlavorClang}}
+		p.unknown(arg)
+		if p.asmDebug {
+			return "clang-option"
+		}
+		return p.reason
+	case opt.role == roleHashed:
+		return ""
+	case opt.role == roleUncacheable:
+		return opt.reason
+	}
+	return "clang-option"
 }

@@ -19,6 +19,9 @@ const (
 	msvcExternalEnv           // /external:env:VAR: an include path from a variable
 	msvcLink                  // /link: the rest is the linker's
 	msvcUncacheable           // pass through, for the reason given
+	msvcIncludeDir            // /I, /external:I, /imsvc: existence joins the key
+	msvcProfile               // clang-cl's -fprofile-instr-use[=file]
+	msvcClangOption           // clang-cl's /clang:OPTION, read as clang reads OPTION
 )
 
 // msvcOption is one entry of the cl.exe table. Names are written without
@@ -53,9 +56,19 @@ var msvcOptions = []msvcOption{
 	{name: "link", form: flag, role: msvcLink},
 
 	// Options with a value, hashed as written (the value may be separate).
-	{name: "I", form: joinedSep, path: true}, {name: "D", form: joinedSep}, {name: "U", form: joinedSep},
-	{name: "FI", form: joinedSep, path: true}, {name: "external:I", form: joinedSep, path: true},
-	{name: "imsvc", form: joinedSep, path: true},
+	{name: "I", form: joinedSep, path: true, role: msvcIncludeDir}, {name: "D", form: joinedSep}, {name: "U", form: joinedSep},
+	{name: "FI", form: joinedSep, path: true}, {name: "external:I", form: joinedSep, path: true, role: msvcIncludeDir},
+	{name: "imsvc", form: joinedSep, path: true, role: msvcIncludeDir},
+	{name: "clang:", form: joined, role: msvcClangOption},
+
+	// clang-cl reads these as clang does (CoreOptions): the profile is a
+	// file no /showIncludes line names; -march=native means this host.
+	{name: "fprofile-instr-use", form: flag, role: msvcProfile},
+	{name: "fprofile-instr-use=", form: joined, role: msvcProfile, path: true},
+	{name: "march=native", form: flag, role: msvcUncacheable, reason: "native-cpu"},
+	{name: "mtune=native", form: flag, role: msvcUncacheable, reason: "native-cpu"},
+	{name: "mcpu=native", form: flag, role: msvcUncacheable, reason: "native-cpu"},
+	{name: "-", form: flag, role: msvcUncacheable, reason: "double-dash"},
 	{name: "Xclang", form: separate},
 
 	{name: "E", form: flag, role: msvcUncacheable, reason: "preprocess-only"},

@@ -94,8 +94,12 @@ func TestParseMSVCHashArgs(t *testing.T) {
 	if reflect.DeepEqual(a.HashArgs, b.HashArgs) {
 		t.Error("/EHsc and /EHs hash alike")
 	}
-	if env := ParseMSVC("", strings.Fields("/c /external:env:MYINC x.c"), "", "", "/").HashEnv; !reflect.DeepEqual(env, []string{"INCLUDE", "EXTERNAL_INCLUDE", "MYINC"}) {
-		t.Errorf("HashEnv = %q", env)
+	inv = ParseMSVC("", strings.Fields("/c /external:env:MYINC x.c"), "", "", "/")
+	if !reflect.DeepEqual(inv.HashEnv, []string{"INCLUDE", "EXTERNAL_INCLUDE", "VCINSTALLDIR", "VCToolsInstallDir", "MYINC"}) {
+		t.Errorf("HashEnv = %q", inv.HashEnv)
+	}
+	if env := inv.IncludeEnv(); !reflect.DeepEqual(env, []string{"INCLUDE", "EXTERNAL_INCLUDE", "MYINC"}) {
+		t.Errorf("IncludeEnv = %q", env)
 	}
 }
 

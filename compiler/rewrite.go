@@ -51,7 +51,20 @@ func (inv *Invocation) MissArgs(p MissPlan) []string {
 			extra = append(extra, "-fdiagnostics-color=always")
 		}
 	}
-	return append(args, extra...)
+	return inv.insertOptions(args, extra)
+}
+
+// insertOptions returns args with the options extra added where the
+// compiler reads them as options: at the end, or before clang's "--",
+// after which every argument is an input.
+func (inv *Invocation) insertOptions(args, extra []string) []string {
+	if inv.dashDash < 0 || inv.dashDash >= len(args) {
+		return append(args, extra...)
+	}
+	out := make([]string, 0, len(args)+len(extra))
+	out = append(out, args[:inv.dashDash]...)
+	out = append(out, extra...)
+	return append(out, args[inv.dashDash:]...)
 }
 
 // replaceValue puts value where ref points in args, reporting whether the
@@ -70,7 +83,11 @@ func replaceValue(args []string, ref argRef, value string) bool {
 // adds no flag to the real compile.
 func (inv *Invocation) DependencyArgs(depfile string) []string {
 	var args []string
-	for i := 0; i < len(inv.Args); i++ {
+	end := len(inv.Args)
+	if inv.dashDash >= 0 {
+		end = inv.dashDash // the inputs after "--" are kept as they are
+	}
+	for i := 0; i < end; i++ {
 		arg := inv.Args[i]
 		if !isOption(arg) {
 			args = append(args, arg)
@@ -91,7 +108,8 @@ func (inv *Invocation) DependencyArgs(depfile string) []string {
 			i++
 		}
 	}
-	return append(args, "-M", "-MF", depfile, "-o", os.DevNull)
+	args = append(args, "-M", "-MF", depfile, "-o", os.DevNull)
+	return append(args, inv.Args[end:]...)
 }
 
 func isOption(arg string) bool { return len(arg) > 1 && arg[0] == '-' }

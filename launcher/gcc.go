@@ -2,6 +2,7 @@ package launcher
 
 import (
 	"context"
+	"slices"
 
 	"github.com/objcache/objcache/cache"
 	"github.com/objcache/objcache/compiler"
@@ -37,7 +38,12 @@ func (inv *invocation) runGCC(ctx context.Context, flavor compiler.Flavor) int {
 			return inv.passThrough(prefixUncacheable + "depfile-env")
 		}
 	}
+	if name, ok := inv.passThroughEnv(); ok {
+		inv.log.printf("%s is set: the compiler changes its command line or writes more with it", name)
+		return inv.passThrough(prefixUncacheable + reasonCompilerEnv)
+	}
 	c := &gccCall{unit: newUnit(inv, p.Source, p.InputFiles), p: p, flavor: flavor}
+	c.dateSet = c.dateSet && inv.honoursSourceDateEpoch(flavor)
 	return c.run(ctx)
 }
 
@@ -66,8 +72,8 @@ func (c *gccCall) manifestKey() (digest.Sum, string) {
 		c.log.printf("source unreadable: %v", src.err)
 		return digest.Sum{}, prefixUncacheable + "unreadable-source"
 	}
-	if src.timeMacro && !c.dateSet {
-		c.log.printf("source uses __DATE__, __TIME__ or __TIMESTAMP__")
+	if (src.timeMacro | p.TimeMacros).Unstable(c.dateSet) {
+		c.log.printf("source or arguments use __DATE__, __TIME__ or __TIMESTAMP__")
 		return digest.Sum{}, prefixUncacheable + reasonTimeMacro
 	}
 	c.keyed[p.Source] = src.hash
@@ -92,11 +98,12 @@ func (c *gccCall) manifestKey() (digest.Sum, string) {
 		in.Inputs = append(in.Inputs, manifest.FileHash{Path: f, Hash: st.hash})
 		c.keyed[f] = st.hash
 	}
-	if p.Recording || (p.DebugInfo && !p.PrefixMapped && c.Config.HashDir) {
-		in.Dir = c.Dir
+	if !c.hashProfiles(p.ProfileInputs, &in) {
+		return digest.Sum{}, prefixUncacheable + "unhashable-input"
 	}
-	if p.Recording {
-		in.Output = p.Output
+	getenv := func(name string) (string, bool) { return lookupEnv(c.Environ, name) }
+	if dirs := append(slices.Clip(p.IncludeDirs), compiler.EnvIncludeDirs(getenv)...); len(dirs) > 0 {
+		in.Extra = append(in.Extra, "include dirs "+dirStates(c.Dir, dirs))
 	}
 	id, err := c.compilerIdentity()
 	if err != nil {
@@ -104,8 +111,20 @@ func (c *gccCall) manifestKey() (digest.Sum, string) {
 		return digest.Sum{}, errorCompilerIdent
 	}
 	in.CompilerID = id
+	if p.NativeArgs != nil {
+		exp, err := c.nativeExpansion(id, p.NativeArgs)
+		if err != nil {
+			c.log.printf("native options: %v", err)
+			return digest.Sum{}, prefixUncacheable + reasonNativeUnknown
+		}
+		in.Extra = append(in.Extra, "native "+exp)
+	}
+	in.Dir = p.KeyDir(c.Dir, c.Config.HashDir)
+	if p.Recording {
+		in.Output = p.Output
+	}
 	key := in.Key()
-	c.log.printf("manifest key %s: args %q env %q source %s (%s) inputs %d dir %q output %q", key, in.Args, in.Env, in.Source, in.SourceHash, len(in.Inputs), in.Dir, in.Output)
+	c.log.printf("manifest key %s: args %q env %q source %s (%s) inputs %d extra %q dir %q output %q", key, in.Args, in.Env, in.Source, in.SourceHash, len(in.Inputs), in.Extra, in.Dir, in.Output)
 	return key, ""
 }
 

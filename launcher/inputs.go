@@ -1,12 +1,12 @@
 package launcher
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"os"
 	"time"
 
+	"github.com/objcache/objcache/compiler"
 	"github.com/objcache/objcache/digest"
 )
 
@@ -16,7 +16,7 @@ import (
 type fileState struct {
 	size      int64
 	hash      digest.Sum
-	timeMacro bool
+	timeMacro compiler.TimeMacros // which time macros the file names
 	mtime     time.Time
 	ctime     time.Time
 	err       error
@@ -120,27 +120,12 @@ func readState(path string, buf *[]byte) *fileState {
 	return &fileState{
 		size:      int64(len(data)),
 		hash:      digest.Of(data),
-		timeMacro: usesTimeMacro(data),
+		timeMacro: compiler.TimeMacrosOf(data),
 		mtime:     fi.ModTime(),
 		ctime:     ctime,
 		stat:      stat,
 		haveStat:  haveStat,
 	}
-}
-
-// timeMacros expand differently from one compile to the next.
-var timeMacros = [][]byte{[]byte("__DATE__"), []byte("__TIME__"), []byte("__TIMESTAMP__")}
-
-// usesTimeMacro reports whether data mentions __DATE__, __TIME__ or
-// __TIMESTAMP__. Each is searched whole: headers are full of names like
-// __TIMESIZE that merely begin like them.
-func usesTimeMacro(data []byte) bool {
-	for _, m := range timeMacros {
-		if bytes.Contains(data, m) {
-			return true
-		}
-	}
-	return false
 }
 
 // clockSlack covers the file system's clock lagging the one objcache reads:

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 
@@ -79,11 +80,19 @@ type msvcCall struct {
 }
 
 func (c *msvcCall) run(ctx context.Context) *result {
+	// Neither cl nor clang-cl 14 reads SOURCE_DATE_EPOCH: the time macros
+	// are never reproducible here.
+	c.dateSet = false
+	if name, ok := c.passThroughEnv(); ok {
+		c.log.printf("%s is set: clang-cl changes its command line or writes more with it", name)
+		return c.uncached(prefixUncacheable + reasonCompilerEnv)
+	}
 	src := c.sourceState(c.src.Path)
 	switch {
 	case src.err != nil:
 		return c.uncached(prefixUncacheable + "unreadable-source")
-	case src.timeMacro && !c.dateSet:
+	case (src.timeMacro | compiler.ArgTimeMacros(c.p.HashArgs)).Unstable(c.dateSet):
+		// A macro in /D, CL or _CL_ is expanded as if in the source.
 		return c.uncached(prefixUncacheable + reasonTimeMacro)
 	}
 	c.keyed[c.src.Path] = src.hash
@@ -99,6 +108,13 @@ func (c *msvcCall) run(ctx context.Context) *result {
 			in.Env = append(in.Env, name+"="+v)
 		}
 	}
+	if !c.hashProfiles(c.p.ProfileInputs, &in) {
+		return c.uncached(prefixUncacheable + "unhashable-input")
+	}
+	getenv := func(name string) (string, bool) { return lookupEnv(c.Environ, name) }
+	if dirs := append(slices.Clip(c.p.IncludeDirs), compiler.MSVCEnvIncludeDirs(getenv, c.p.IncludeEnv())...); len(dirs) > 0 {
+		in.Extra = append(in.Extra, "include dirs "+dirStates(c.Dir, dirs))
+	}
 	if c.p.Recording {
 		in.Dir, in.Output = c.Dir, c.src.Output
 	}
@@ -113,7 +129,7 @@ func (c *msvcCall) run(ctx context.Context) *result {
 	}
 	in.CompilerID = id
 	c.mkey = in.Key()
-	c.log.printf("%s: manifest key %s: args %q env %q", c.src.Path, c.mkey, in.Args, in.Env)
+	c.log.printf("%s: manifest key %s: args %q env %q extra %q", c.src.Path, c.mkey, in.Args, in.Env, in.Extra)
 	if e := c.lookup(ctx); e != nil {
 		if obj, ok := output(e, objectKind); ok {
 			if err := writeAtomic(c.absPath(c.src.Output), obj, c.Umask); err != nil {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/objcache/objcache/cache"
+	"github.com/objcache/objcache/compiler"
 	"github.com/objcache/objcache/digest"
 )
 
@@ -30,11 +31,11 @@ type statEntry struct {
 	size         int64
 	mtime, ctime int64 // ns since the epoch
 	hash         digest.Sum
-	timeMacro    bool
+	timeMacro    compiler.TimeMacros
 }
 
 // recordMagic starts a record file; the format changes with it.
-const recordMagic = "OBJCACHE-STAT2\n" // STAT1 held BLAKE3 sums
+const recordMagic = "OBJCACHE-STAT3\n" // STAT1 held BLAKE3 sums; STAT2 one bit for all time macros
 
 // encodeRecord writes entries in the record format: the magic, then per
 // file its path and fields as uvarints and the hash, then a SHA-256
@@ -48,11 +49,7 @@ func encodeRecord(entries map[string]statEntry) []byte {
 			b = binary.AppendUvarint(b, v)
 		}
 		b = append(b, e.hash[:]...)
-		flag := byte(0)
-		if e.timeMacro {
-			flag = 1
-		}
-		b = append(b, flag)
+		b = append(b, byte(e.timeMacro))
 	}
 	sum := digest.Of(b)
 	return append(b, sum[:]...)
@@ -94,7 +91,7 @@ func decodeRecord(data []byte) (map[string]statEntry, error) {
 			return nil, errBadRecord
 		}
 		copy(e.hash[:], r)
-		e.timeMacro = r[digest.Size] == 1
+		e.timeMacro = compiler.TimeMacros(r[digest.Size])
 		r = r[digest.Size+1:]
 		entries[path] = e
 	}

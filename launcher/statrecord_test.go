@@ -7,13 +7,14 @@ import (
 	"time"
 
 	"github.com/objcache/objcache/cache"
+	"github.com/objcache/objcache/compiler"
 	"github.com/objcache/objcache/digest"
 )
 
 func TestRecordEncoding(t *testing.T) {
 	entries := map[string]statEntry{
 		"/a/b.h": {dev: 1, ino: 2, size: 3, mtime: 4, ctime: 5, hash: digest.Of([]byte("x"))},
-		"/c.h":   {dev: 9, ino: 1 << 40, size: 0, mtime: 1 << 60, ctime: 7, timeMacro: true},
+		"/c.h":   {dev: 9, ino: 1 << 40, size: 0, mtime: 1 << 60, ctime: 7, timeMacro: compiler.DateTime | compiler.Timestamp},
 	}
 	data := encodeRecord(entries)
 	got, err := decodeRecord(data)

@@ -27,7 +27,12 @@ type unit struct {
 	// keyed holds the content hashes of the source and extra inputs that
 	// went into the manifest key, by path as given.
 	keyed   map[string]digest.Sum
-	dateSet bool // SOURCE_DATE_EPOCH makes the time macros reproducible
+	dateSet bool // SOURCE_DATE_EPOCH makes __DATE__ and __TIME__ reproducible (see honoursSourceDateEpoch)
+
+	// stateless maps the extra inputs that were absent (or directories)
+	// when the key was made to that state: the result is stored only if
+	// they still are (checkInputs).
+	stateless map[string]string
 }
 
 func newUnit(inv *invocation, source string, inputs []string) *unit {
@@ -189,7 +194,7 @@ func (u *unit) hashIncludes(paths []string) ([]manifest.Include, string) {
 			u.log.printf("not stored: include %s: %v", p, st.err)
 			return nil, reasonBadDepfile
 		}
-		if st.timeMacro && !u.dateSet {
+		if st.timeMacro.Unstable(u.dateSet) {
 			u.log.printf("not stored: %s uses a time macro", p)
 			return nil, reasonTimeMacro
 		}
@@ -218,6 +223,10 @@ func (u *unit) checkInputs(includes []manifest.Include) string {
 			u.log.printf("not stored: %s changed during the compile", p)
 			return reasonModified
 		}
+	}
+	if p, changed := u.statelessChanged(); changed {
+		u.log.printf("not stored: %s appeared or changed kind during the compile", p)
+		return reasonModified
 	}
 	return ""
 }
