@@ -85,7 +85,7 @@ var gccOptions = []option{
 	{name: "-Xclang", form: separate}, {name: "-target", form: separate}, {name: "--target", form: separate},
 	{name: "-dumpbase", form: separate}, {name: "-dumpbase-ext", form: separate}, {name: "-dumpdir", form: separate},
 	{name: "-arch", form: separate, role: roleArch},
-	{name: "-include-pch", form: joinedSep, role: roleUncacheable, reason: "pch"},
+	{name: "-include-pch", form: joinedSep, role: roleInputFile}, // clang: the PCH, which no depfile names
 	{name: "-aux-info", form: separate, role: roleUncacheable, reason: "extra-output"},
 
 	// Files the compiler reads that no depfile lists.
