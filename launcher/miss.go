@@ -226,9 +226,10 @@ func (c *gccCall) store(ctx context.Context, run *missRun, obj, dep []byte) {
 }
 
 // includeList gathers the include files the compile reported, from
-// objcache's own depfile and the user's depfile. An entry is stored only
-// with a full list: a user's -MMD depfile alone leaves the system headers
-// out.
+// objcache's own depfile and the user's depfile, and checks what no include
+// list shows (the macros of a precompiled header, checkPCHMacros). An entry
+// is stored only with a full list: a user's -MMD depfile alone leaves the
+// system headers out.
 func (c *gccCall) includeList(run *missRun, userDep []byte) ([][]string, string) {
 	var lists [][]string
 	if run.ownDep != "" {
@@ -254,6 +255,9 @@ func (c *gccCall) includeList(run *missRun, userDep []byte) ([][]string, string)
 			return nil, reasonBadDepfile
 		}
 		lists = append(lists, list)
+	}
+	if reason := c.checkPCHMacros(lists); reason != "" {
+		return nil, reason
 	}
 	return lists, ""
 }

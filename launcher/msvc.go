@@ -85,6 +85,8 @@ func (c *msvcCall) run(ctx context.Context) *result {
 		return c.uncached(prefixUncacheable + "unreadable-source")
 	case src.timeMacro && !c.dateSet:
 		return c.uncached(prefixUncacheable + reasonTimeMacro)
+	case c.asmHazard(src):
+		return c.uncached(prefixUncacheable + reasonAsmInclude)
 	}
 	c.keyed[c.src.Path] = src.hash
 	in := manifest.KeyInputs{
