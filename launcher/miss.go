@@ -108,10 +108,16 @@ func (c *gccCall) compile() (run *missRun, existed bool, err error) {
 		if p.Depfile.Mode == compiler.DepUser {
 			// -MMD leaves system headers out of the depfile, and the
 			// manifest needs every file the compile reads: a separate
-			// preprocessor pass lists them all (dependencyPass).
-			if err := c.dependencyPass(run); err != nil {
+			// preprocessor pass, beside the compile, lists them all.
+			var wait func() error
+			if wait, err = c.startDependencyPass(run); err != nil {
 				return run, existed, err
 			}
+			defer func() { // err is compile's own result
+				if werr := wait(); err == nil {
+					err = werr
+				}
+			}()
 		}
 	}
 	run.res, err = c.runCaptured(p.MissArgs(plan))
