@@ -159,8 +159,3 @@ func (c *gccCall) runProbe(args, env []string) (*result, error) {
 	}
 	return &result{status: status, stdout: stdout.Bytes(), stderr: stderr.Bytes()}, nil
 }
-
-func firstLineOf(b []byte) string {
-	line, _, _ := bytes.Cut(b, []byte("\n"))
-	return string(line)
-}
