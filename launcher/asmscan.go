@@ -12,18 +12,20 @@ import "bytes"
 type asmDirectives uint8
 
 const (
-	// asmIncbin is ".incbin" followed by anything but an identifier
-	// character or "(" (so that a C++ member function a.incbin() is not
-	// one): in any language, since asm() takes it in C.
+	// asmIncbin is ".incbin" where a statement may start, followed by
+	// anything but an identifier character or "(" (so that a C++ member
+	// function a.incbin() is not one): in any language, since asm() takes
+	// it in C.
 	asmIncbin asmDirectives = 1 << iota
-	// asmIncludeQuoted is ".include" followed by blanks and a string (a
-	// quote, or an escaped one inside a C string): an assembler include in
-	// any language.
+	// asmIncludeQuoted is ".include" where a statement may start,
+	// followed by blanks and a string (a quote, or an escaped one inside a
+	// C string): an assembler include in any language.
 	asmIncludeQuoted
-	// asmIncludeBare is ".include" followed by anything but an identifier
-	// character or "(": an include to the assembler, but in C it may as
-	// well be a member named include (s.include = 1), so it counts only in
-	// assembler sources.
+	// asmIncludeBare is ".include" where a statement may start, followed
+	// by anything but an identifier character or "(": an include to the
+	// assembler, but in C text (a comment, a designated initializer
+	// ".include = 1") it is likely none, so it counts only in assembler
+	// sources.
 	asmIncludeBare
 )
 
@@ -46,6 +48,9 @@ func scanAsmDirectives(data []byte) asmDirectives {
 			return found
 		}
 		i += j
+		if !startsStatement(data[:i]) {
+			continue // x.incbin is a name, not a directive
+		}
 		rest := data[i+1:]
 		switch {
 		case hasFoldedPrefix(rest, "incbin"):
@@ -62,6 +67,23 @@ func scanAsmDirectives(data []byte) asmDirectives {
 			}
 		}
 	}
+}
+
+// startsStatement reports whether a directive may begin after before: at
+// the start, after a blank, a newline, a ";" or ":" (after a label), a
+// quote or parenthesis (a C string, asm(…)), or an escape \n, \t or \r
+// inside a C string; not right after a name or a number ("s.include",
+// "f.incbin").
+func startsStatement(before []byte) bool {
+	n := len(before)
+	if n == 0 {
+		return true
+	}
+	c := before[n-1]
+	if n >= 2 && before[n-2] == '\\' && (c == 'n' || c == 't' || c == 'r') {
+		return true
+	}
+	return !isIdentByte(c) && c != '.'
 }
 
 // hasFoldedPrefix reports whether data starts with the lower-case ASCII

@@ -26,12 +26,21 @@ func TestScanAsmDirectives(t *testing.T) {
 		{`.include "x.s"`, quoted},
 		{`asm(".include \"x.s\"");`, quoted},
 		{".INCLUDE\t\"x.s\"", quoted},
-		{"s.include = 1;", bare},
+		{"s.include = 1;", none},
+		{"*p = .include;", bare},
 		{".include\n", bare},
 		{"f.include(x);", none},
 		{"#include <stdio.h>", none},
 		{"x.included = 1;", none},
 		{`.incbin "a" .include "b"`, incbin | quoted},
+		{`fopen("conf.include", "r");`, none},
+		{`x.incbin = 1;`, none},
+		{"blob: .incbin \"x\"", incbin},
+		{"label:.incbin \"x\"", incbin},
+		{`asm("nop\n.incbin \"x\"");`, incbin},
+		{`asm("nop\n\t.include \"x\"");`, quoted},
+		{"nop; .incbin \"x\"", incbin},
+		{"(.incbin)", incbin},
 	}
 	for _, tt := range tests {
 		if got := scanAsmDirectives([]byte(tt.text)); got != tt.want {
