@@ -20,20 +20,29 @@ import (
 // The PCH the compiler would pick is hashed into the manifest key, found by
 // the compiler's own search; a hit pays a few stats for it.
 
-// Reasons a call with a precompiled header is passed through or not
-// stored.
+// Reasons a call is passed through or not stored for an input no
+// dependency file names (after prefixUncacheable or prefixNotStored).
 const (
-	reasonPCH             = "pch"                  // a PCH objcache cannot hash (a directory of PCHs, unreadable)
-	reasonPCHComputed     = "pch-computed-include" // the first include is "#include MACRO": its PCH cannot be known
-	reasonPCHSearch       = "pch-search"           // the header search cannot be followed (an option it does not model, a failed probe)
-	reasonPCHUnchecked    = "pch-unchecked"        // the PCH's macros could not be checked for time macros
-	reasonAsmInclude      = "asm-include"          // the assembler reads a file no depfile names (.incbin, .include)
-	pchExt, clangPCHExt   = ".gch", ".pch"
-	includeDirsMagic      = "OBJCACHE-INCDIRS1\n"
-	pchMacrosTimeMacro    = "time-macro"
-	pchMacrosClean        = "clean"
-	pchMacrosNotLoaded    = "not-loaded"
-	pchMacrosInvalid      = "invalid"
+	reasonPCH          = "pch"                  // a PCH objcache cannot hash (a directory of PCHs, unreadable)
+	reasonPCHComputed  = "pch-computed-include" // the first include is "#include MACRO": its PCH cannot be known
+	reasonPCHSearch    = "pch-search"           // the header search cannot be followed (an option it does not model, a failed probe)
+	reasonPCHUnchecked = "pch-unchecked"        // the PCH's macros could not be checked for time macros
+	reasonAsmInclude   = "asm-include"          // the assembler reads a file no depfile names (.incbin, .include)
+)
+
+// The PCH file names gcc (NAME.gch) and clang (X.pch, then X.gch) look for.
+const pchExt, clangPCHExt = ".gch", ".pch"
+
+// includeDirsMagic starts a record of standard include directories.
+const includeDirsMagic = "OBJCACHE-INCDIRS1\n"
+
+// What the macro probe of a PCH found (checkPCHMacros), as its record
+// (name suffix pchMacrosRecordSuffix) keeps it.
+const (
+	pchMacrosClean        = "clean"      // loaded, no macro expands to a time macro
+	pchMacrosTimeMacro    = "time-macro" // a macro expands to __DATE__, __TIME__ or __TIMESTAMP__
+	pchMacrosInvalid      = "invalid"    // refused by gcc under these options, whatever the source
+	pchMacrosNotLoaded    = "not-loaded" // not loaded, maybe for a macro the source may define
 	pchMacrosRecordSuffix = ".pch-macros"
 )
 
