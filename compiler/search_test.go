@@ -2,12 +2,14 @@ package compiler
 
 import (
 	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 )
 
 func TestSearchPath(t *testing.T) {
+	sep := string(os.PathListSeparator)
 	tests := []struct {
 		args string
 		env  map[string]string
@@ -29,7 +31,7 @@ func TestSearchPath(t *testing.T) {
 		{"-c u.c -iwithprefix a", nil, SearchPath{After: []string{"a"}, Unmodelled: "-iwithprefix without -iprefix"}},
 		{"-c u.c -o -Inot -MF -Inot2 -x c", nil, SearchPath{}},
 		{"-c u.c -include-pch x.pch -include-pch -include", nil, SearchPath{}},
-		{"-c u.c -Ia", map[string]string{"CPATH": "c1::c2", "C_INCLUDE_PATH": "s1", "CPLUS_INCLUDE_PATH": "x"},
+		{"-c u.c -Ia", map[string]string{"CPATH": "c1" + sep + sep + "c2", "C_INCLUDE_PATH": "s1", "CPLUS_INCLUDE_PATH": "x"},
 			SearchPath{Bracket: []string{"a", "c1", ".", "c2"}, System: []string{"s1"}}},
 		{"-x c++ -c u.c", map[string]string{"C_INCLUDE_PATH": "s1", "CPLUS_INCLUDE_PATH": "x"}, SearchPath{System: []string{"x"}}},
 	}
@@ -67,7 +69,11 @@ func TestParseStdDirs(t *testing.T) {
 	stderr := "ignoring nonexistent directory \"/x\"\n#include \"...\" search starts here:\n q\n#include <...> search starts here:\n" +
 		" /usr/lib/gcc/x86_64-linux-gnu/12/include\n /usr/local/include\n /Library/Frameworks (framework directory)\n /usr/include/\nEnd of search list.\n"
 	dirs, ok := ParseStdDirs([]byte(stderr))
-	if want := []string{"/usr/lib/gcc/x86_64-linux-gnu/12/include", "/usr/local/include", "/usr/include"}; !ok || !reflect.DeepEqual(dirs, want) {
+	want := []string{"/usr/lib/gcc/x86_64-linux-gnu/12/include", "/usr/local/include", "/usr/include"}
+	for i := range want {
+		want[i] = filepath.FromSlash(want[i])
+	}
+	if !ok || !reflect.DeepEqual(dirs, want) {
 		t.Errorf("ParseStdDirs = %q, %v, want %q", dirs, ok, want)
 	}
 	if dirs, ok := ParseStdDirs([]byte("#include <...> search starts here:\nEnd of search list.\n")); !ok || dirs != nil {
