@@ -5,7 +5,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
-	"strings"
 	"testing"
 )
 
@@ -86,55 +85,5 @@ func TestDepfileMatchesGCC(t *testing.T) {
 	}
 	if len(want) != 0 {
 		t.Errorf("prerequisites %q miss %v", prereqs, want)
-	}
-}
-
-func TestSplitIncludeList(t *testing.T) {
-	stderr := "In file included from a.c:1:\n" +
-		". /usr/include/stdio.h\n" +
-		".. /usr/include/features.h\n" +
-		"a.c:3:2: warning: #warning x [-Wcpp]\n" +
-		". local.h\n" +
-		". /usr/include/stdio.h\n" +
-		"Multiple include guards may be useful for:\n" +
-		"/usr/include/features.h\n" +
-		"local.h\n" +
-		"a.c:9:1: warning: after the block\n"
-	headers, rest := SplitIncludeList([]byte(stderr))
-	if want := []string{"/usr/include/stdio.h", "/usr/include/features.h", "local.h"}; !reflect.DeepEqual(headers, want) {
-		t.Errorf("headers = %q, want %q", headers, want)
-	}
-	want := "In file included from a.c:1:\na.c:3:2: warning: #warning x [-Wcpp]\na.c:9:1: warning: after the block\n"
-	if string(rest) != want {
-		t.Errorf("rest = %q, want %q", rest, want)
-	}
-}
-
-// TestSplitIncludeListMatchesCompilers: stderr with -H, split, equals stderr
-// without it, for real gcc and clang.
-func TestSplitIncludeListMatchesCompilers(t *testing.T) {
-	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "w.c"), []byte("#include <stdio.h>\n#include \"n.h\"\n#warning x\nint f(void) { int unused; return 0; }\n"), 0o666)
-	os.WriteFile(filepath.Join(dir, "n.h"), []byte("int n;\n"), 0o666)
-	for _, cc := range []string{"gcc", "clang-14"} {
-		path, err := exec.LookPath(cc)
-		if err != nil {
-			t.Logf("%s not found: skipped", cc)
-			continue
-		}
-		run := func(extra ...string) []byte {
-			cmd := exec.Command(path, append([]string{"-Wall", "-c", "w.c", "-o", os.DevNull}, extra...)...)
-			cmd.Dir = dir
-			out, _ := cmd.CombinedOutput()
-			return out
-		}
-		plain := run()
-		headers, rest := SplitIncludeList(run("-H"))
-		if string(rest) != string(plain) {
-			t.Errorf("%s: stderr without the listing:\n%s\nwant:\n%s", cc, rest, plain)
-		}
-		if len(headers) < 2 || !strings.HasSuffix(headers[len(headers)-1], "n.h") {
-			t.Errorf("%s: headers %q", cc, headers)
-		}
 	}
 }

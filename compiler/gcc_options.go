@@ -130,7 +130,7 @@ var gccOptions = []option{
 	{name: "-dumpbase", form: separate, role: roleAuxName}, {name: "-dumpbase-ext", form: separate, role: roleAuxName},
 	{name: "-dumpdir", form: separate, role: roleAuxName},
 	{name: "-arch", form: separate, role: roleArch},
-	{name: "-include-pch", form: joinedSep, role: roleUncacheable, reason: "pch"},
+	{name: "-include-pch", form: joinedSep, role: roleInputFile}, // clang: the PCH, which no depfile names
 	{name: "-aux-info", form: separate, role: roleUncacheable, reason: "extra-output"},
 
 	// What an option means on this host: the driver's expansion joins the

@@ -136,7 +136,7 @@ func TestMissArgs(t *testing.T) {
 	}{
 		{"-c foo.c -o foo.o", MissPlan{Output: "tmp.o", Depfile: "dep.d"}, "-c foo.c -o tmp.o -MD -MF dep.d"},
 		{"-c foo.c -ofoo.o -MD", MissPlan{Output: "tmp.o", Depfile: "t.d", PinTarget: "foo.o"}, "-c foo.c -otmp.o -MD -MF t.d -MQ foo.o"},
-		{"-c foo.c -MMD -MF x.d", MissPlan{Output: "t.o", Depfile: "t.d", PinTarget: "foo.o", ListIncludes: true}, "-c foo.c -MMD -MF t.d -o t.o -MQ foo.o -H"},
+		{"-c foo.c -MMD -MF x.d", MissPlan{Output: "t.o", Depfile: "t.d", PinTarget: "foo.o"}, "-c foo.c -MMD -MF t.d -o t.o -MQ foo.o"},
 		{"-c foo.c -MD -MFx.d", MissPlan{Depfile: "t.d", Color: true}, "-c foo.c -MD -MFt.d -fdiagnostics-color=always"},
 	}
 	for _, tt := range tests {

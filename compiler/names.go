@@ -120,16 +120,3 @@ func isLevel(s string) bool {
 	s = strings.TrimPrefix(s, "-")
 	return s != "" && strings.Trim(s, "0123456789") == ""
 }
-
-// listedPath returns the path of one line of the -H include listing (dots
-// for the depth, a space, the path), and ok false for any other line.
-func listedPath(line []byte) (path []byte, ok bool) {
-	n := 0
-	for n < len(line) && line[n] == '.' {
-		n++
-	}
-	if n == 0 || n+1 >= len(line) || line[n] != ' ' {
-		return nil, false
-	}
-	return line[n+1:], true
-}

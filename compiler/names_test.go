@@ -10,7 +10,6 @@ var (
 	gccNameRE     = regexp.MustCompile(`^(?:[A-Za-z0-9_.]+-)*?(gcc|g\+\+|cc|c\+\+|clang|clang\+\+)(?:-[0-9][0-9.]*)?(?:-posix|-win32)?$`)
 	clangCLNameRE = regexp.MustCompile(`^clang-cl(?:-[0-9][0-9.]*)?$`)
 	debugLevelRE  = regexp.MustCompile(`^-g(?:gdb|dwarf|line-tables-only|line-directives-only|full|used|codeview|stabs\+?|xcoff\+?|vms|btf|ctf)?(?:-?[0-9]+)?$`)
-	listingLineRE = regexp.MustCompile(`^\.+ (.+?)$`)
 )
 
 // words are the pieces names and options are built from in the tests below:
@@ -55,14 +54,4 @@ func TestNameMatchersAgreeWithRegexps(t *testing.T) {
 		}
 	})
 	t.Logf("%d strings compared", n)
-}
-
-func TestListedPath(t *testing.T) {
-	for _, line := range []string{"", ".", ". ", ". a", "... /usr/include/stdio.h", "..a", " . a", ".. ", "x. a", ". \u00ff\xff", ".  two spaces"} {
-		m := listingLineRE.FindStringSubmatch(line)
-		path, ok := listedPath([]byte(line))
-		if ok != (m != nil) || ok && string(path) != m[1] {
-			t.Errorf("listedPath(%q) = %q, %v; regexp says %q", line, path, ok, m)
-		}
-	}
 }

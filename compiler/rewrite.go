@@ -14,9 +14,6 @@ type MissPlan struct {
 	// PinTarget, if not empty, is added as -MQ so that the depfile names the
 	// user's output rather than the temporary one.
 	PinTarget string
-	// ListIncludes adds -H, so that the include list, system headers too,
-	// appears on stderr (used with -MMD, whose depfile omits system headers).
-	ListIncludes bool
 	// Color asks the compiler for coloured diagnostics.
 	Color bool
 }
@@ -40,9 +37,6 @@ func (inv *Invocation) MissArgs(p MissPlan) []string {
 	}
 	if p.PinTarget != "" {
 		extra = append(extra, "-MQ", p.PinTarget)
-	}
-	if p.ListIncludes {
-		extra = append(extra, "-H")
 	}
 	if p.Color {
 		if inv.Flavor == FlavorClang {
@@ -80,7 +74,8 @@ func replaceValue(args []string, ref argRef, value string) bool {
 // DependencyArgs returns the arguments of a separate preprocessor pass that
 // writes a full dependency file (system headers too) to depfile and nothing
 // else: for compilers whose object records its command line, where objcache
-// adds no flag to the real compile.
+// adds no flag to the real compile, and for -MMD, whose own depfile leaves
+// system headers out.
 func (inv *Invocation) DependencyArgs(depfile string) []string {
 	var args []string
 	end := len(inv.Args)

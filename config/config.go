@@ -36,6 +36,7 @@ type Config struct {
 	LRURefresh         time.Duration // default 1h
 	ManifestEntries    int           // cap of entries per manifest; default 32
 	ShowIncludesPrefix string        // the cl.exe /showIncludes prefix; "" = learn it by probing
+	Sloppiness         []string      // hazards the user vouches for (SloppyIncbin); default none
 
 	// Sources maps each key (as written in config.toml) to where its value
 	// came from: "default", the config file's path, or the environment
@@ -137,6 +138,17 @@ func (c *Config) Settings() []Setting {
 		out = append(out, Setting{Key: s.key, Value: s.show(c), Source: c.Sources[s.key]})
 	}
 	return out
+}
+
+// Sloppy reports whether the sloppiness setting names s (one of the
+// Sloppy* values).
+func (c *Config) Sloppy(s string) bool {
+	for _, v := range c.Sloppiness {
+		if v == s {
+			return true
+		}
+	}
+	return false
 }
 
 func firstLine(s string) string {

@@ -197,3 +197,41 @@ func TestBaseDirs(t *testing.T) {
 		}
 	}
 }
+
+func TestSloppiness(t *testing.T) {
+	tests := []struct {
+		file    string
+		vars    map[string]string
+		want    []string
+		wantErr string
+	}{
+		{"", nil, nil, ""},
+		{"sloppiness = [\"incbin\"]\n", nil, []string{"incbin"}, ""},
+		{"", map[string]string{"OBJCACHE_SLOPPINESS": "incbin"}, []string{"incbin"}, ""},
+		{"", map[string]string{"OBJCACHE_SLOPPINESS": " incbin, "}, []string{"incbin"}, ""},
+		{"sloppiness = [\"incbin\"]\n", map[string]string{"OBJCACHE_SLOPPINESS": ","}, nil, ""},
+		{"sloppiness = [\"time_macros\"]\n", nil, nil, `config\.toml:1: sloppiness: "time_macros" is not a sloppiness objcache knows \(known: incbin\)$`},
+		{"", map[string]string{"OBJCACHE_SLOPPINESS": "incbin,pch_defines"}, nil, `^OBJCACHE_SLOPPINESS: "pch_defines" is not a sloppiness`},
+		{"sloppiness = \"incbin\"\n", nil, []string{"incbin"}, ""},
+		{"sloppiness = [1]\n", nil, nil, `sloppiness: 1 is not a sloppiness value`},
+	}
+	for _, tt := range tests {
+		c, err := load(t, tt.file, tt.vars)
+		if tt.wantErr != "" {
+			if err == nil || !regexp.MustCompile(tt.wantErr).MatchString(err.Error()) {
+				t.Errorf("%q %v: err = %v, want %s", tt.file, tt.vars, err, tt.wantErr)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%q %v: %v", tt.file, tt.vars, err)
+			continue
+		}
+		if !slices.Equal(c.Sloppiness, tt.want) {
+			t.Errorf("%q %v: Sloppiness = %q, want %q", tt.file, tt.vars, c.Sloppiness, tt.want)
+		}
+		if got := c.Sloppy(SloppyIncbin); got != (len(tt.want) > 0) {
+			t.Errorf("%q %v: Sloppy(incbin) = %v", tt.file, tt.vars, got)
+		}
+	}
+}

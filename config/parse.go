@@ -67,6 +67,37 @@ func parseList(v any, split func(string) []string, one, many string) ([]string, 
 	return items, nil
 }
 
+// SloppyIncbin is the sloppiness value that caches calls whose assembler
+// reads files that no dependency file names (.incbin, .include).
+const SloppyIncbin = "incbin"
+
+// sloppyValues are the sloppiness values objcache knows.
+var sloppyValues = []string{SloppyIncbin}
+
+// parseSloppiness takes a TOML array of sloppiness values, or a string of
+// them separated by commas or spaces (as CCACHE_SLOPPINESS is). A value
+// objcache does not know is an error rather than ignored: a ccache user
+// relying on it would otherwise get a cache that behaves unlike ccache's.
+func parseSloppiness(v any) ([]string, error) {
+	split := func(s string) []string {
+		return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' })
+	}
+	items, err := parseList(v, split, "a sloppiness value", "sloppiness values")
+	if err != nil {
+		return nil, err
+	}
+	for _, item := range items {
+		known := false
+		for _, k := range sloppyValues {
+			known = known || item == k
+		}
+		if !known {
+			return nil, fmt.Errorf("%q is not a sloppiness objcache knows (known: %s)", item, strings.Join(sloppyValues, ", "))
+		}
+	}
+	return items, nil
+}
+
 // parseRemotes takes a TOML array of remote specs, or a string of them
 // separated by spaces (as in OBJCACHE_REMOTE_STORAGE).
 func parseRemotes(v any) ([]remote.Spec, error) {

@@ -122,6 +122,9 @@ var settings = []setting{
 	{key: "show_includes_prefix", def: "", help: `the prefix of cl.exe's /showIncludes lines ("Note: including file:"), for a compiler whose prefix objcache cannot learn by probing`,
 		set:  func(c *Config, v any) (err error) { c.ShowIncludesPrefix, err = parseString(v); return },
 		show: func(c *Config) string { return c.ShowIncludesPrefix }},
+	{key: "sloppiness", def: []any{}, help: `hazards to cache anyway, as ccache's sloppiness: "incbin" caches sources and headers whose assembler code reads other files (.incbin, and .include in assembler), which no dependency file names, so that editing those files is not noticed (in the environment separated by commas or spaces)`,
+		set:  func(c *Config, v any) (err error) { c.Sloppiness, err = parseSloppiness(v); return },
+		show: func(c *Config) string { return strings.Join(c.Sloppiness, ",") }},
 }
 
 var errDirInFile = fmt.Errorf("dir cannot be set in config.toml, which lives in the cache dir: set OBJCACHE_DIR")

@@ -21,6 +21,7 @@ type gccCall struct {
 	*unit
 	p      *compiler.Invocation
 	flavor compiler.Flavor
+	pch    pchState // the precompiled headers it may load (pch.go)
 }
 
 // runGCC caches one GCC-family call in direct mode (DESIGN.md §2).
@@ -44,6 +45,7 @@ func (inv *invocation) runGCC(ctx context.Context, flavor compiler.Flavor) int {
 	}
 	c := &gccCall{unit: newUnit(inv, p.Source, p.InputFiles), p: p, flavor: flavor}
 	c.dateSet = c.dateSet && inv.honoursSourceDateEpoch(flavor)
+	c.assembler = p.Lang == "assembler" || p.Lang == "assembler-with-cpp"
 	return c.run(ctx)
 }
 
@@ -123,6 +125,11 @@ func (c *gccCall) manifestKey() (digest.Sum, string) {
 	if p.Recording {
 		in.Output = p.Output
 	}
+	implicit, reason := c.implicitInputs(src, id)
+	if reason != "" {
+		return digest.Sum{}, reason
+	}
+	in.Inputs = append(in.Inputs, implicit...)
 	key := in.Key()
 	c.log.printf("manifest key %s: args %q env %q source %s (%s) inputs %d extra %q dir %q output %q", key, in.Args, in.Env, in.Source, in.SourceHash, len(in.Inputs), in.Extra, in.Dir, in.Output)
 	return key, ""

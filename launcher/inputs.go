@@ -11,15 +11,22 @@ import (
 )
 
 // fileState is what the launcher learns about one input file: its content
-// hash, whether it uses the time macros, and its times, read from the open
-// file after its content so that a change during the read shows.
+// hash, what a scan of its text found (the time macros, assembler
+// directives that read files, and for a source the directives that may
+// load a precompiled header), and its times, read from the open file after
+// its content so that a change during the read shows.
 type fileState struct {
 	size      int64
 	hash      digest.Sum
 	timeMacro compiler.TimeMacros // which time macros the file names
-	mtime     time.Time
-	ctime     time.Time
-	err       error
+	asm       asmDirectives
+	// leading is set for a file scanned as a source (scanSource): the
+	// directives that may load a PCH (compiler.LeadingIncludes), perhaps
+	// none.
+	leading *[]compiler.LeadingInclude
+	mtime   time.Time
+	ctime   time.Time
+	err     error
 	// stat is the file's stat data, for stat records; haveStat is false
 	// where the platform gives no inode numbers.
 	stat     statEntry
@@ -67,16 +74,25 @@ func (h *inputHasher) file(path string) *fileState {
 		h.memo[path] = st
 		return st
 	}
-	st := readState(path, &h.buf)
+	st := readState(path, &h.buf, scanText)
 	h.memo[path] = st
 	h.dirty = h.dirty || h.recordable(st)
 	return st
 }
 
+// scanMode says what readState looks for in a file's text.
+type scanMode int
+
+const (
+	scanNone   scanMode = iota // a binary input (a .gch): hashed only
+	scanText                   // a header: time macros and assembler directives
+	scanSource                 // the source: also the directives that may load a PCH
+)
+
 // readState reads and hashes the file at path, in one read of the size
 // the open file reports, into *buf (grown as needed, and kept for the next
-// file).
-func readState(path string, buf *[]byte) *fileState {
+// file), and scans its text as mode says.
+func readState(path string, buf *[]byte, mode scanMode) *fileState {
 	f, err := os.Open(path)
 	if err != nil {
 		return &fileState{err: err}
@@ -117,15 +133,22 @@ func readState(path string, buf *[]byte) *fileState {
 	if haveStat {
 		ctime = time.Unix(0, stat.ctime)
 	}
-	return &fileState{
-		size:      int64(len(data)),
-		hash:      digest.Of(data),
-		timeMacro: compiler.TimeMacrosOf(data),
-		mtime:     fi.ModTime(),
-		ctime:     ctime,
-		stat:      stat,
-		haveStat:  haveStat,
+	st := &fileState{
+		size:     int64(len(data)),
+		hash:     digest.Of(data),
+		mtime:    fi.ModTime(),
+		ctime:    ctime,
+		stat:     stat,
+		haveStat: haveStat,
 	}
+	if mode >= scanText {
+		st.timeMacro, st.asm = compiler.TimeMacrosOf(data), scanAsmDirectives(data)
+	}
+	if mode == scanSource {
+		leading := compiler.LeadingIncludes(data)
+		st.leading = &leading
+	}
+	return st
 }
 
 // clockSlack covers the file system's clock lagging the one objcache reads:

@@ -18,12 +18,11 @@ type missRun struct {
 	// object and the user's depfile to ("" where it wrote the user's own
 	// paths, or no such file).
 	objTmp, depTmp string
-	// listing is where the include list comes from: a depfile of objcache's
-	// own (ownDep), the user's depfile (depTmp), and/or -H on stderr.
-	ownDep   string
-	listed   bool
-	includes []string
-	colored  bool
+	// ownDep is objcache's own depfile: a full include list, from the
+	// compile itself (-MD added when the user asked for no depfile) or
+	// from a separate dependency pass; "" when there is none.
+	ownDep  string
+	colored bool
 }
 
 // miss compiles once, with the user's outputs written atomically and the
@@ -108,32 +107,20 @@ func (c *gccCall) compile() (run *missRun, existed bool, err error) {
 		}
 		if p.Depfile.Mode == compiler.DepUser {
 			// -MMD leaves system headers out of the depfile, and the
-			// manifest needs them. gcc's -H lists them on stderr; but gcc
-			// records -H in the object's DWARF producer string under -g,
-			// and clang's -H puts system headers into the -MMD depfile, so
-			// there a separate preprocessor pass lists them instead.
-			if c.flavor == compiler.FlavorGCC && !p.DebugInfo {
-				plan.ListIncludes = true
-				run.listed = true
-			} else {
-				if run.ownDep, err = c.stageTemp(); err != nil {
-					return run, existed, err
-				}
-				pre, err := c.runCaptured(p.DependencyArgs(run.ownDep))
-				if err != nil {
-					return run, existed, err
-				}
-				if pre.status != 0 {
-					os.Remove(run.ownDep) // no list: the staged file goes now
-					run.ownDep = ""
-				}
+			// manifest needs every file the compile reads: a separate
+			// preprocessor pass, beside the compile, lists them all.
+			var wait func() error
+			if wait, err = c.startDependencyPass(run); err != nil {
+				return run, existed, err
 			}
+			defer func() { // err is compile's own result
+				if werr := wait(); err == nil {
+					err = werr
+				}
+			}()
 		}
 	}
 	run.res, err = c.runCaptured(p.MissArgs(plan))
-	if err == nil && run.listed {
-		run.includes, run.res.stderr = compiler.SplitIncludeList(run.res.stderr)
-	}
 	return run, existed, err
 }
 
@@ -245,7 +232,10 @@ func (c *gccCall) store(ctx context.Context, run *missRun, obj, dep []byte) {
 }
 
 // includeList gathers the include files the compile reported, from
-// objcache's own depfile, the user's depfile and the -H listing.
+// objcache's own depfile and the user's depfile, and checks what no include
+// list shows (the macros of a precompiled header, checkPCHMacros). An entry
+// is stored only with a full list: a user's -MMD depfile alone leaves the
+// system headers out.
 func (c *gccCall) includeList(run *missRun, userDep []byte) ([][]string, string) {
 	var lists [][]string
 	if run.ownDep != "" {
@@ -260,7 +250,8 @@ func (c *gccCall) includeList(run *missRun, userDep []byte) ([][]string, string)
 			return nil, reasonBadDepfile
 		}
 		lists = append(lists, list)
-	} else if userDep == nil && !run.listed && !c.p.Preprocessed {
+	} else if !c.p.Preprocessed && (userDep == nil || c.p.Depfile.Mode != compiler.DepAll) {
+		c.log.printf("not stored: no full include list (the dependency pass failed)")
 		return nil, reasonBadDepfile
 	}
 	if userDep != nil {
@@ -271,7 +262,10 @@ func (c *gccCall) includeList(run *missRun, userDep []byte) ([][]string, string)
 		}
 		lists = append(lists, list)
 	}
-	return append(lists, run.includes), ""
+	if reason := c.checkPCHMacros(lists); reason != "" {
+		return nil, reason
+	}
+	return lists, ""
 }
 
 // cleanup removes the temporary files a run left.

@@ -25,21 +25,36 @@ import (
 // start is not recorded: a change in the same tick of a coarse file-system
 // clock could leave its stat data unchanged (ccache issue 1215).
 
-// statEntry is what a record keeps of one file.
+// statEntry is what a record keeps of one file: its stat data, its hash,
+// and what the scan of its text found (a hit reads no file, so the scan's
+// results must outlive the read).
 type statEntry struct {
 	dev, ino     uint64
 	size         int64
 	mtime, ctime int64 // ns since the epoch
 	hash         digest.Sum
 	timeMacro    compiler.TimeMacros
+	asm          asmDirectives
+	// leading is the source's directives that may load a PCH, for a file
+	// scanned as a source; nil otherwise.
+	leading *[]compiler.LeadingInclude
 }
 
 // recordMagic starts a record file; the format changes with it.
-const recordMagic = "OBJCACHE-STAT3\n" // STAT1 held BLAKE3 sums; STAT2 one bit for all time macros
+const recordMagic = "OBJCACHE-STAT4\n" // STAT1 held BLAKE3 sums; STAT2 one bit for all time macros and no assembler or PCH scan
+
+// Bits of a record entry's flag byte.
+const (
+	flagTimeMacros = 0b11   // the compiler.TimeMacros bits
+	flagLeading    = 1 << 2 // a list of leading includes follows
+	flagAsmShift   = 3      // the asmDirectives bits follow, from bit 3 up
+)
 
 // encodeRecord writes entries in the record format: the magic, then per
-// file its path and fields as uvarints and the hash, then a SHA-256
-// checksum of it all.
+// file its path and fields as uvarints, the hash, a flag byte (time
+// macros, assembler directives, whether a leading-include list follows)
+// and that list (a count, then each include's kind byte and name), then a
+// SHA-256 checksum of it all.
 func encodeRecord(entries map[string]statEntry) []byte {
 	b := []byte(recordMagic)
 	for path, e := range entries {
@@ -49,7 +64,19 @@ func encodeRecord(entries map[string]statEntry) []byte {
 			b = binary.AppendUvarint(b, v)
 		}
 		b = append(b, e.hash[:]...)
-		b = append(b, byte(e.timeMacro))
+		flag := byte(e.asm)<<flagAsmShift | byte(e.timeMacro)&flagTimeMacros
+		if e.leading != nil {
+			flag |= flagLeading
+		}
+		b = append(b, flag)
+		if e.leading != nil {
+			b = binary.AppendUvarint(b, uint64(len(*e.leading)))
+			for _, inc := range *e.leading {
+				b = append(b, byte(inc.Kind))
+				b = binary.AppendUvarint(b, uint64(len(inc.Name)))
+				b = append(b, inc.Name...)
+			}
+		}
 	}
 	sum := digest.Of(b)
 	return append(b, sum[:]...)
@@ -91,11 +118,45 @@ func decodeRecord(data []byte) (map[string]statEntry, error) {
 			return nil, errBadRecord
 		}
 		copy(e.hash[:], r)
-		e.timeMacro = compiler.TimeMacros(r[digest.Size])
+		flag := r[digest.Size]
 		r = r[digest.Size+1:]
+		e.timeMacro, e.asm = compiler.TimeMacros(flag&flagTimeMacros), asmDirectives(flag>>flagAsmShift)
+		if flag&flagLeading != 0 {
+			leading, ok := decodeLeading(uv, func(n uint64) ([]byte, bool) {
+				if n > uint64(len(r)) {
+					return nil, false
+				}
+				b := r[:n]
+				r = r[n:]
+				return b, true
+			})
+			if !ok {
+				return nil, errBadRecord
+			}
+			e.leading = &leading
+		}
 		entries[path] = e
 	}
 	return entries, nil
+}
+
+// decodeLeading reads a leading-include list of a record entry through uv
+// (the next uvarint) and take (the next n bytes).
+func decodeLeading(uv func() uint64, take func(n uint64) ([]byte, bool)) ([]compiler.LeadingInclude, bool) {
+	n := uv()
+	leading := []compiler.LeadingInclude{}
+	for ; n > 0; n-- {
+		kind, ok := take(1)
+		if !ok {
+			return nil, false
+		}
+		name, ok := take(uv())
+		if !ok {
+			return nil, false
+		}
+		leading = append(leading, compiler.LeadingInclude{Kind: compiler.IncludeKind(kind[0]), Name: string(name)})
+	}
+	return leading, true
 }
 
 // statOf returns the record entry of a file's current stat data, without
@@ -135,14 +196,14 @@ func stateFromRecord(record map[string]statEntry, path string) *fileState {
 	if !ok || !cur.sameStat(e) {
 		return nil
 	}
-	return &fileState{size: e.size, hash: e.hash, timeMacro: e.timeMacro,
+	return &fileState{size: e.size, hash: e.hash, timeMacro: e.timeMacro, asm: e.asm, leading: e.leading,
 		mtime: time.Unix(0, e.mtime), ctime: time.Unix(0, e.ctime), stat: cur, haveStat: true}
 }
 
 // entry returns what a stat record keeps of st.
 func (st *fileState) entry() statEntry {
 	e := st.stat
-	e.hash, e.timeMacro = st.hash, st.timeMacro
+	e.hash, e.timeMacro, e.asm, e.leading = st.hash, st.timeMacro, st.asm, st.leading
 	return e
 }
 
@@ -182,18 +243,28 @@ func (h *inputHasher) saveRecord(store *cache.Store) {
 // its own stat record at recordPath: the source is hashed into the
 // manifest key before the manifest's record can be found, and a big
 // translation unit (sqlite3.c is 9 MB) is most of a hit's reading. The
-// record is written when the source was read and is old enough to trust.
+// record is written when the source was read and is old enough to trust,
+// unless store is nil (a read-only cache).
 func (h *inputHasher) sourceFile(path, recordPath string, store *cache.Store) *fileState {
-	if st, ok := h.memo[path]; ok {
+	return h.recordedFile(path, recordPath, store, scanSource)
+}
+
+// recordedFile returns the state of the file at path (absolute), scanned
+// as mode says, through its own stat record at recordPath (see sourceFile):
+// for the inputs hashed into the manifest key, the source and the
+// precompiled headers.
+func (h *inputHasher) recordedFile(path, recordPath string, store *cache.Store, mode scanMode) *fileState {
+	scanned := func(st *fileState) bool { return mode != scanSource || st.leading != nil || st.err != nil }
+	if st, ok := h.memo[path]; ok && scanned(st) {
 		return st
 	}
-	if st := stateFromRecord(readRecord(recordPath), path); st != nil {
+	if st := stateFromRecord(readRecord(recordPath), path); st != nil && scanned(st) {
 		h.memo[path] = st
 		return st
 	}
-	st := readState(path, &h.buf)
+	st := readState(path, &h.buf, mode)
 	h.memo[path] = st
-	if h.recordable(st) {
+	if store != nil && h.recordable(st) {
 		writeRecord(store, recordPath, encodeRecord(map[string]statEntry{path: st.entry()}))
 	}
 	return st

@@ -3,6 +3,7 @@ package launcher
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
 
@@ -12,14 +13,21 @@ import (
 )
 
 func TestRecordEncoding(t *testing.T) {
+	leading := []compiler.LeadingInclude{
+		{Kind: compiler.IncludeQuote, Name: "config.h"}, {Kind: compiler.IncludeAngle, Name: "sys/x.h"},
+		{Kind: compiler.IncludeComputed}, {Kind: compiler.IncludePragma, Name: "./p.h.gch"},
+	}
+	none := []compiler.LeadingInclude{}
 	entries := map[string]statEntry{
-		"/a/b.h": {dev: 1, ino: 2, size: 3, mtime: 4, ctime: 5, hash: digest.Of([]byte("x"))},
-		"/c.h":   {dev: 9, ino: 1 << 40, size: 0, mtime: 1 << 60, ctime: 7, timeMacro: compiler.DateTime | compiler.Timestamp},
+		"/a/b.h":  {dev: 1, ino: 2, size: 3, mtime: 4, ctime: 5, hash: digest.Of([]byte("x"))},
+		"/c.h":    {dev: 9, ino: 1 << 40, size: 0, mtime: 1 << 60, ctime: 7, timeMacro: compiler.DateTime | compiler.Timestamp, asm: asmIncbin | asmIncludeBare},
+		"/src.c":  {dev: 3, ino: 4, size: 5, mtime: 6, ctime: 7, leading: &leading, asm: asmIncludeQuoted},
+		"/bare.c": {dev: 3, ino: 5, leading: &none},
 	}
 	data := encodeRecord(entries)
 	got, err := decodeRecord(data)
-	if err != nil || len(got) != 2 || got["/a/b.h"] != entries["/a/b.h"] || got["/c.h"] != entries["/c.h"] {
-		t.Fatalf("decode = %v, %v", got, err)
+	if err != nil || !reflect.DeepEqual(got, entries) {
+		t.Fatalf("decode = %+v, %v\nwant %+v", got, err, entries)
 	}
 	for i := range data {
 		bad := append([]byte(nil), data...)

@@ -33,6 +33,9 @@ type unit struct {
 	// when the key was made to that state: the result is stored only if
 	// they still are (checkInputs).
 	stateless map[string]string
+	// assembler is set when the source is assembler (.s, .S), where an
+	// ".include" is the assembler's whatever follows it.
+	assembler bool
 }
 
 func newUnit(inv *invocation, source string, inputs []string) *unit {
@@ -105,14 +108,22 @@ func (u *unit) lookupLocal(ctx context.Context) (e *cache.Entry, want *manifest.
 	return e, nil
 }
 
-// sourceState hashes the source (as given), through its stat record
-// unless the store is read-only.
+// sourceState hashes the source (as given), through its stat record,
+// which a read-only store only reads.
 func (u *unit) sourceState(source string) *fileState {
-	abs := u.absPath(source)
+	return u.keyedFile(source, scanSource)
+}
+
+// keyedFile hashes a file whose content goes into the manifest key (the
+// source, a precompiled header), through its own stat record, which a
+// read-only store only reads.
+func (u *unit) keyedFile(path string, mode scanMode) *fileState {
+	abs := u.absPath(path)
+	store := u.Store
 	if u.Config.ReadOnly {
-		return u.hashes.file(abs)
+		store = nil
 	}
-	return u.hashes.sourceFile(abs, u.Store.SourceRecordPath(abs), u.Store)
+	return u.hashes.recordedFile(abs, u.Store.SourceRecordPath(abs), store, mode)
 }
 
 // includeMatches reports whether an include file of a manifest entry has
@@ -197,6 +208,10 @@ func (u *unit) hashIncludes(paths []string) ([]manifest.Include, string) {
 		if st.timeMacro.Unstable(u.dateSet) {
 			u.log.printf("not stored: %s uses a time macro", p)
 			return nil, reasonTimeMacro
+		}
+		if u.asmHazard(st) {
+			u.log.printf("not stored: %s has assembler directives that read files (.incbin, .include)", p)
+			return nil, reasonAsmInclude
 		}
 		includes = append(includes, manifest.Include{Path: p, Size: st.size, Hash: st.hash})
 	}

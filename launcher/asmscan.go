@@ -1,0 +1,131 @@
+package launcher
+
+import "bytes"
+
+// asmDirectives is the set of GNU assembler directives that read another
+// file which a scan found in a file's text. The assembler reads the file
+// named by .incbin (a binary blob, often from asm() in C) or .include (more
+// assembler source) itself: no dependency file names it, so a call that
+// uses one cannot be cached safely (ccache's "unsupported code
+// directive"), unless sloppiness lets it. The assembler's directives are
+// case-insensitive.
+type asmDirectives uint8
+
+const (
+	// asmIncbin is ".incbin" where a statement may start, followed by
+	// anything but an identifier character or "(" (so that a C++ member
+	// function a.incbin() is not one): in any language, since asm() takes
+	// it in C.
+	asmIncbin asmDirectives = 1 << iota
+	// asmIncludeQuoted is ".include" where a statement may start,
+	// followed by blanks and a string (a quote, or an escaped one inside a
+	// C string): an assembler include in any language.
+	asmIncludeQuoted
+	// asmIncludeBare is ".include" where a statement may start, followed
+	// by anything but an identifier character or "(": an include to the
+	// assembler, but in C text (a comment, a designated initializer
+	// ".include = 1") it is likely none, so it counts only in assembler
+	// sources.
+	asmIncludeBare
+)
+
+// readsFiles reports whether the directives found make the assembler read
+// a file, in a translation unit whose source is assembler (.s, .S) or not.
+func (d asmDirectives) readsFiles(assembler bool) bool {
+	if assembler {
+		return d != 0
+	}
+	return d&(asmIncbin|asmIncludeQuoted) != 0
+}
+
+// scanAsmDirectives finds the assembler directives that read a file in
+// data.
+func scanAsmDirectives(data []byte) asmDirectives {
+	var found asmDirectives
+	for i := 0; ; i++ {
+		j := bytes.IndexByte(data[i:], '.')
+		if j < 0 {
+			return found
+		}
+		i += j
+		if !startsStatement(data[:i]) {
+			continue // x.incbin is a name, not a directive
+		}
+		rest := data[i+1:]
+		switch {
+		case hasFoldedPrefix(rest, "incbin"):
+			if endsDirective(rest[len("incbin"):]) {
+				found |= asmIncbin
+			}
+		case hasFoldedPrefix(rest, "include"):
+			after := rest[len("include"):]
+			if quotedOperand(after) {
+				found |= asmIncludeQuoted
+			}
+			if endsDirective(after) {
+				found |= asmIncludeBare
+			}
+		}
+	}
+}
+
+// startsStatement reports whether a directive may begin after before: at
+// the start, after a blank, a newline, a ";" or ":" (after a label), a
+// quote or parenthesis (a C string, asm(…)), or an escape \n, \t or \r
+// inside a C string; not right after a name or a number ("s.include",
+// "f.incbin").
+func startsStatement(before []byte) bool {
+	n := len(before)
+	if n == 0 {
+		return true
+	}
+	c := before[n-1]
+	if n >= 2 && before[n-2] == '\\' && (c == 'n' || c == 't' || c == 'r') {
+		return true
+	}
+	return !isIdentByte(c) && c != '.'
+}
+
+// hasFoldedPrefix reports whether data starts with the lower-case ASCII
+// word, in any case.
+func hasFoldedPrefix(data []byte, word string) bool {
+	if len(data) < len(word) {
+		return false
+	}
+	for i := 0; i < len(word); i++ {
+		if data[i]|0x20 != word[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// endsDirective reports whether what follows a directive's name ends the
+// name: not an identifier character, nor the "(" of a call.
+func endsDirective(after []byte) bool {
+	return len(after) == 0 || !(isIdentByte(after[0]) || after[0] == '(')
+}
+
+// quotedOperand reports whether after starts with blanks (or the escapes
+// \t of a C string) and then a quote or an escaped quote.
+func quotedOperand(after []byte) bool {
+	for len(after) > 0 {
+		switch {
+		case after[0] == ' ' || after[0] == '\t':
+			after = after[1:]
+		case after[0] == '"':
+			return true
+		case after[0] == '\\' && len(after) > 1 && after[1] == 't':
+			after = after[2:]
+		case after[0] == '\\' && len(after) > 1 && after[1] == '"':
+			return true
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+func isIdentByte(c byte) bool {
+	return c == '_' || c == '$' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80
+}
