@@ -20,6 +20,9 @@ type gccCall struct {
 	*unit
 	p      *compiler.Invocation
 	flavor compiler.Flavor
+	// objPlan and depPlan say how the object and the user's depfile (if
+	// any) are put in place, on a hit and on a miss alike.
+	objPlan, depPlan outputPlan
 }
 
 // runGCC caches one GCC-family call in direct mode (DESIGN.md §2).
@@ -42,6 +45,9 @@ func (inv *invocation) runGCC(ctx context.Context, flavor compiler.Flavor) int {
 }
 
 func (c *gccCall) run(ctx context.Context) int {
+	if reason := c.planOutputs(); reason != "" {
+		return c.passThrough(prefixUncacheable + reason)
+	}
 	key, reason := c.manifestKey()
 	if reason != "" {
 		return c.passThrough(reason)
@@ -109,6 +115,29 @@ func (c *gccCall) manifestKey() (digest.Sum, string) {
 	return key, ""
 }
 
+// planOutputs plans where the object and the depfile go (planOutput),
+// before anything is compiled. A non-empty reason means they cannot go
+// where the compiler would put them: the call passes through.
+func (c *gccCall) planOutputs() string {
+	var err error
+	if c.objPlan, err = planOutput(c.absPath(c.p.Output), c.p.ObjectWriter(), c.Umask); err != nil {
+		c.log.printf("%v", err)
+		return unplaceableReason(err)
+	}
+	if c.p.Depfile == nil {
+		return ""
+	}
+	if c.depPlan, err = planOutput(c.absPath(c.p.Depfile.Path), compiler.WriteThrough, c.Umask); err != nil {
+		c.log.printf("%v", err)
+		return unplaceableReason(err)
+	}
+	if c.objPlan.sameFile(c.depPlan) {
+		c.log.printf("the object and the depfile are one file")
+		return reasonSharedOutput
+	}
+	return ""
+}
+
 // replayHit writes the entry's outputs and console output. ok is false when
 // the entry lacks an output this call needs (then the call goes on as a
 // miss).
@@ -119,7 +148,7 @@ func (c *gccCall) replayHit(e *cache.Entry) (status int, ok bool) {
 		c.log.printf("entry lacks an output this call needs: treated as a miss")
 		return 0, false
 	}
-	if err := writeAtomic(c.absPath(c.p.Output), obj, c.Umask); err != nil {
+	if err := c.place(c.objPlan, obj, ""); err != nil {
 		c.log.printf("hit not written: %v", err)
 		return c.passThrough(errorOutput), true
 	}
@@ -127,7 +156,7 @@ func (c *gccCall) replayHit(e *cache.Entry) (status int, ok bool) {
 		if !c.p.Depfile.HasTarget {
 			dep = retarget(dep, compiler.QuoteTarget(c.p.Output))
 		}
-		if err := writeAtomic(c.absPath(c.p.Depfile.Path), dep, c.Umask); err != nil {
+		if err := c.place(c.depPlan, dep, ""); err != nil {
 			c.log.printf("hit not written: %v", err)
 			return c.passThrough(errorOutput), true
 		}
