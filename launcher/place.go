@@ -39,15 +39,17 @@ func (inv *invocation) replace(p outputPlan, data []byte, staged string) error {
 			return err
 		}
 	} else if inv.movable(p.dest) {
-		exact := false
+		exact, own := false, false
 		if staged == "" && !inv.Config.ReadOnly {
 			if s, err := inv.Store.StageOutput(data, p.perm); err == nil {
-				staged, exact = s, true
-				defer os.Remove(s) // gone already when renamed
+				staged, exact, own = s, true, true
 			}
 		}
 		if staged != "" {
 			err := fitAndRename(staged, p, exact)
+			if err != nil && own {
+				os.Remove(staged)
+			}
 			if err == nil || isDenied(err) {
 				return err
 			}
@@ -76,19 +78,13 @@ func fitAndRename(staged string, p outputPlan, exact bool) error {
 }
 
 // chownTo gives the file at path the plan's owner, where the plan names
-// one and the file has another. Failing that (only root may give a file
-// away), the error is a permission error: a replacement would show, so the
-// caller writes into the existing file instead.
+// one (a replacement of a file the compiler would write into). Failing that
+// (only root may give a file away), the error is a permission error: a
+// replacement would show, so the caller writes into the existing file
+// instead. A chown to the owner and group the file has already is allowed
+// to anyone, and costs one system call, less than a stat to avoid it.
 func chownTo(path string, p outputPlan) error {
 	if p.uid < 0 && p.gid < 0 {
-		return nil
-	}
-	fi, err := os.Lstat(path)
-	if err != nil {
-		return fmt.Errorf("output %s: %w", p.path, err)
-	}
-	uid, gid, _, ok := fileOwner(fi)
-	if !ok || (uid == p.uid || p.uid < 0) && (gid == p.gid || p.gid < 0) {
 		return nil
 	}
 	if err := os.Lchown(path, p.uid, p.gid); err != nil {
