@@ -185,7 +185,7 @@ func TestOutputsUnwritableDirectory(t *testing.T) {
 				}
 			}
 			if tc.fails {
-				e.wantStats(map[string]int64{"uncacheable.unwritable-output": 2})
+				e.wantStats(map[string]int64{"error.output-write": 2})
 			} else {
 				e.wantStats(map[string]int64{"hits": 1, "stored": 1})
 			}

@@ -45,8 +45,8 @@ func (inv *invocation) runGCC(ctx context.Context, flavor compiler.Flavor) int {
 }
 
 func (c *gccCall) run(ctx context.Context) int {
-	if reason := c.planOutputs(); reason != "" {
-		return c.passThrough(prefixUncacheable + reason)
+	if outcome := c.planOutputs(); outcome != "" {
+		return c.passThrough(outcome)
 	}
 	key, reason := c.manifestKey()
 	if reason != "" {
@@ -116,24 +116,24 @@ func (c *gccCall) manifestKey() (digest.Sum, string) {
 }
 
 // planOutputs plans where the object and the depfile go (planOutput),
-// before anything is compiled. A non-empty reason means they cannot go
-// where the compiler would put them: the call passes through.
+// before anything is compiled. A non-empty outcome means they cannot go
+// where the compiler would put them: the call passes through, counted so.
 func (c *gccCall) planOutputs() string {
 	var err error
 	if c.objPlan, err = planOutput(c.absPath(c.p.Output), c.p.ObjectWriter(), c.Umask); err != nil {
 		c.log.printf("%v", err)
-		return unplaceableReason(err)
+		return unplaceableOutcome(err)
 	}
 	if c.p.Depfile == nil {
 		return ""
 	}
 	if c.depPlan, err = planOutput(c.absPath(c.p.Depfile.Path), compiler.WriteThrough, c.Umask); err != nil {
 		c.log.printf("%v", err)
-		return unplaceableReason(err)
+		return unplaceableOutcome(err)
 	}
 	if c.objPlan.sameFile(c.depPlan) {
 		c.log.printf("the object and the depfile are one file")
-		return reasonSharedOutput
+		return outcomeSharedOutput
 	}
 	return ""
 }

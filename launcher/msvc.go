@@ -84,30 +84,31 @@ type msvcCall struct {
 }
 
 // planOutputs plans where the object and the /sourceDependencies file go,
-// before anything is compiled. A non-empty reason means they cannot go
-// where the compiler would put them: the source is compiled uncached.
+// before anything is compiled. A non-empty outcome means they cannot go
+// where the compiler would put them: the source is compiled uncached,
+// counted so.
 func (c *msvcCall) planOutputs() string {
 	var err error
 	if c.objPlan, err = planOutput(c.absPath(c.src.Output), c.p.ObjectWriter(), c.Umask); err != nil {
 		c.log.printf("%v", err)
-		return unplaceableReason(err)
+		return unplaceableOutcome(err)
 	}
 	if c.p.SourceDependencies == "" {
 		return ""
 	}
 	if c.depsPlan, err = planOutput(c.absPath(c.p.SourceDependencies), compiler.WriteThrough, c.Umask); err != nil {
 		c.log.printf("%v", err)
-		return unplaceableReason(err)
+		return unplaceableOutcome(err)
 	}
 	if c.objPlan.sameFile(c.depsPlan) {
-		return reasonSharedOutput
+		return outcomeSharedOutput
 	}
 	return ""
 }
 
 func (c *msvcCall) run(ctx context.Context) *result {
-	if reason := c.planOutputs(); reason != "" {
-		return c.uncached(prefixUncacheable + reason)
+	if outcome := c.planOutputs(); outcome != "" {
+		return c.uncached(outcome)
 	}
 	src := c.sourceState(c.src.Path)
 	switch {

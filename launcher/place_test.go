@@ -127,8 +127,8 @@ func TestPlanOutput(t *testing.T) {
 		{"dangling link", compiler.WriteThrough, want{dest: "real"}},
 		{"dangling link", compiler.WriteUnlinkNonEmpty, want{dest: "real"}},
 		{"dangling link", compiler.WriteReplace, want{dest: "out"}},
-		{"directory", compiler.WriteReplace, want{reason: reasonSpecialOutput}},
-		{"missing dir", compiler.WriteThrough, want{reason: reasonUnwritableOutput}},
+		{"directory", compiler.WriteReplace, want{reason: outcomeSpecialOutput}},
+		{"missing dir", compiler.WriteThrough, want{reason: outcomeUnwritableOutput}},
 	}
 	for _, tt := range tests {
 		dir := t.TempDir()
@@ -140,7 +140,7 @@ func TestPlanOutput(t *testing.T) {
 		p, err := planOutput(path, tt.writer, 0o022)
 		name := tt.setup + "/" + []string{"through", "unlink-non-empty", "replace"}[tt.writer]
 		if tt.want.reason != "" {
-			if err == nil || unplaceableReason(err) != tt.want.reason {
+			if err == nil || unplaceableOutcome(err) != tt.want.reason {
 				t.Errorf("%s: plan %+v, error %v; want reason %s", name, p, err, tt.want.reason)
 			}
 			continue

@@ -10,20 +10,21 @@ import (
 	"github.com/objcache/objcache/compiler"
 )
 
-// Reasons a call passes through because objcache cannot put an output
-// where the compiler would (after PrefixUncacheable): the compiler itself
-// then runs once and does, or reports, what it does alone.
+// Outcomes of a call that passes through because objcache cannot put an
+// output where the compiler would: the compiler itself then runs once and
+// does, or reports, what it does alone.
 const (
-	// reasonSpecialOutput: the output path leads to a directory, a socket,
-	// a block device, or a FIFO that the compiler cannot write into (GNU
-	// as seeks in its output).
-	reasonSpecialOutput = "special-output"
-	// reasonUnwritableOutput: no file can be made at the output path (its
+	// outcomeSpecialOutput: the output path leads to a directory, a
+	// socket, a block device, or a FIFO that the compiler cannot write
+	// into (GNU as seeks in its output).
+	outcomeSpecialOutput = prefixUncacheable + "special-output"
+	// outcomeUnwritableOutput: no file can be made at the output path (its
 	// directory is missing or not writable and no writable file is there,
-	// a symbolic link loop, a path too long…).
-	reasonUnwritableOutput = "unwritable-output"
-	// reasonSharedOutput: the object and the depfile are one file.
-	reasonSharedOutput = "shared-output"
+	// a symbolic link loop, a path too long…). Counted with the hits that
+	// cannot be written, as ccache counts both as bad_output_file.
+	outcomeUnwritableOutput = errorOutput
+	// outcomeSharedOutput: the object and the depfile are one file.
+	outcomeSharedOutput = prefixUncacheable + "shared-output"
 )
 
 // An outputPlan says how objcache puts one output file where the compiler
@@ -55,26 +56,26 @@ type outputPlan struct {
 }
 
 // errUnplaceable reports an output that cannot be put where the compiler
-// would: the call passes through. reason is the counted reason.
+// would: the call passes through. outcome is the counted outcome.
 type errUnplaceable struct {
-	reason string
+	outcome string
 	err    error
 }
 
-func (e *errUnplaceable) Error() string { return e.reason + ": " + e.err.Error() }
+func (e *errUnplaceable) Error() string { return e.err.Error() }
 func (e *errUnplaceable) Unwrap() error { return e.err }
 
-func unplaceable(reason, format string, args ...any) error {
-	return &errUnplaceable{reason: reason, err: fmt.Errorf(format, args...)}
+func unplaceable(outcome, format string, args ...any) error {
+	return &errUnplaceable{outcome: outcome, err: fmt.Errorf(format, args...)}
 }
 
-// unplaceableReason returns the counted reason of an error of planOutput.
-func unplaceableReason(err error) string {
+// unplaceableOutcome returns the counted outcome of an error of planOutput.
+func unplaceableOutcome(err error) string {
 	var u *errUnplaceable
 	if errors.As(err, &u) {
-		return u.reason
+		return u.outcome
 	}
-	return reasonUnwritableOutput
+	return outcomeUnwritableOutput
 }
 
 // planOutput decides how an output the compiler writes with w goes to
@@ -87,7 +88,7 @@ func planOutput(path string, w compiler.Writer, umask os.FileMode) (outputPlan, 
 	case errors.Is(err, fs.ErrNotExist):
 		return fresh.checked()
 	case err != nil:
-		return outputPlan{}, unplaceable(reasonUnwritableOutput, "output %s: %w", path, err)
+		return outputPlan{}, unplaceable(outcomeUnwritableOutput, "output %s: %w", path, err)
 	case lst.Mode()&fs.ModeSymlink != 0:
 		return planThroughLink(fresh, w)
 	case !lst.Mode().IsRegular():
@@ -116,12 +117,12 @@ func planThroughLink(fresh outputPlan, w compiler.Writer) (outputPlan, error) {
 		// The compiler writes through the link into its target.
 		final, err := linkTarget(path)
 		if err != nil {
-			return outputPlan{}, unplaceable(reasonUnwritableOutput, "output %s: %w", path, err)
+			return outputPlan{}, unplaceable(outcomeUnwritableOutput, "output %s: %w", path, err)
 		}
 		if fi, err := os.Lstat(final); err != nil || !os.SameFile(fi, st) {
 			// A link the kernel resolves its own way (/proc/self/fd/N),
 			// or one changing meanwhile.
-			return outputPlan{}, unplaceable(reasonUnwritableOutput, "output %s: its link chain does not lead to the file it opens", path)
+			return outputPlan{}, unplaceable(outcomeUnwritableOutput, "output %s: its link chain does not lead to the file it opens", path)
 		}
 		return planKeep(fresh, final, st)
 	case errors.Is(err, fs.ErrNotExist) && w == compiler.WriteReplace:
@@ -130,14 +131,14 @@ func planThroughLink(fresh outputPlan, w compiler.Writer) (outputPlan, error) {
 		// fopen creates the missing target of a dangling link.
 		final, err := linkTarget(path)
 		if err != nil {
-			return outputPlan{}, unplaceable(reasonUnwritableOutput, "output %s: %w", path, err)
+			return outputPlan{}, unplaceable(outcomeUnwritableOutput, "output %s: %w", path, err)
 		}
 		fresh.dest = final
 		return fresh.checked()
 	default:
 		// A loop, a component that is not a directory, no permission:
 		// the compiler reports it.
-		return outputPlan{}, unplaceable(reasonUnwritableOutput, "output %s: %w", path, err)
+		return outputPlan{}, unplaceable(outcomeUnwritableOutput, "output %s: %w", path, err)
 	}
 }
 
@@ -154,7 +155,7 @@ func planSpecial(fresh outputPlan, st fs.FileInfo, w compiler.Writer) (outputPla
 	case m&fs.ModeNamedPipe != 0 && w != compiler.WriteUnlinkNonEmpty:
 		return fresh.checked()
 	}
-	return outputPlan{}, unplaceable(reasonSpecialOutput, "output %s is a %v", fresh.path, m.Type())
+	return outputPlan{}, unplaceable(outcomeSpecialOutput, "output %s is a %v", fresh.path, m.Type())
 }
 
 // planKeep plans an output the compiler writes into the existing regular
@@ -180,7 +181,7 @@ func planKeep(fresh outputPlan, dest string, st fs.FileInfo) (outputPlan, error)
 func (p outputPlan) checked() (outputPlan, error) {
 	if p.into {
 		if err := writable(p.dest); err != nil {
-			return outputPlan{}, unplaceable(reasonUnwritableOutput, "output %s: %w", p.path, err)
+			return outputPlan{}, unplaceable(outcomeUnwritableOutput, "output %s: %w", p.path, err)
 		}
 		return p, nil
 	}
@@ -192,7 +193,7 @@ func (p outputPlan) checked() (outputPlan, error) {
 		p.into = true
 		return p, nil
 	}
-	return outputPlan{}, unplaceable(reasonUnwritableOutput, "output %s: directory: %w", p.path, derr)
+	return outputPlan{}, unplaceable(outcomeUnwritableOutput, "output %s: directory: %w", p.path, derr)
 }
 
 // sameFile reports whether two plans act on one file.
