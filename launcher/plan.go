@@ -59,7 +59,7 @@ type outputPlan struct {
 // would: the call passes through. outcome is the counted outcome.
 type errUnplaceable struct {
 	outcome string
-	err    error
+	err     error
 }
 
 func (e *errUnplaceable) Error() string { return e.err.Error() }
