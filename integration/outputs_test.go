@@ -153,7 +153,7 @@ func TestOutputsSpecialNodes(t *testing.T) {
 		{"gcc -S to a device", "gcc", []string{"-S", "a.c", "-o", "NODE"}, false, 1, false, ""},
 		{"gcc depfile to a FIFO", "gcc", []string{"-c", "a.c", "-MD", "-MF", "NODE", "-o", "a.o"}, true, 1, false, ""},
 		{"clang object to a FIFO", "clang-14", []string{"-c", "a.c", "-o", "NODE"}, true, 1, false, ""},
-		{"gcc object to a FIFO (gcc fails)", "gcc", []string{"-c", "a.c", "-o", "NODE"}, true, 0, true, "uncacheable.special-output"},
+		{"gcc object to a FIFO (gcc fails)", "gcc", []string{"-c", "a.c", "-o", "NODE"}, true, 0, true, "error.output-write"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -127,7 +127,7 @@ func TestPlanOutput(t *testing.T) {
 		{"dangling link", compiler.WriteThrough, want{dest: "real"}},
 		{"dangling link", compiler.WriteUnlinkNonEmpty, want{dest: "real"}},
 		{"dangling link", compiler.WriteReplace, want{dest: "out"}},
-		{"directory", compiler.WriteReplace, want{reason: outcomeSpecialOutput}},
+		{"directory", compiler.WriteReplace, want{reason: outcomeUnwritableOutput}},
 		{"missing dir", compiler.WriteThrough, want{reason: outcomeUnwritableOutput}},
 	}
 	for _, tt := range tests {

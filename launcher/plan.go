@@ -14,14 +14,12 @@ import (
 // output where the compiler would: the compiler itself then runs once and
 // does, or reports, what it does alone.
 const (
-	// outcomeSpecialOutput: the output path leads to a directory, a
-	// socket, a block device, or a FIFO that the compiler cannot write
-	// into (GNU as seeks in its output).
-	outcomeSpecialOutput = prefixUncacheable + "special-output"
 	// outcomeUnwritableOutput: no file can be made at the output path (its
 	// directory is missing or not writable and no writable file is there,
-	// a symbolic link loop, a path too long…). Counted with the hits that
-	// cannot be written, as ccache counts both as bad_output_file.
+	// a symbolic link loop, a path too long…), or it leads to a directory,
+	// a socket, a block device, or a FIFO that the compiler cannot write
+	// into (GNU as seeks in its output). Counted with the hits that cannot
+	// be written, as ccache counts all of them as bad_output_file.
 	outcomeUnwritableOutput = errorOutput
 	// outcomeSharedOutput: the object and the depfile are one file.
 	outcomeSharedOutput = prefixUncacheable + "shared-output"
@@ -155,7 +153,7 @@ func planSpecial(fresh outputPlan, st fs.FileInfo, w compiler.Writer) (outputPla
 	case m&fs.ModeNamedPipe != 0 && w != compiler.WriteUnlinkNonEmpty:
 		return fresh.checked()
 	}
-	return outputPlan{}, unplaceable(outcomeSpecialOutput, "output %s is a %v", fresh.path, m.Type())
+	return outputPlan{}, unplaceable(outcomeUnwritableOutput, "output %s is a %v", fresh.path, m.Type())
 }
 
 // planKeep plans an output the compiler writes into the existing regular
