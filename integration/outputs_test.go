@@ -176,7 +176,9 @@ func TestOutputsSpecialNodes(t *testing.T) {
 				if (ref.code != 0) != tc.fails {
 					t.Fatalf("%s alone: %v", tc.cc, ref)
 				}
-				want = received(t, fifo)
+				if !tc.fails {
+					want = received(t, fifo)
+				}
 			} else {
 				mknodNull(t, node)
 				ref := e.run(tc.cc, subst(filepath.Join(e.work, "ref"))...)
@@ -195,7 +197,9 @@ func TestOutputsSpecialNodes(t *testing.T) {
 				if got := nodeState(node); got != before {
 					t.Fatalf("%s: the node became %q, it was %q", phase, got, before)
 				}
-				if tc.fifo {
+				if tc.fifo && !tc.fails {
+					// (Where GNU as fails it opens the FIFO once or twice, as
+					// it pleases: nothing to compare.)
 					if got := received(t, fifo); !bytes.Equal(got, want) {
 						t.Errorf("%s: the FIFO's reader got %d bytes, not the %d the compiler alone writes:\n%q", phase, len(got), len(want), got)
 					}
