@@ -43,7 +43,10 @@ func readFile(path string) ([]byte, fs.FileInfo, error) {
 
 // writeTemp writes data to a new file in tmp/, with the store's file mode,
 // and returns its path. The file is closed, and on error removed.
-func (s *Store) writeTemp(data []byte) (string, error) {
+func (s *Store) writeTemp(data []byte) (string, error) { return s.writeTempMode(data, s.fileMode()) }
+
+// writeTempMode is writeTemp with the file mode m.
+func (s *Store) writeTempMode(data []byte, m fs.FileMode) (string, error) {
 	dir := filepath.Join(s.dir, tmpDir)
 	f, err := os.CreateTemp(dir, tmpPattern)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -56,7 +59,7 @@ func (s *Store) writeTemp(data []byte) (string, error) {
 		return "", fmt.Errorf("create temporary file: %w", err)
 	}
 	name := f.Name()
-	err = setFileMode(f, s.fileMode())
+	err = setFileMode(f, m)
 	if err == nil {
 		_, err = f.Write(data)
 	}

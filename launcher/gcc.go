@@ -22,6 +22,9 @@ type gccCall struct {
 	p      *compiler.Invocation
 	flavor compiler.Flavor
 	pch    pchState // the precompiled headers it may load (pch.go)
+	// objPlan and depPlan say how the object and the user's depfile (if
+	// any) are put in place, on a hit and on a miss alike.
+	objPlan, depPlan outputPlan
 }
 
 // runGCC caches one GCC-family call in direct mode (DESIGN.md §2).
@@ -50,6 +53,9 @@ func (inv *invocation) runGCC(ctx context.Context, flavor compiler.Flavor) int {
 }
 
 func (c *gccCall) run(ctx context.Context) int {
+	if outcome := c.planOutputs(); outcome != "" {
+		return c.passThrough(outcome)
+	}
 	key, reason := c.manifestKey()
 	if reason != "" {
 		return c.passThrough(reason)
@@ -135,6 +141,29 @@ func (c *gccCall) manifestKey() (digest.Sum, string) {
 	return key, ""
 }
 
+// planOutputs plans where the object and the depfile go (planOutput),
+// before anything is compiled. A non-empty outcome means they cannot go
+// where the compiler would put them: the call passes through, counted so.
+func (c *gccCall) planOutputs() string {
+	var err error
+	if c.objPlan, err = planOutput(c.absPath(c.p.Output), c.p.ObjectWriter(), c.Umask); err != nil {
+		c.log.printf("%v", err)
+		return unplaceableOutcome(err)
+	}
+	if c.p.Depfile == nil {
+		return ""
+	}
+	if c.depPlan, err = planOutput(c.absPath(c.p.Depfile.Path), compiler.WriteThrough, c.Umask); err != nil {
+		c.log.printf("%v", err)
+		return unplaceableOutcome(err)
+	}
+	if c.objPlan.sameFile(c.depPlan) {
+		c.log.printf("the object and the depfile are one file")
+		return outcomeSharedOutput
+	}
+	return ""
+}
+
 // replayHit writes the entry's outputs and console output. ok is false when
 // the entry lacks an output this call needs (then the call goes on as a
 // miss).
@@ -145,7 +174,7 @@ func (c *gccCall) replayHit(e *cache.Entry) (status int, ok bool) {
 		c.log.printf("entry lacks an output this call needs: treated as a miss")
 		return 0, false
 	}
-	if err := writeAtomic(c.absPath(c.p.Output), obj, c.Umask); err != nil {
+	if err := c.place(c.objPlan, obj, ""); err != nil {
 		c.log.printf("hit not written: %v", err)
 		return c.passThrough(errorOutput), true
 	}
@@ -153,7 +182,7 @@ func (c *gccCall) replayHit(e *cache.Entry) (status int, ok bool) {
 		if !c.p.Depfile.HasTarget {
 			dep = retarget(dep, compiler.QuoteTarget(c.p.Output))
 		}
-		if err := writeAtomic(c.absPath(c.p.Depfile.Path), dep, c.Umask); err != nil {
+		if err := c.place(c.depPlan, dep, ""); err != nil {
 			c.log.printf("hit not written: %v", err)
 			return c.passThrough(errorOutput), true
 		}

@@ -72,6 +72,9 @@ type Launcher struct {
 func (l *Launcher) Run(ctx context.Context, compilerName string, args []string) int {
 	inv := l.newInvocation(compilerName, args)
 	defer inv.log.flush()
+	// A signal being handled ends the process with that signal, not with
+	// the status the invocation would return.
+	defer inv.janitor.settle()
 
 	depth, _ := strconv.Atoi(l.getenv(DepthVar))
 	compilerName, args, ok := skipSelf(compilerName, args, l.Dir, l.Self)
@@ -137,6 +140,13 @@ type invocation struct {
 	// the parsed command line, the manifest's include paths and the text
 	// an entry stores.
 	base *basedir.Mapper
+	// janitor removes the invocation's temporary files and stops its
+	// compilers when a signal ends it.
+	janitor *janitor
+	// tmpInfo is the FileInfo of the cache's tmp/, read once (tmpOnce).
+	tmpOnce sync.Once
+	tmpInfo os.FileInfo
+	tmpErr  error
 	// remote is the invocation's remote storage, opened on first use
 	// (guarded by mu).
 	remote *remote.Set
@@ -161,6 +171,7 @@ func (l *Launcher) newInvocation(compilerName string, args []string) *invocation
 		compilerName: compilerName,
 		args:         args,
 		stats:        cache.Counters{},
+		janitor:      newJanitor(),
 	}
 	inv.log = newInvocationLog(logFile, inv.start)
 	inv.log.printf("objcache %s %q in %s", compilerName, args, l.Dir)
@@ -240,7 +251,7 @@ func (inv *invocation) passThrough(outcome string) int {
 	inv.writeStats(context.Background())
 	inv.log.flush()
 	env := inv.childEnv()
-	return execCompiler(inv.compilerPath, inv.args, env, inv.Dir, inv.Stdin, inv.Stdout, inv.Stderr)
+	return execCompiler(inv.janitor, inv.compilerPath, inv.args, env, inv.Dir, inv.Stdin, inv.Stdout, inv.Stderr)
 }
 
 func outcomeName(outcome string) string {
@@ -255,6 +266,12 @@ func outcomeName(outcome string) string {
 func (inv *invocation) childEnv() []string {
 	depth, _ := strconv.Atoi(inv.getenv(DepthVar))
 	return setEnv(inv.Environ, DepthVar, strconv.Itoa(depth+1))
+}
+
+// tmpDirInfo returns the FileInfo of the cache's tmp/.
+func (inv *invocation) tmpDirInfo() (os.FileInfo, error) {
+	inv.tmpOnce.Do(func() { inv.tmpInfo, inv.tmpErr = os.Stat(inv.Store.TmpDir()) })
+	return inv.tmpInfo, inv.tmpErr
 }
 
 // resolved follows symlinks from path, or returns path if it cannot.

@@ -3,9 +3,11 @@ package launcher
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/objcache/objcache/cache"
 	"github.com/objcache/objcache/compiler"
@@ -13,11 +15,16 @@ import (
 
 // missRun is the one compiler run of a miss and where it left its files.
 type missRun struct {
-	res *result
-	// objTmp and depTmp are the temporary names the compiler wrote the
-	// object and the user's depfile to ("" where it wrote the user's own
-	// paths, or no such file).
-	objTmp, depTmp string
+	janitor *janitor
+	res     *result
+	// stage is the directory in the cache's tmp/ that the compiler writes
+	// the object and the user's depfile into ("" where it writes the
+	// user's own paths); objTmp and depTmp are their names there.
+	stage, objTmp, depTmp string
+	// Where the compiler wrote the user's own paths (p.Recording): when
+	// the compile started, and the outputs' stat data right after it.
+	started        time.Time
+	objOut, depOut written
 	// ownDep is objcache's own depfile: a full include list, from the
 	// compile itself (-MD added when the user asked for no depfile) or
 	// from a separate dependency pass; "" when there is none.
@@ -48,6 +55,17 @@ func (c *gccCall) miss(ctx context.Context) int {
 	if res.status != 0 {
 		return c.failed(run, existed)
 	}
+	if c.p.Recording {
+		return c.missRecorded(ctx, run)
+	}
+	if run.mentions(res.stdout, res.stderr) {
+		// The messages name objcache's temporary file: the user must see
+		// the compiler's own.
+		c.log.printf("the compiler's messages name %s: running it as given", run.stage)
+		c.count(prefixNotStored + reasonNamesTemporary)
+		run.cleanup()
+		return c.passThrough(statMiss)
+	}
 	obj, dep, err := c.publishOutputs(run)
 	if err != nil {
 		// Let the compiler itself write (or fail to write) the output.
@@ -64,13 +82,38 @@ func (c *gccCall) miss(ctx context.Context) int {
 	return 0
 }
 
+// missRecorded stores what a compiler that wrote the user's own paths left
+// there, unless another program may have written them since (see
+// readWritten); either way the compile stands.
+func (c *gccCall) missRecorded(ctx context.Context, run *missRun) int {
+	obj, err := readWritten(run.objOut, run.started)
+	var dep []byte
+	if err == nil && c.p.Depfile != nil {
+		dep, err = readWritten(run.depOut, run.started)
+	}
+	c.replayConsole(run.res.stdout, run.res.stderr, run.colored)
+	c.count(statMiss)
+	switch {
+	case errors.Is(err, errChangedOutput):
+		c.log.printf("not stored: %v", err)
+		c.count(prefixNotStored + reasonChangedOutput)
+	case err != nil || len(obj) == 0:
+		c.log.printf("not stored: no output: %v", err)
+		c.count(prefixNotStored + reasonNoOutput)
+	default:
+		c.store(ctx, run, obj, dep)
+	}
+	c.writeStats(ctx)
+	return 0
+}
+
 // compile runs the compiler for a miss. existed reports whether the user's
-// output or depfile existed before the run (which decides how a failure is
-// replayed).
+// output or depfile existed before the run as a file the compiler may
+// remove when it fails (which decides how a failure is replayed).
 func (c *gccCall) compile() (run *missRun, existed bool, err error) {
 	p := c.p
-	run = &missRun{}
-	existed = exists(c.absPath(p.Output)) || (p.Depfile != nil && exists(c.absPath(p.Depfile.Path)))
+	run = &missRun{janitor: c.janitor}
+	existed = removable(c.absPath(p.Output)) || (p.Depfile != nil && removable(c.absPath(p.Depfile.Path)))
 	if p.Recording {
 		// The object records its own command line: add no flag to it.
 		// The include list comes from a separate preprocessor pass.
@@ -86,11 +129,33 @@ func (c *gccCall) compile() (run *missRun, existed bool, err error) {
 			os.Remove(run.ownDep) // no list: the staged file goes now
 			run.ownDep = ""
 		}
+		run.started = time.Now()
 		run.res, err = c.runCaptured(p.Args)
+		if err == nil {
+			run.objOut = snapWritten(c.absPath(p.Output))
+			if p.Depfile != nil {
+				run.depOut = snapWritten(c.absPath(p.Depfile.Path))
+			}
+		}
 		return run, existed, err
 	}
-	plan := compiler.MissPlan{Output: tempPath(c.absPath(p.Output)), Color: c.wantColor()}
-	run.objTmp, run.colored = plan.Output, plan.Color
+	// The compiler writes into a directory of objcache's own in the
+	// cache's tmp/: no other program can replace what it wrote before
+	// objcache reads it (DESIGN.md §4 rule 6), its names are short whatever
+	// the output's name, and a compiler left running by a killed objcache
+	// writes nowhere near the user's files (rule 7).
+	plans := []outputPlan{c.objPlan}
+	if p.Depfile != nil {
+		plans = append(plans, c.depPlan)
+	}
+	st, err := c.newStaging(plans...)
+	if err != nil {
+		return run, existed, err
+	}
+	run.stage = st.dir
+	run.objTmp = c.stagedPath(st, c.objPlan, "object", p.Output, ".o")
+	plan := compiler.MissPlan{Output: run.objTmp, Color: c.wantColor()}
+	run.colored = plan.Color
 	switch {
 	case p.Preprocessed:
 		// Nothing to list: the compiler reads no other file.
@@ -100,7 +165,7 @@ func (c *gccCall) compile() (run *missRun, existed bool, err error) {
 		}
 		plan.Depfile = run.ownDep
 	default:
-		run.depTmp = tempPath(c.absPath(p.Depfile.Path))
+		run.depTmp = c.stagedPath(st, c.depPlan, "depfile", ".d", ".d")
 		plan.Depfile = run.depTmp
 		if !p.Depfile.HasTarget {
 			plan.PinTarget = p.Output
@@ -136,23 +201,32 @@ func (c *gccCall) failed(run *missRun, existed bool) int {
 		// The compiler wrote the user's own paths, as it would alone.
 		return c.replayFailure(run)
 	}
-	mentions := func(tmp string) bool {
-		if tmp == "" {
-			return false
+	rerun := existed || run.mentions(res.stdout, res.stderr)
+	if !rerun {
+		// Put in place what the compiler left (gcc writes the depfile of
+		// a compile that fails), as it would have left it.
+		for _, out := range []struct {
+			tmp  string
+			plan *outputPlan
+		}{{run.objTmp, &c.objPlan}, {run.depTmp, &c.depPlan}} {
+			if out.tmp == "" || !exists(out.tmp) {
+				continue
+			}
+			data, err := os.ReadFile(out.tmp)
+			if err == nil {
+				err = c.place(*out.plan, data, out.tmp)
+			}
+			if err != nil {
+				c.log.printf("failed compile's output: %v", err)
+				rerun = true
+				break
+			}
 		}
-		base := []byte(fileName(tmp))
-		return bytes.Contains(res.stdout, base) || bytes.Contains(res.stderr, base)
 	}
-	if existed || mentions(run.objTmp) || mentions(run.depTmp) || mentions(run.ownDep) {
+	if rerun {
 		c.count(statFailedRerun)
 		run.cleanup()
 		return c.passThrough(statMiss)
-	}
-	if run.objTmp != "" && exists(run.objTmp) {
-		publish(run.objTmp, c.absPath(c.p.Output))
-	}
-	if run.depTmp != "" && exists(run.depTmp) {
-		publish(run.depTmp, c.absPath(c.p.Depfile.Path))
 	}
 	return c.replayFailure(run)
 }
@@ -166,42 +240,30 @@ func (c *gccCall) replayFailure(run *missRun) int {
 }
 
 // publishOutputs reads the object and the user's depfile the compiler wrote
-// under temporary names and renames them over the user's paths. It returns
-// their content (dep is nil when the user asked for no depfile). An error
-// means the user's outputs could not be put in place.
+// into the staging directory, where nothing else writes, and then puts
+// them where the compiler would have (place). It returns their content
+// (dep is nil when the user asked for no depfile). An error means the
+// user's outputs could not be put in place.
 func (c *gccCall) publishOutputs(run *missRun) (obj, dep []byte, err error) {
 	p := c.p
-	obj, err = readOutput(run.objTmp, c.absPath(p.Output))
+	obj, err = os.ReadFile(run.objTmp)
 	if err != nil || len(obj) == 0 {
 		return nil, nil, fmt.Errorf("compiler wrote no output %s: %v", p.Output, err)
 	}
 	if p.Depfile != nil {
-		if dep, err = readOutput(run.depTmp, c.absPath(p.Depfile.Path)); err != nil {
+		if dep, err = os.ReadFile(run.depTmp); err != nil {
 			return nil, nil, fmt.Errorf("compiler wrote no depfile %s: %w", p.Depfile.Path, err)
 		}
 	}
-	if run.objTmp != "" {
-		if err := publish(run.objTmp, c.absPath(p.Output)); err != nil {
-			return nil, nil, err
-		}
-		run.objTmp = ""
+	if err := c.place(c.objPlan, obj, run.objTmp); err != nil {
+		return nil, nil, err
 	}
-	if run.depTmp != "" {
-		if err := publish(run.depTmp, c.absPath(p.Depfile.Path)); err != nil {
+	if p.Depfile != nil {
+		if err := c.place(c.depPlan, dep, run.depTmp); err != nil {
 			return nil, nil, err
 		}
-		run.depTmp = ""
 	}
 	return obj, dep, nil
-}
-
-// readOutput reads a file the compiler wrote: at tmp if objcache gave it a
-// temporary name, else at the user's path.
-func readOutput(tmp, user string) ([]byte, error) {
-	if tmp != "" {
-		return os.ReadFile(tmp)
-	}
-	return os.ReadFile(user)
 }
 
 // store adds the entry and its manifest entry, unless a hazard says the
@@ -268,12 +330,34 @@ func (c *gccCall) includeList(run *missRun, userDep []byte) ([][]string, string)
 	return lists, ""
 }
 
+// mentions reports whether the compiler's messages name the staging
+// directory or objcache's own depfile, which the compiler alone would not
+// have named.
+func (run *missRun) mentions(stdout, stderr []byte) bool {
+	names := []string{run.stage, run.ownDep}
+	if run.stage == "" {
+		names = []string{run.objTmp, run.depTmp, run.ownDep} // beside their outputs
+	}
+	for _, p := range names {
+		if p == "" {
+			continue
+		}
+		if name := []byte(fileName(p)); bytes.Contains(stdout, name) || bytes.Contains(stderr, name) {
+			return true
+		}
+	}
+	return false
+}
+
 // cleanup removes the temporary files a run left.
 func (run *missRun) cleanup() {
-	for _, p := range []string{run.objTmp, run.depTmp, run.ownDep} {
+	for _, p := range []string{run.objTmp, run.depTmp, run.stage} {
 		if p != "" {
-			os.Remove(p)
+			run.janitor.remove(p)
 		}
+	}
+	if run.ownDep != "" {
+		os.Remove(run.ownDep)
 	}
 }
 

@@ -3,12 +3,14 @@ package launcher
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"runtime"
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/objcache/objcache/cache"
 	"github.com/objcache/objcache/compiler"
@@ -77,6 +79,32 @@ type msvcCall struct {
 	src    compiler.MSVCSource
 	flavor compiler.Flavor
 	prefix string
+	// objPlan and depsPlan say how the object and the
+	// /sourceDependencies file are put in place (planOutput).
+	objPlan, depsPlan outputPlan
+}
+
+// planOutputs plans where the object and the /sourceDependencies file go,
+// before anything is compiled. A non-empty outcome means they cannot go
+// where the compiler would put them: the source is compiled uncached,
+// counted so.
+func (c *msvcCall) planOutputs() string {
+	var err error
+	if c.objPlan, err = planOutput(c.absPath(c.src.Output), c.p.ObjectWriter(), c.Umask); err != nil {
+		c.log.printf("%v", err)
+		return unplaceableOutcome(err)
+	}
+	if c.p.SourceDependencies == "" {
+		return ""
+	}
+	if c.depsPlan, err = planOutput(c.absPath(c.p.SourceDependencies), compiler.WriteThrough, c.Umask); err != nil {
+		c.log.printf("%v", err)
+		return unplaceableOutcome(err)
+	}
+	if c.objPlan.sameFile(c.depsPlan) {
+		return outcomeSharedOutput
+	}
+	return ""
 }
 
 func (c *msvcCall) run(ctx context.Context) *result {
@@ -86,6 +114,9 @@ func (c *msvcCall) run(ctx context.Context) *result {
 	if name, ok := c.passThroughEnv(); ok {
 		c.log.printf("%s is set: clang-cl changes its command line or writes more with it", name)
 		return c.uncached(prefixUncacheable + reasonCompilerEnv)
+	}
+	if outcome := c.planOutputs(); outcome != "" {
+		return c.uncached(outcome)
 	}
 	src := c.sourceState(c.src.Path)
 	switch {
@@ -134,12 +165,12 @@ func (c *msvcCall) run(ctx context.Context) *result {
 	c.log.printf("%s: manifest key %s: args %q env %q extra %q", c.src.Path, c.mkey, in.Args, in.Env, in.Extra)
 	if e := c.lookup(ctx); e != nil {
 		if obj, ok := output(e, objectKind); ok {
-			if err := writeAtomic(c.absPath(c.src.Output), obj, c.Umask); err != nil {
+			if err := c.place(c.objPlan, obj, ""); err != nil {
 				c.log.printf("hit not written: %v", err)
 				return c.uncached(errorOutput)
 			}
 			if deps, ok := output(e, sourceDepsKind); ok && c.p.SourceDependencies != "" {
-				if err := writeAtomic(c.absPath(c.p.SourceDependencies), deps, c.Umask); err != nil {
+				if err := c.place(c.depsPlan, deps, ""); err != nil {
 					c.log.printf("hit not written: %v", err)
 					return c.uncached(errorOutput)
 				}
@@ -167,10 +198,11 @@ func (c *msvcCall) uncached(outcome string) *result {
 	return res
 }
 
-// miss compiles the source once, its object under a temporary name beside
-// the user's (renamed into place), with /showIncludes reporting the include
-// files; a /Z7 object, which records its command line, is compiled by the
-// user's own command and its include list comes from a /Zs pass.
+// miss compiles the source once, its object into a staging directory in
+// the cache's tmp/ (read from there, then put in place), with
+// /showIncludes reporting the include files; a /Z7 object, which records
+// its command line, is compiled by the user's own command and its include
+// list comes from a /Zs pass.
 func (c *msvcCall) miss(ctx context.Context) *result {
 	if c.Config.ReadOnly {
 		c.count(prefixNotStored + reasonReadOnly)
@@ -179,67 +211,121 @@ func (c *msvcCall) miss(ctx context.Context) *result {
 	if c.offline() {
 		return c.uncached(errorLockTimeout)
 	}
-	var includes []string
-	var res *result
-	var err error
-	objPath := c.absPath(c.src.Output)
 	if c.p.Recording {
-		pre, perr := c.runCaptured(c.p.SourceArgs(c.i, os.DevNull, "/showIncludes", "/Zs"))
-		if perr != nil || pre.status != 0 {
-			return c.uncached(statMiss)
-		}
-		includes, _ = splitShowIncludes(pre.stdout, c.prefix)
-		if res, err = c.runCaptured(c.args); err != nil {
-			return c.uncached(errorCache)
-		}
-	} else {
-		existed := exists(objPath)
-		tmp := tempPath(objPath)
-		defer os.Remove(tmp)
-		var extra []string
-		if !c.p.ShowIncludes {
-			extra = []string{"/showIncludes"}
-		}
-		if res, err = c.runCaptured(c.p.SourceArgs(c.i, tmp, extra...)); err != nil {
-			return c.uncached(errorCache)
-		}
-		var rest []byte
-		includes, rest = splitShowIncludes(res.stdout, c.prefix)
-		if !c.p.ShowIncludes {
-			res.stdout = rest
-		}
-		if res.status != 0 && (existed || bytes.Contains(res.stdout, []byte(fileName(tmp))) || bytes.Contains(res.stderr, []byte(fileName(tmp)))) {
-			// clang-cl removes an old object when a compile fails, and
-			// messages may name the temporary file: let the compiler
-			// itself show what it does alone.
+		return c.missRecorded(ctx)
+	}
+	existed := removable(c.objPlan.path)
+	st, err := c.newStaging(c.objPlan)
+	if err != nil {
+		c.log.printf("miss run not done: %v", err)
+		return c.uncached(errorCache)
+	}
+	tmp := c.stagedPath(st, c.objPlan, "object", c.src.Output, ".obj")
+	defer c.janitor.remove(tmp)
+	if st.dir != "" {
+		defer c.janitor.remove(st.dir)
+	}
+	var extra []string
+	if !c.p.ShowIncludes {
+		extra = []string{"/showIncludes"}
+	}
+	started := time.Now()
+	res, err := c.runCaptured(c.p.SourceArgs(c.i, tmp, extra...))
+	if err != nil {
+		return c.uncached(errorCache)
+	}
+	includes, rest := splitShowIncludes(res.stdout, c.prefix)
+	if !c.p.ShowIncludes {
+		res.stdout = rest
+	}
+	deps := c.snapSourceDeps()
+	name := []byte(fileName(tmp))
+	if st.dir != "" {
+		name = []byte(fileName(st.dir))
+	}
+	if named := bytes.Contains(res.stdout, name) || bytes.Contains(res.stderr, name); named || (res.status != 0 && existed) {
+		// clang-cl removes an old object when a compile fails, and
+		// messages may name the temporary file: let the compiler itself
+		// show what it does alone.
+		if res.status != 0 {
 			c.count(prefixNotStored + reasonFailed)
 			c.count(statFailedRerun)
-			return c.uncached(statMiss)
+		} else {
+			c.count(prefixNotStored + reasonNamesTemporary)
 		}
-		if res.status == 0 {
-			if err := publish(tmp, objPath); err != nil {
-				c.log.printf("outputs: %v", err)
-				c.count(prefixNotStored + reasonNoOutput)
-				return c.uncached(statMiss)
-			}
-		}
+		return c.uncached(statMiss)
 	}
+	if res.status != 0 {
+		c.count(statMiss)
+		c.count(prefixNotStored + reasonFailed)
+		return res
+	}
+	obj, err := os.ReadFile(tmp)
+	if err == nil {
+		err = c.place(c.objPlan, obj, tmp)
+	}
+	if err != nil {
+		// Let the compiler itself write (or fail to write) the output.
+		c.log.printf("outputs: %v", err)
+		c.count(prefixNotStored + reasonNoOutput)
+		return c.uncached(statMiss)
+	}
+	c.count(statMiss)
+	if len(obj) == 0 {
+		c.count(prefixNotStored + reasonNoOutput)
+		return res
+	}
+	c.store(ctx, res, obj, includes, deps, started)
+	return res
+}
+
+// missRecorded compiles a /Z7 source by the user's own command, which
+// writes the user's /Fo itself, and stores what it wrote unless another
+// program may have written it since (readWritten).
+func (c *msvcCall) missRecorded(ctx context.Context) *result {
+	pre, err := c.runCaptured(c.p.SourceArgs(c.i, os.DevNull, "/showIncludes", "/Zs"))
+	if err != nil || pre.status != 0 {
+		return c.uncached(statMiss)
+	}
+	includes, _ := splitShowIncludes(pre.stdout, c.prefix)
+	started := time.Now()
+	res, err := c.runCaptured(c.args)
+	if err != nil {
+		return c.uncached(errorCache)
+	}
+	out, deps := snapWritten(c.objPlan.path), c.snapSourceDeps()
 	c.count(statMiss)
 	if res.status != 0 {
 		c.count(prefixNotStored + reasonFailed)
 		return res
 	}
-	obj, err := os.ReadFile(objPath)
-	if err != nil || len(obj) == 0 {
+	obj, err := readWritten(out, started)
+	switch {
+	case errors.Is(err, errChangedOutput):
+		c.log.printf("not stored: %v", err)
+		c.count(prefixNotStored + reasonChangedOutput)
+	case err != nil || len(obj) == 0:
+		c.log.printf("not stored: no output: %v", err)
 		c.count(prefixNotStored + reasonNoOutput)
-		return res
+	default:
+		c.store(ctx, res, obj, includes, deps, started)
 	}
-	c.store(ctx, res, obj, includes)
 	return res
 }
 
-// store adds the compile's result unless a hazard forbids it.
-func (c *msvcCall) store(ctx context.Context, res *result, obj []byte, paths []string) {
+// snapSourceDeps takes the stat data of the /sourceDependencies file right
+// after the compile (cl writes it at the user's path itself).
+func (c *msvcCall) snapSourceDeps() written {
+	if c.p.SourceDependencies == "" {
+		return written{}
+	}
+	return snapWritten(c.depsPlan.path)
+}
+
+// store adds the compile's result unless a hazard forbids it. deps is the
+// /sourceDependencies file's snapshot, taken after the compile that
+// started at started.
+func (c *msvcCall) store(ctx context.Context, res *result, obj []byte, paths []string, deps written, started time.Time) {
 	includes, ok := c.checkedIncludes(paths)
 	if !ok {
 		return
@@ -250,19 +336,18 @@ func (c *msvcCall) store(ctx context.Context, res *result, obj []byte, paths []s
 		Stdout:      res.stdout,
 		Stderr:      res.stderr,
 	}
-	if c.p.SourceDependencies != "" {
-		// cl writes the file itself, at the user's path; clang-cl ignores
-		// the option and writes none, and then a hit writes none either.
-		// A file older than this compile is a stale one, not its output.
-		path := c.absPath(c.p.SourceDependencies)
-		if fi, err := os.Stat(path); err == nil && !fi.ModTime().Before(c.start.Add(-clockSlack)) {
-			deps, err := os.ReadFile(path)
-			if err != nil {
-				c.count(prefixNotStored + reasonNoOutput)
-				return
-			}
-			e.Outputs = append(e.Outputs, cache.Output{Kind: sourceDepsKind, Data: deps})
+	// cl writes the /sourceDependencies file itself, at the user's path;
+	// clang-cl ignores the option and writes none, and then a hit writes
+	// none either. A file older than this compile is a stale one, not its
+	// output.
+	if c.p.SourceDependencies != "" && deps.writtenSince(started) {
+		data, err := readWritten(deps, started)
+		if err != nil {
+			c.log.printf("not stored: %v", err)
+			c.count(prefixNotStored + reasonChangedOutput)
+			return
 		}
+		e.Outputs = append(e.Outputs, cache.Output{Kind: sourceDepsKind, Data: data})
 	}
 	c.storeEntry(ctx, e, includes)
 }

@@ -1,61 +1,50 @@
 package launcher
 
 import (
-	"fmt"
-	"math/rand/v2"
+	"io/fs"
 	"os"
-	"path/filepath"
 )
 
-// tempPath returns an unused name beside target, in the same directory (so
-// a rename publishes it atomically) and with the same extension. The file is
-// not created: the compiler creates it, with the mode it would give target.
-func tempPath(target string) string {
-	dir, base := filepath.Split(target)
-	return filepath.Join(dir, fmt.Sprintf(".%s.objcache-%d-%08x%s", base, os.Getpid(), rand.Uint32(), filepath.Ext(base)))
+// reasonNamesTemporary is the counted reason (after PrefixNotStored) for a
+// miss whose messages name objcache's staging directory: the compiler runs
+// again as the user wrote it, so that the user sees its own messages.
+const reasonNamesTemporary = "messages-name-temporary"
+
+// stagedName returns the name of a compiler's output in a staging
+// directory: stem with the extension of the user's output (cl appends .obj
+// to a /Fo without one, and the staged name must not depend on that), or
+// def when that extension is missing or long.
+func stagedName(stem, user, def string) string {
+	ext := extension(user)
+	if ext == "" || len(ext) > 16 {
+		ext = def
+	}
+	return stem + ext
 }
 
-// writeAtomic writes data to target through a temporary file beside it and a
-// rename (DESIGN.md rule 6), so that two builds writing the same output never
-// leave a torn file. The file gets mode 0666 &^ umask, as the compiler would
-// give it.
-func writeAtomic(target string, data []byte, umask os.FileMode) error {
-	tmp := tempPath(target)
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666&^umask)
-	if err != nil {
-		return fmt.Errorf("write %s: %w", target, err)
-	}
-	_, werr := f.Write(data)
-	cerr := f.Close()
-	if werr != nil || cerr != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", target, firstErr(werr, cerr))
-	}
-	return publish(tmp, target)
-}
-
-// publish renames tmp over target. Where target cannot be replaced (on
-// Windows, another program holds it open), tmp is removed and the error
-// returned: the caller then lets the compiler itself report the problem.
-func publish(tmp, target string) error {
-	if err := os.Rename(tmp, target); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("replace %s: %w", target, err)
-	}
-	return nil
-}
-
-func firstErr(errs ...error) error {
-	for _, err := range errs {
-		if err != nil {
-			return err
+// extension returns the extension of the last element of p (either slash
+// separates, as for cl's paths), "" if none.
+func extension(p string) string {
+	name := fileName(p)
+	for i := len(name) - 1; i > 0; i-- {
+		if name[i] == '.' {
+			return name[i:]
 		}
 	}
-	return nil
+	return ""
 }
 
 // exists reports whether a file exists at path.
 func exists(path string) bool {
 	_, err := os.Lstat(path)
 	return err == nil
+}
+
+// removable reports whether path names a regular file or a symbolic link:
+// what a compiler that fails may remove (gcc and clang remove only those,
+// never a device), so that a failed compile is then run again as the user
+// wrote it.
+func removable(path string) bool {
+	fi, err := os.Lstat(path)
+	return err == nil && (fi.Mode().IsRegular() || fi.Mode()&fs.ModeSymlink != 0)
 }

@@ -31,8 +31,7 @@ func (inv *invocation) runCapturedIn(dir string, args []string) (*result, error)
 	cmd.Stdin = inv.Stdin
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	status, err := exitStatus(err)
+	status, err := exitStatus(runChild(cmd, inv.janitor))
 	if err != nil {
 		return nil, fmt.Errorf("run %s: %w", inv.compilerPath, err)
 	}
@@ -40,16 +39,30 @@ func (inv *invocation) runCapturedIn(dir string, args []string) (*result, error)
 }
 
 // runInherited runs a program with the given streams and returns its status.
-func runInherited(path string, args, env []string, dir string, stdin io.Reader, stdout, stderr io.Writer) int {
+func runInherited(j *janitor, path string, args, env []string, dir string, stdin io.Reader, stdout, stderr io.Writer) int {
 	cmd := exec.Command(path, args...)
 	cmd.Dir, cmd.Env = dir, env
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
-	status, err := exitStatus(cmd.Run())
+	status, err := exitStatus(runChild(cmd, j))
 	if err != nil {
 		fmt.Fprintf(stderr, "objcache: cannot run %s: %v\n", path, err)
 		return 127
 	}
 	return status
+}
+
+// runChild runs cmd to its end, registered with j so that a signal that
+// ends objcache reaches it too (and, where the system allows, so that it
+// gets SIGTERM if objcache dies of SIGKILL: see childAttr).
+func runChild(cmd *exec.Cmd, j *janitor) error {
+	unlock := childAttr(cmd)
+	defer unlock()
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	j.started(cmd.Process)
+	defer j.exited(cmd.Process)
+	return cmd.Wait()
 }
 
 // exitStatus turns the error of exec.Cmd.Run into the status a shell would

@@ -1,0 +1,179 @@
+package launcher
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"syscall"
+	"unicode/utf8"
+)
+
+// place puts data at the destination of plan p (DESIGN.md §4 rule 6): by
+// rename of a file from the cache's tmp/ where the destination is on the
+// same file system (staged, the file the compiler wrote on a miss, or one
+// staged now from data), else by a temporary beside the destination and a
+// rename; or, as p says, by writing into the node there. A replacement the
+// destination's directory refuses becomes a write into the existing file,
+// as the compiler's would. An error means the output is not in place; the
+// caller lets the compiler itself write it (or report why it cannot).
+func (inv *invocation) place(p outputPlan, data []byte, staged string) error {
+	if p.into {
+		return writeInto(p, data)
+	}
+	err := inv.replace(p, data, staged)
+	if err != nil && p.intoIfDenied && isDenied(err) && writable(p.dest) == nil {
+		return writeInto(p, data)
+	}
+	return err
+}
+
+// replace makes a new file holding data at p.dest.
+func (inv *invocation) replace(p outputPlan, data []byte, staged string) error {
+	if staged != "" && filepath.Dir(staged) == filepath.Dir(p.dest) {
+		// Staged beside the destination (a cache disk nearly full).
+		if err := fitAndRename(staged, p, false); err == nil || isDenied(err) {
+			return err
+		}
+	} else if inv.movable(p.dest) {
+		exact, own := false, false
+		if staged == "" && !inv.Config.ReadOnly {
+			if s, err := inv.Store.StageOutput(data, p.perm); err == nil {
+				staged, exact, own = s, true, true
+			}
+		}
+		if staged != "" {
+			err := fitAndRename(staged, p, exact)
+			if err != nil && own {
+				os.Remove(staged)
+			}
+			if err == nil || isDenied(err) {
+				return err
+			}
+			// Another file system after all (a bind mount): copy.
+			inv.log.printf("output %s: %v: copying instead", p.path, err)
+		}
+	}
+	return inv.copyBeside(p, data)
+}
+
+// fitAndRename gives the staged file the plan's mode and owner (exact:
+// it has the mode already) and renames it to p.dest.
+func fitAndRename(staged string, p outputPlan, exact bool) error {
+	if !exact {
+		if err := os.Chmod(staged, p.perm); err != nil {
+			return fmt.Errorf("output %s: %w", p.path, err)
+		}
+	}
+	if err := chownTo(staged, p); err != nil {
+		return err
+	}
+	if err := os.Rename(staged, p.dest); err != nil {
+		return fmt.Errorf("output %s: %w", p.path, err)
+	}
+	return nil
+}
+
+// chownTo gives the file at path the plan's owner, where the plan names
+// one (a replacement of a file the compiler would write into). Failing that
+// (only root may give a file away), the error is a permission error: a
+// replacement would show, so the caller writes into the existing file
+// instead. A chown to the owner and group the file has already is allowed
+// to anyone, and costs one system call, less than a stat to avoid it.
+func chownTo(path string, p outputPlan) error {
+	if p.uid < 0 && p.gid < 0 {
+		return nil
+	}
+	if err := os.Lchown(path, p.uid, p.gid); err != nil {
+		return fmt.Errorf("output %s: owner: %w", p.path, err)
+	}
+	return nil
+}
+
+// copyBeside writes data to a new temporary file beside p.dest and renames
+// it over p.dest. The temporary is registered with the janitor, so that a
+// signal removes it; only SIGKILL during the write can leave it.
+func (inv *invocation) copyBeside(p outputPlan, data []byte) error {
+	tmp := besidePath(p.dest)
+	f, err := inv.janitor.create(tmp, p.perm)
+	if err != nil {
+		return fmt.Errorf("output %s: %w", p.path, err)
+	}
+	err = f.Chmod(p.perm) // the umask has cut the creation mode
+	if err == nil {
+		_, err = f.Write(data)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = chownTo(tmp, p)
+	}
+	if err == nil {
+		err = os.Rename(tmp, p.dest)
+	}
+	if err != nil {
+		inv.janitor.remove(tmp)
+		return fmt.Errorf("output %s: %w", p.path, err)
+	}
+	inv.janitor.forget(tmp)
+	return nil
+}
+
+// writeInto writes data into the existing node at p.dest, as a compiler
+// opening it with fopen would: truncated first if it is a regular file,
+// never created, unlinked or renamed over.
+func writeInto(p outputPlan, data []byte) error {
+	flag := os.O_WRONLY
+	if p.trunc {
+		flag |= os.O_TRUNC
+	}
+	f, err := os.OpenFile(p.dest, flag, 0)
+	if err != nil {
+		return fmt.Errorf("output %s: %w", p.path, err)
+	}
+	if p.seek {
+		if _, err := f.Seek(0, io.SeekCurrent); err != nil {
+			f.Close()
+			return fmt.Errorf("output %s: the compiler cannot write it: %w", p.path, err)
+		}
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("output %s: %w", p.path, err)
+	}
+	return nil
+}
+
+// isDenied reports whether err says that permissions, or a read-only file
+// system, refused the operation.
+func isDenied(err error) bool {
+	return errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS)
+}
+
+// nameMax is the longest file name most file systems take (NAME_MAX, and
+// on Windows 255 UTF-16 units, which bytes never undercount).
+const nameMax = 255
+
+// besidePath returns an unused name in the directory of target for a
+// temporary that is renamed over it: ".NAME.objcache-PID-RAND.tmp", with
+// NAME cut (at a character boundary) so that the whole stays within
+// nameMax bytes whatever the length of target's name.
+func besidePath(target string) string {
+	dir, base := filepath.Split(target)
+	suffix := fmt.Sprintf(".objcache-%d-%08x.tmp", os.Getpid(), rand.Uint32())
+	if room := nameMax - 1 - len(suffix); len(base) > room {
+		cut := room
+		for i := 0; i < utf8.UTFMax-1 && cut > 0 && !utf8.RuneStart(base[cut]); i++ {
+			cut--
+		}
+		base = base[:cut]
+	}
+	return filepath.Join(dir, "."+base+suffix)
+}
