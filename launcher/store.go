@@ -1,0 +1,211 @@
+package launcher
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/objcache/objcache/cache"
+	"github.com/objcache/objcache/digest"
+	"github.com/objcache/objcache/eviction"
+	"github.com/objcache/objcache/manifest"
+)
+
+// storablePaths rewrites the absolute paths under base dirs in e's text
+// (console output, depfile) to the location-free form, so that a hit in
+// another checkout names that checkout's files (basedir.Mapper.Encode).
+func (u *unit) storablePaths(e *cache.Entry) {
+	if u.base == nil {
+		return
+	}
+	e.Stdout, e.Stderr = u.base.Encode(e.Stdout), u.base.Encode(e.Stderr)
+	for i, o := range e.Outputs {
+		if pathTextKinds[o.Kind] {
+			e.Outputs[i].Data = u.base.Encode(o.Data)
+		}
+	}
+}
+
+// checkedIncludes hashes the include files a compile reported (lists in
+// order, each file once, the source left out) and checks every input for
+// the hazards that forbid storing. ok is false, with the reason counted,
+// when the result must not be stored.
+func (u *unit) checkedIncludes(lists ...[]string) (includes []manifest.Include, ok bool) {
+	var paths []string
+	seen := map[string]bool{u.source: true}
+	for _, list := range lists {
+		for _, p := range list {
+			// Under a base dir, the manifest records the path relative to
+			// the working directory: another checkout looks it up there.
+			p, _ = u.base.Rel(p)
+			if !seen[p] {
+				seen[p] = true
+				paths = append(paths, p)
+			}
+		}
+	}
+	includes, reason := u.hashIncludes(paths)
+	if reason == "" {
+		reason = u.checkInputs(includes)
+	}
+	if reason != "" {
+		u.count(prefixNotStored + reason)
+		return nil, false
+	}
+	return includes, true
+}
+
+// hashIncludes hashes the include files of a finished compile, in order.
+func (u *unit) hashIncludes(paths []string) ([]manifest.Include, string) {
+	// Files are read afresh: what the lookup hashed before the compile
+	// may have changed while the compiler ran.
+	fresh := u.hashes.withRecordOf(u.start)
+	u.hashes = fresh
+	includes := make([]manifest.Include, 0, len(paths))
+	for _, p := range paths {
+		st := fresh.file(u.absPath(p))
+		if st.err != nil {
+			u.log.printf("not stored: include %s: %v", p, st.err)
+			return nil, reasonBadDepfile
+		}
+		if st.timeMacro.Unstable(u.dateSet) {
+			u.log.printf("not stored: %s uses a time macro", p)
+			return nil, reasonTimeMacro
+		}
+		if u.asmHazard(st) {
+			u.log.printf("not stored: %s has assembler directives that read files (.incbin, .include)", p)
+			return nil, reasonAsmInclude
+		}
+		includes = append(includes, manifest.Include{Path: p, Size: st.size, Hash: st.hash})
+	}
+	return includes, ""
+}
+
+// checkInputs returns a reason not to store when an input (the source, an
+// extra input or an include) may have changed while the compiler ran, or no
+// longer has the content the key was made from.
+func (u *unit) checkInputs(includes []manifest.Include) string {
+	paths := append([]string{u.source}, u.inputs...)
+	for _, inc := range includes {
+		paths = append(paths, inc.Path)
+	}
+	for _, p := range paths {
+		st := u.hashes.file(u.absPath(p))
+		if st.err != nil || st.tooNew(u.start) {
+			u.log.printf("not stored: %s changed at or after the compile's start", p)
+			return reasonModified
+		}
+		// The source and extra inputs were hashed for the key before the
+		// compile: they must still have that content.
+		if keyed, ok := u.keyed[p]; ok && keyed != st.hash {
+			u.log.printf("not stored: %s changed during the compile", p)
+			return reasonModified
+		}
+	}
+	if p, changed := u.statelessChanged(); changed {
+		u.log.printf("not stored: %s appeared or changed kind during the compile", p)
+		return reasonModified
+	}
+	return ""
+}
+
+// storeEntry adds e, the result of a compile that read includes, and its
+// manifest entry, and counts what it did.
+func (u *unit) storeEntry(ctx context.Context, e *cache.Entry, includes []manifest.Include) {
+	okey := manifest.ObjectKey(u.mkey, includes)
+	u.storablePaths(e)
+	u.log.phase("check inputs")
+	added, err := u.publishEntry(ctx, okey, e, includes)
+	if errors.Is(err, cache.ErrNotFound) {
+		// Evicted between its publication and the manifest update: the
+		// manifest must not name it, and the next compile stores it again.
+		u.log.printf("not stored: object %s was evicted before its manifest entry was written", okey)
+		u.count(prefixNotStored + reasonEvicted)
+		return
+	}
+	if err != nil {
+		u.cacheError("store", err)
+		u.count(prefixNotStored + reasonCacheWrite)
+		return
+	}
+	if added {
+		u.count(statStored)
+	}
+	u.log.printf("stored object %s with %d include files (new entry: %v)", okey, len(includes), added)
+	u.log.phase("store")
+	if added {
+		u.trim(ctx, okey)
+	}
+	u.hashes.saveRecord(u.Store)
+}
+
+// trim keeps the section that just took okey within its share of the
+// limits (DESIGN.md §5). One process trims a section at a time; the others
+// go on at once.
+func (u *unit) trim(ctx context.Context, okey digest.Sum) {
+	lctx, cancel := u.lockCtx(ctx)
+	defer cancel()
+	limits := eviction.Limits{MaxBytes: u.Config.MaxSize, MaxFiles: u.Config.MaxFiles}
+	res, err := eviction.MaybeTrim(lctx, u.Store, cache.SectionOf(okey), limits)
+	u.add(eviction.StatEvicted, int64(res.Evicted))
+	u.add(eviction.StatTrims, int64(res.Trims))
+	if res.Trims > 0 {
+		u.log.printf("trimmed section %02x: evicted %d entries (%d bytes), pruned %d manifest entries, removed %d manifests",
+			cache.SectionOf(okey), res.Evicted, res.EvictedBytes, res.PrunedEntries, res.RemovedManifests)
+		u.log.phase("trim")
+	}
+	if err != nil {
+		u.cacheError("trim", err)
+	}
+}
+
+// publishEntry stores the entry, then records it in the manifest (in that
+// order, so that a manifest never names an object not yet there). added
+// reports whether this call added the entry (another process may have
+// stored the same one first).
+func (u *unit) publishEntry(ctx context.Context, okey digest.Sum, e *cache.Entry, includes []manifest.Include) (added bool, err error) {
+	data, err := u.Store.EncodeEntry(e)
+	if err != nil {
+		return false, err
+	}
+	if added, err = u.publishEncoded(ctx, okey, data, includes); err != nil || !added {
+		return added, err
+	}
+	u.upload(ctx, okey, data, includes)
+	return true, nil
+}
+
+// publishEncoded stores an encoded entry and records it in the manifest.
+func (u *unit) publishEncoded(ctx context.Context, okey digest.Sum, data []byte, includes []manifest.Include) (added bool, err error) {
+	lctx, cancel := u.lockCtx(ctx)
+	defer cancel()
+	if added, err = u.Store.PutEncodedEntry(lctx, okey, data); err != nil {
+		return false, err
+	}
+	limit := u.Config.ManifestEntries
+	return added, u.Store.UpdateManifest(lctx, u.mkey, okey, func(current []byte, tx *cache.ManifestTx) ([]byte, error) {
+		m, dropped := manifest.AddTo(current, manifest.Entry{Includes: includes, Object: okey}, limit)
+		// An entry that falls off the cap takes its object with it.
+		for _, gone := range dropped {
+			tx.DropObject(gone)
+		}
+		return m.Encode(), nil
+	})
+}
+
+// stageTemp stages a file in the store's tmp/ for the compiler to write its
+// include list into, and returns its path. Creating it before the compiler
+// runs is the check that the cache takes new files: on a read-only or full
+// cache the compiler would otherwise fail to write the list, and the call
+// would cost two compiles instead of one. The file gets one byte, so that a
+// disk with inodes but no free block fails here too. It is also the only new
+// file: the compiler rewrites it in place (a new file costs 0.1-0.2 ms on
+// ext4 here). A list the compiler failed to write reads as "no rule", which
+// is never stored.
+func (u *unit) stageTemp() (string, error) {
+	path, err := u.Store.Stage([]byte{'\n'})
+	if err != nil {
+		return "", fmt.Errorf("staging directory: %w", err)
+	}
+	return path, nil
+}
