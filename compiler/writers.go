@@ -4,7 +4,7 @@ package compiler
 // becomes of what the output path names before the compile: a symbolic
 // link kept or replaced, a file's mode and inode kept or new, a device
 // written into. objcache reproduces the outcome when it puts a file in
-// place of the compiler (launcher/place.go). Observed with gcc 12
+// place of the compiler (launcher/output_place.go). Observed with gcc 12
 // (binutils 2.40) and clang 14 on Linux.
 type Writer int
 

@@ -17,7 +17,7 @@ type gccCall struct {
 	*unit
 	p      *compiler.Invocation
 	flavor compiler.Flavor
-	pch    pchState // the precompiled headers it may load (pch.go)
+	pch    pchState // the precompiled headers it may load (gcc_pch.go)
 	// objPlan and depPlan say how the object and the user's depfile (if
 	// any) are put in place, on a hit and on a miss alike.
 	objPlan, depPlan outputPlan

@@ -47,7 +47,7 @@ func BenchmarkHitIncludeDirs(b *testing.B) {
 }
 
 // BenchmarkHitNative measures a hit with -march=native, whose expansion
-// comes from the machine-local record (native.go): reading it, the first
+// comes from the machine-local record (gcc_native.go): reading it, the first
 // block of /proc/cpuinfo and hashing the environment, instead of asking
 // the driver on every call.
 //
