@@ -1,0 +1,266 @@
+package difftest
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"fmt"
+	"io/fs"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Entry is what a user can see of one file of a tree.
+type Entry struct {
+	// Type is find(1)'s letter: f regular file, d directory, l symlink,
+	// c character device, b block device, p FIFO, s socket.
+	Type   byte
+	Perm   fs.FileMode
+	Nlink  uint64 // a hard link an output shared, broken, shows here
+	Data   []byte // regular files
+	Target string // symlinks
+	Rdev   uint64 // devices
+	Mtime  time.Time
+}
+
+// Snapshot is a tree's state: every path under its root (relative, with
+// slashes), and what FIFOs received during the command.
+type Snapshot struct {
+	Files map[string]Entry
+	FIFO  map[string][]byte
+}
+
+// paths returns the snapshot's paths, sorted.
+func (s *Snapshot) paths() []string {
+	ps := make([]string, 0, len(s.Files))
+	for p := range s.Files {
+		ps = append(ps, p)
+	}
+	slices.Sort(ps)
+	return ps
+}
+
+// compareOptions say how two trees are compared.
+type compareOptions struct {
+	// coff ignores the time stamp of COFF objects (clang-cl writes the
+	// time into each object it compiles without /Brepro).
+	coff bool
+	// noContent skips regular files' bytes: the step's two compiles fell
+	// in different seconds of a time-sensitive scenario.
+	noContent bool
+	// startA, startB are when each command started: a file whose mtime is
+	// not older is one the command wrote. The zero time skips the check.
+	startA, startB time.Time
+	// history maps a path to the hashes the compiler alone wrote there at
+	// earlier steps, to tell a stale object from another wrong one.
+	history map[string][]historyEntry
+}
+
+// historyEntry is what the compiler alone left at a path after a step.
+type historyEntry struct {
+	step int
+	sum  [32]byte
+}
+
+// freshSlack allows for the coarse clock of file times: the kernel stamps
+// files with a clock that may lag the wall clock by a tick.
+const freshSlack = 10 * time.Millisecond
+
+// compareTrees returns the first difference between the objcache twin's
+// tree (a) and the compiler's (b), or nil.
+func compareTrees(a, b *Snapshot, o compareOptions) *Failure {
+	all := map[string]bool{}
+	for p := range a.Files {
+		all[p] = true
+	}
+	for p := range b.Files {
+		all[p] = true
+	}
+	var paths []string
+	for p := range all {
+		paths = append(paths, p)
+	}
+	slices.Sort(paths)
+	for _, p := range paths {
+		ea, inA := a.Files[p]
+		eb, inB := b.Files[p]
+		switch {
+		case !inA:
+			return &Failure{Kind: "missing-file", Path: p, Detail: fmt.Sprintf("%s: the compiler left %s, objcache left nothing", p, describe(eb))}
+		case !inB:
+			kind := "extra-file"
+			if strings.Contains(p, "objcache") {
+				kind = "stray-temporary"
+			}
+			return &Failure{Kind: kind, Path: p, Detail: fmt.Sprintf("%s: objcache left %s, the compiler left nothing", p, describe(ea))}
+		case ea.Type != eb.Type:
+			return &Failure{Kind: "file-type", Path: p, Detail: fmt.Sprintf("%s: objcache left %s, the compiler %s", p, describe(ea), describe(eb))}
+		case ea.Perm != eb.Perm:
+			return &Failure{Kind: "file-mode", Path: p, Detail: fmt.Sprintf("%s: mode %o through objcache, %o from the compiler", p, ea.Perm, eb.Perm)}
+		case ea.Type == 'l' && ea.Target != eb.Target:
+			return &Failure{Kind: "link-target", Path: p, Detail: fmt.Sprintf("%s: link to %q through objcache, to %q from the compiler", p, ea.Target, eb.Target)}
+		case (ea.Type == 'c' || ea.Type == 'b') && ea.Rdev != eb.Rdev:
+			return &Failure{Kind: "device", Path: p, Detail: fmt.Sprintf("%s: device %#x through objcache, %#x from the compiler", p, ea.Rdev, eb.Rdev)}
+		case ea.Type == 'f' && ea.Nlink != eb.Nlink:
+			return &Failure{Kind: "hard-link", Path: p, Detail: fmt.Sprintf("%s: %d links through objcache, %d from the compiler", p, ea.Nlink, eb.Nlink)}
+		}
+		if ea.Type != 'f' {
+			continue
+		}
+		if !o.noContent {
+			da, db := ea.Data, eb.Data
+			if o.coff {
+				da, db = normalizeCOFF(da), normalizeCOFF(db)
+			}
+			if !bytes.Equal(da, db) {
+				return contentFailure(p, da, db, o.history[p])
+			}
+		}
+		if !o.startA.IsZero() && !o.startB.IsZero() {
+			freshA := !ea.Mtime.Before(o.startA.Add(-freshSlack))
+			freshB := !eb.Mtime.Before(o.startB.Add(-freshSlack))
+			if freshA != freshB {
+				if freshB {
+					return &Failure{Kind: "not-rewritten", Path: p, Detail: fmt.Sprintf("%s: the compiler wrote it, objcache left it untouched (make would see it as out of date)", p)}
+				}
+				return &Failure{Kind: "rewritten", Path: p, Detail: fmt.Sprintf("%s: objcache wrote it, the compiler left it untouched", p)}
+			}
+		}
+	}
+	for p, da := range a.FIFO {
+		if db := b.FIFO[p]; !bytes.Equal(da, db) {
+			return &Failure{Kind: "fifo-data", Path: p, Detail: fmt.Sprintf("%s: a reader of the FIFO got %d bytes through objcache, %d from the compiler", p, len(da), len(db))}
+		}
+	}
+	for p, db := range b.FIFO {
+		if _, ok := a.FIFO[p]; !ok && len(db) > 0 {
+			return &Failure{Kind: "fifo-data", Path: p, Detail: fmt.Sprintf("%s: a reader of the FIFO got nothing through objcache, %d bytes from the compiler", p, len(db))}
+		}
+	}
+	return nil
+}
+
+// contentFailure describes two different contents of one path, naming an
+// earlier step when objcache's bytes are what the compiler wrote then.
+func contentFailure(p string, a, b []byte, hist []historyEntry) *Failure {
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	f := &Failure{Kind: "content", Path: p, Detail: fmt.Sprintf("%s: contents differ at byte %d (objcache %d bytes, compiler %d bytes)", p, i, len(a), len(b))}
+	sum := sha256.Sum256(a)
+	for j := len(hist) - 1; j >= 0; j-- {
+		if hist[j].sum == sum {
+			f.Kind = "stale-output"
+			f.Detail += fmt.Sprintf("; objcache's bytes are what the compiler wrote at step %d", hist[j].step+1)
+			break
+		}
+	}
+	if isText(a) && isText(b) {
+		f.Detail += "\n" + textDiff(string(b), string(a))
+	}
+	return f
+}
+
+// isText reports whether data looks like text (a depfile, assembler).
+func isText(data []byte) bool {
+	if len(data) > 64<<10 {
+		return false
+	}
+	return !bytes.ContainsRune(data, 0) && !bytes.HasPrefix(data, []byte("\x7fELF"))
+}
+
+// normalizeCOFF zeroes the TimeDateStamp of an x86-64 COFF object.
+func normalizeCOFF(data []byte) []byte {
+	if len(data) < 20 || data[0] != 0x64 || data[1] != 0x86 {
+		return data
+	}
+	out := slices.Clone(data)
+	copy(out[4:8], []byte{0, 0, 0, 0})
+	return out
+}
+
+func describe(e Entry) string {
+	switch e.Type {
+	case 'f':
+		return fmt.Sprintf("a regular file (%d bytes, mode %o)", len(e.Data), e.Perm)
+	case 'd':
+		return "a directory"
+	case 'l':
+		return fmt.Sprintf("a symlink to %q", e.Target)
+	case 'c':
+		return fmt.Sprintf("a character device (%#x)", e.Rdev)
+	case 'p':
+		return "a FIFO"
+	}
+	return fmt.Sprintf("a file of type %c", e.Type)
+}
+
+// textDiff shows the first differing line of two texts, with a line of
+// context on each side: "-" lines are the compiler's, "+" objcache's.
+func textDiff(want, got string) string {
+	w, g := strings.SplitAfter(want, "\n"), strings.SplitAfter(got, "\n")
+	i := 0
+	for i < len(w) && i < len(g) && w[i] == g[i] {
+		i++
+	}
+	var b strings.Builder
+	if i > 0 {
+		fmt.Fprintf(&b, "  %s", ensureNL(w[i-1]))
+	}
+	for j := i; j < len(w) && j < i+4; j++ {
+		fmt.Fprintf(&b, "- %s", ensureNL(w[j]))
+	}
+	for j := i; j < len(g) && j < i+4; j++ {
+		fmt.Fprintf(&b, "+ %s", ensureNL(g[j]))
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+func ensureNL(s string) string {
+	if strings.HasSuffix(s, "\n") {
+		return s
+	}
+	return s + "\n"
+}
+
+// Failure is the first difference a scenario showed.
+type Failure struct {
+	// Step is the index of the step in Scenario.Steps.
+	Step int
+	// Kind classifies the difference: exit-status, stdout, stderr,
+	// missing-file, extra-file, stray-temporary, file-type, file-mode,
+	// link-target, device, hard-link, content, stale-output,
+	// not-rewritten, rewritten, fifo-data, timeout, compiled-twice,
+	// stray-after-kill, race-output.
+	Kind string
+	// Path is the tree path concerned, if any.
+	Path string
+	// Detail says what differs, for a person.
+	Detail string
+	// Log is objcache's log of the step.
+	Log string
+}
+
+// Signature groups failures of one class for the summary: the kind, the
+// family, and the kind of path (object, depfile, other) or stream.
+func (f *Failure) Signature(s *Scenario) string {
+	role := ""
+	switch ext := strings.ToLower(pathExt(f.Path)); {
+	case f.Path == "":
+	case ext == ".o" || ext == ".obj" || ext == ".s":
+		role = " object"
+	case ext == ".d" || ext == ".dep":
+		role = " depfile"
+	default:
+		role = " file"
+	}
+	return fmt.Sprintf("%s%s (%s)", f.Kind, role, s.Family)
+}
+
+func pathExt(p string) string {
+	if i := strings.LastIndexByte(p, '.'); i >= 0 && !strings.Contains(p[i:], "/") {
+		return p[i:]
+	}
+	return ""
+}
