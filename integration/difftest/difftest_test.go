@@ -56,6 +56,7 @@ type settings struct {
 	duration  time.Duration // 0: no limit but scenarios
 	only      []int
 	skip      map[string]bool
+	focus     map[string]bool
 	parallel  int
 	keep      bool
 	shrink    time.Duration // budget per failure class; 0 turns shrinking off
@@ -100,8 +101,14 @@ func readSettings(t *testing.T) settings {
 			s.only = append(s.only, n)
 		}
 	}
-	if s.skip, err = parseSkip(get("SKIP")); err != nil {
-		t.Fatal(err)
+	if s.skip, err = parseFeatures(get("SKIP")); err != nil {
+		t.Fatalf("OBJCACHE_DIFFTEST_SKIP: %v", err)
+	}
+	if s.skip["gcc"] && s.skip["clang"] && s.skip["clang-cl"] {
+		t.Fatal("OBJCACHE_DIFFTEST_SKIP leaves out every compiler family")
+	}
+	if s.focus, err = parseFeatures(get("FOCUS")); err != nil {
+		t.Fatalf("OBJCACHE_DIFFTEST_FOCUS: %v", err)
 	}
 	if v := get("PARALLEL"); v != "" {
 		if s.parallel, err = strconv.Atoi(v); err != nil || s.parallel < 1 {
@@ -192,7 +199,7 @@ func TestDifferential(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := range indices {
-				s := Generate(cfg.seed, i, cfg.skip)
+				s := Generate(cfg.seed, i, Options{Skip: cfg.skip, Focus: cfg.focus})
 				res, err := runner.Run(ctx, s)
 				if err != nil {
 					mu.Lock()

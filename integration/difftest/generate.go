@@ -8,13 +8,21 @@ import (
 	"strings"
 )
 
+// Options shape the scenarios: features left out, and features drawn far
+// more often than usual.
+type Options struct {
+	Skip  map[string]bool
+	Focus map[string]bool
+}
+
 // Generate returns scenario index of the run seeded by seed. The same seed,
-// index and skip set always give the same scenario, on any machine: the
+// index and options always give the same scenario, on any machine: the
 // scenario draws from its own generator, seeded by (seed, index).
-func Generate(seed uint64, index int, skip map[string]bool) *Scenario {
+func Generate(seed uint64, index int, o Options) *Scenario {
 	g := &gen{
 		r:       rand.New(rand.NewPCG(seed, uint64(index))),
-		skip:    skip,
+		skip:    o.Skip,
+		focus:   o.Focus,
 		s:       &Scenario{Seed: seed, Index: index},
 		headers: map[string]*header{},
 	}
@@ -37,8 +45,9 @@ func Generate(seed uint64, index int, skip map[string]bool) *Scenario {
 // model of the tree (what each file holds now), from which edits are drawn.
 type gen struct {
 	r    *rand.Rand
-	skip map[string]bool
-	s    *Scenario
+	skip  map[string]bool
+	focus map[string]bool
+	s     *Scenario
 
 	// clock hands out mtimes (seconds after the scenario's clock base):
 	// every write gets a later one, so an edit is also a newer file.
@@ -221,11 +230,15 @@ type envChoice struct {
 func (g *gen) chance(p float64) bool { return g.r.Float64() < p }
 
 // want decides whether the scenario uses feature with probability p, and
-// records it if so. A skipped feature is never used. The random draw is
-// made either way, so that skipping one feature changes little else.
+// records it if so. A skipped feature is never used; a focused one is used
+// at least half the time it is offered. The random draw is made either
+// way, so that skipping one feature changes little else.
 func (g *gen) want(feature string, p float64) bool {
 	if _, ok := Features[feature]; !ok {
 		panic("difftest: unknown feature " + feature)
+	}
+	if g.focus[feature] {
+		p = max(p, 0.5)
 	}
 	yes := g.chance(p)
 	if !yes || g.skip[feature] {
@@ -285,11 +298,17 @@ func ident(p string) string {
 }
 
 func (g *gen) chooseFamily() {
-	var fams []Family
+	var fams, focused []Family
 	for _, f := range []Family{GCC, Clang, ClangCL} {
 		if !g.skip[string(f)] {
 			fams = append(fams, f)
+			if g.focus[string(f)] {
+				focused = append(focused, f)
+			}
 		}
+	}
+	if len(focused) > 0 {
+		fams = focused // a focused family is the only one drawn
 	}
 	// gcc and clang are drawn twice as often as clang-cl.
 	weights := map[Family]int{GCC: 4, Clang: 3, ClangCL: 2}
@@ -609,9 +628,13 @@ func (g *gen) steps() {
 			st.Note = "compile, killed by SIG" + st.Signal
 		}
 		if len(s.Commands) > 1 && !g.basedir && g.want("race", 0.04) {
-			st.Kind = StepRace
-			st.Cmd, st.Cmd2 = 0, 1
-			st.Note = "two builds at once"
+			// Two builds at once, then each alone: an entry the race
+			// stored under the wrong key shows as a wrong hit.
+			s.Steps = append(s.Steps,
+				Step{Kind: StepRace, Cmd: 0, Cmd2: 1, Note: "two builds at once"},
+				Step{Kind: StepCompile, Cmd: 0, Note: "the first build again"},
+				Step{Kind: StepCompile, Cmd: 1, Note: "the second build again"})
+			continue
 		}
 		s.Steps = append(s.Steps, st)
 	}

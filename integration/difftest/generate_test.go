@@ -10,7 +10,7 @@ import (
 // scenario, which is what lets OBJCACHE_DIFFTEST_ONLY reproduce one.
 func TestGenerateDeterministic(t *testing.T) {
 	for i := range 200 {
-		a, b := Generate(7, i, nil), Generate(7, i, nil)
+		a, b := Generate(7, i, Options{}), Generate(7, i, Options{})
 		if !reflect.DeepEqual(a, b) {
 			t.Fatalf("scenario %d differs between two generations", i)
 		}
@@ -18,7 +18,7 @@ func TestGenerateDeterministic(t *testing.T) {
 			t.Fatalf("scenario %d: scripts differ", i)
 		}
 	}
-	if reflect.DeepEqual(Generate(7, 0, nil), Generate(8, 0, nil)) {
+	if reflect.DeepEqual(Generate(7, 0, Options{}), Generate(8, 0, Options{})) {
 		t.Error("seeds 7 and 8 give the same scenario 0")
 	}
 }
@@ -30,7 +30,7 @@ func TestGenerateReachesEveryFeature(t *testing.T) {
 	const n = 1500
 	seen := map[string]int{}
 	for i := range n {
-		s := Generate(defaultSeed, i, nil)
+		s := Generate(defaultSeed, i, Options{})
 		for _, f := range s.Tags {
 			seen[f]++
 		}
@@ -44,7 +44,7 @@ func TestGenerateReachesEveryFeature(t *testing.T) {
 	for _, skipped := range []string{"clang-cl", "pch", "output-device", "time-macro-arg", "kill"} {
 		skip := map[string]bool{skipped: true}
 		for i := range 300 {
-			if s := Generate(defaultSeed, i, skip); s.hasTag(skipped) {
+			if s := Generate(defaultSeed, i, Options{Skip: skip}); s.hasTag(skipped) {
 				t.Errorf("scenario %d uses %q although it is skipped", i, skipped)
 			}
 		}
@@ -84,6 +84,19 @@ func checkScenario(t *testing.T, s *Scenario) {
 	}
 }
 
+// TestGenerateFocus: a focused feature shows up in most scenarios.
+func TestGenerateFocus(t *testing.T) {
+	n := 0
+	for i := range 200 {
+		if Generate(defaultSeed, i, Options{Focus: map[string]bool{"pch": true}}).hasTag("pch") {
+			n++
+		}
+	}
+	if n < 40 {
+		t.Errorf("pch focused: in %d of 200 scenarios, want at least 40", n)
+	}
+}
+
 func TestParseSkip(t *testing.T) {
 	cases := []struct {
 		in      string
@@ -94,10 +107,10 @@ func TestParseSkip(t *testing.T) {
 		{"pch", 1, false},
 		{"pch, kill,race", 3, false},
 		{"no-such-feature", 0, true},
-		{"gcc,clang,clang-cl", 0, true},
+		{"gcc,clang,clang-cl", 3, false},
 	}
 	for _, tc := range cases {
-		got, err := parseSkip(tc.in)
+		got, err := parseFeatures(tc.in)
 		if (err != nil) != tc.wantErr || err == nil && len(got) != tc.want {
 			t.Errorf("parseSkip(%q) = %v, %v; want %d features, error %v", tc.in, got, err, tc.want, tc.wantErr)
 		}

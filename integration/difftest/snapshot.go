@@ -5,10 +5,28 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"io/fs"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
 )
+
+// gccTemp matches the temporary files gcc's driver names in messages (the
+// assembler's "…/ccAbC123.s: Assembler messages:"): random names, the
+// compiler's own, replaced before console output is compared.
+var gccTemp = regexp.MustCompile(`/cc[A-Za-z0-9]{6}\.([a-z]+)\b`)
+
+// compilerTemp matches clang's temporary outputs (main-1a2b3c4d.o.tmp),
+// which clang killed by SIGKILL leaves behind by itself.
+var compilerTemp = regexp.MustCompile(`^.+-[0-9a-f]{8}(\.[^./]+)?\.tmp$`)
+
+// normalizeTemps replaces the names of gcc's temporary files in tmpdir.
+func normalizeTemps(text []byte, tmpdir string) []byte {
+	if !bytes.Contains(text, []byte(tmpdir)) {
+		return text
+	}
+	return regexp.MustCompile(regexp.QuoteMeta(tmpdir)+gccTemp.String()).ReplaceAll(text, []byte("$$TMPDIR/ccXXXXXX.$1"))
+}
 
 // Entry is what a user can see of one file of a tree.
 type Entry struct {
@@ -232,7 +250,7 @@ type Failure struct {
 	// missing-file, extra-file, stray-temporary, file-type, file-mode,
 	// link-target, device, hard-link, content, stale-output,
 	// not-rewritten, rewritten, fifo-data, timeout, compiled-twice,
-	// stray-after-kill, race-output.
+	// stray-after-kill.
 	Kind string
 	// Path is the tree path concerned, if any.
 	Path string
@@ -240,6 +258,10 @@ type Failure struct {
 	Detail string
 	// Log is objcache's log of the step.
 	Log string
+	// Cause names the kind of change made last before the failing step
+	// ("edit header", "make a FIFO", "set CPATH"…), "" when the step
+	// follows no change: with the kind it separates classes of failure.
+	Cause string
 }
 
 // Signature groups failures of one class for the summary: the kind, the
@@ -255,7 +277,78 @@ func (f *Failure) Signature(s *Scenario) string {
 	default:
 		role = " file"
 	}
-	return fmt.Sprintf("%s%s (%s)", f.Kind, role, s.Family)
+	cause := ""
+	if f.Cause != "" {
+		cause = ", after " + f.Cause
+	}
+	return fmt.Sprintf("%s%s (%s%s)", f.Kind, role, s.Family, cause)
+}
+
+// causeOf names the kind of change the steps before step i made last, or
+// "" if none did.
+func causeOf(steps []Step, i int) string {
+	for j := i - 1; j >= 0; j-- {
+		st := steps[j]
+		switch st.Kind {
+		case StepCompile, StepKill, StepRace:
+			return "" // the failing compile repeats an earlier one
+		case StepEnv:
+			for _, v := range st.Env {
+				if v.Value == "" {
+					return "unset " + v.Name
+				}
+				return "set " + v.Name
+			}
+		case StepSleep:
+			return "a second passed"
+		case StepGenerate:
+			if strings.Contains(st.Note, "precompiled") {
+				return "precompiled header rebuilt"
+			}
+			return "profile data written"
+		case StepTree:
+			return treeCause(st.Note)
+		}
+	}
+	return ""
+}
+
+// treeCause reduces a tree step's note to its kind: the verb and the kind
+// of file ("edit header", "make a FIFO").
+func treeCause(note string) string {
+	verb, rest, _ := strings.Cut(note, " ")
+	switch verb {
+	case "make":
+		for _, k := range []string{"a symlink", "a null device", "a FIFO", "a hard link"} {
+			if strings.Contains(rest, k) {
+				return "output made " + k
+			}
+		}
+	case "chmod":
+		return "output's mode changed"
+	case "lock", "unlock":
+		return verb + " output directory"
+	case "point":
+		return "include directory symlink moved"
+	}
+	kind := "file"
+	switch strings.ToLower(pathExt(strings.Fields(rest + " x")[0])) {
+	case ".h", ".inc":
+		kind = "header"
+	case ".c", ".cpp", ".s":
+		kind = "source"
+	case ".bin":
+		kind = "blob"
+	case ".rsp":
+		kind = "response file"
+	}
+	if strings.Contains(rest, "response file") {
+		kind = "response file"
+	}
+	if strings.Contains(rest, "precompiled") {
+		kind = "precompiled header"
+	}
+	return verb + " " + kind
 }
 
 func pathExt(p string) string {
