@@ -44,7 +44,7 @@ func Generate(seed uint64, index int, o Options) *Scenario {
 // gen is the state of one scenario's generation: the random source and a
 // model of the tree (what each file holds now), from which edits are drawn.
 type gen struct {
-	r    *rand.Rand
+	r     *rand.Rand
 	skip  map[string]bool
 	focus map[string]bool
 	s     *Scenario
