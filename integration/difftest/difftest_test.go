@@ -37,7 +37,7 @@ func TestMain(m *testing.M) {
 	if runtime.GOOS == "windows" {
 		objcacheBin += ".exe"
 	}
-	build := exec.Command("go", "build", "-o", dir+string(filepath.Separator), "../../cmd/objcache", "../../cmd/objcache-remote")
+	build := exec.Command("go", "build", "-o", objcacheBin, "../../cmd/objcache")
 	build.Stdout, build.Stderr = os.Stdout, os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "building objcache:", err)
@@ -259,18 +259,33 @@ func TestDifferential(t *testing.T) {
 	for _, err := range errs {
 		t.Errorf("%v", err)
 	}
+	// Classes are found by the first failure's signature, then reported by
+	// the shrunk scenario's: two first failures that shrink to one class
+	// are reported once.
+	byShrunk := map[string][]*class{}
+	for _, c := range classes {
+		sig := c.failure.Signature(c.scenario)
+		byShrunk[sig] = append(byShrunk[sig], c)
+	}
 	var sigs []string
-	for sig := range classes {
+	for sig := range byShrunk {
 		sigs = append(sigs, sig)
 	}
 	sort.Strings(sigs)
 	var summary strings.Builder
 	for _, sig := range sigs {
-		c := classes[sig]
+		group := byShrunk[sig]
+		sort.Slice(group, func(i, j int) bool { return group[i].first.Scenario.Index < group[j].first.Scenario.Index })
+		c := group[0]
+		count, indices := 0, []int(nil)
+		for _, g := range group {
+			count += g.count
+			indices = append(indices, g.indices...)
+		}
 		script := Script(c.scenario, c.failure)
-		fmt.Fprintf(&summary, "%s: %d scenarios (first: %s, tags %s)\n", sig, c.count, c.first.Scenario.ID(), strings.Join(c.first.Scenario.Tags, " "))
+		fmt.Fprintf(&summary, "%s: %d scenarios (first: %s, tags %s)\n", sig, count, c.first.Scenario.ID(), strings.Join(c.first.Scenario.Tags, " "))
 		t.Errorf("difftest: %s in %d scenarios (indices %s), first %s.\nFirst difference (step %d): %s\nobjcache's log of the step:\n%s\nReproduction (shrunk from %d to %d steps):\n%s",
-			sig, c.count, formatIndices(c.indices), c.first.Scenario.ID(), c.failure.Step+1, c.failure.Detail, indent(c.failure.Log),
+			sig, count, formatIndices(indices), c.first.Scenario.ID(), c.failure.Step+1, c.failure.Detail, indent(c.failure.Log),
 			len(c.first.Scenario.Steps), len(c.scenario.Steps), script)
 		if cfg.report != "" {
 			name := fmt.Sprintf("%s-%d-%d.sh", slug(sig), c.first.Scenario.Seed, c.first.Scenario.Index)

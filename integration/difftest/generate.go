@@ -769,7 +769,11 @@ func (g *gen) shadowHeader() bool {
 	}
 	g.addHeader(p, false)
 	d.exists = true
-	return g.tree("create "+p, Action{Op: OpMkdir, Path: d.dir}, g.write(p, g.headers[p].text()))
+	note := "create " + p
+	if feature == "incdir-appears" {
+		note = "create the directory " + d.dir + " with " + name
+	}
+	return g.tree(note, Action{Op: OpMkdir, Path: d.dir}, g.write(p, g.headers[p].text()))
 }
 
 func (g *gen) removeHeader() bool {

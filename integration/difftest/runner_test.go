@@ -157,11 +157,15 @@ exec "$cc" "$@"
 // objcache that only runs the compiler: any difference is the tester's own
 // (a reference that is not the compiler's behaviour, a nondeterministic
 // output, a comparison that is wrong), never objcache's.
+// OBJCACHE_DIFFTEST_PASSTHROUGH=N runs N scenarios instead of 24.
 func TestNoDifferenceThroughPassThrough(t *testing.T) {
 	if err := Preflight(); err != nil {
 		t.Skipf("difftest: %v", err)
 	}
 	n := 24
+	if testing.Short() {
+		n = 6
+	}
 	if v := os.Getenv("OBJCACHE_DIFFTEST_PASSTHROUGH"); v != "" {
 		n, _ = strconv.Atoi(v)
 	}

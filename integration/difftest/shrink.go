@@ -11,14 +11,18 @@ import (
 // launch form, one at a time, keeping each removal that still fails. It
 // stops when nothing more can go or at deadline. run executes a candidate
 // and returns its failure (nil when it passes or could not run).
+//
+// The cause in a signature (the last change before the failing compile)
+// is not kept: a change that does not matter goes too, and the shrunk
+// failure names the cause that remains.
 func Shrink(s *Scenario, f *Failure, deadline time.Time, run func(*Scenario) *Failure) (*Scenario, *Failure) {
-	sig := f.Signature(s)
+	sig := f.baseSignature(s)
 	best, bestF := s, f
 	try := func(c *Scenario) bool {
 		if time.Now().After(deadline) {
 			return false
 		}
-		if cf := run(c); cf != nil && cf.Signature(c) == sig {
+		if cf := run(c); cf != nil && cf.baseSignature(c) == sig {
 			best, bestF = c, cf
 			return true
 		}

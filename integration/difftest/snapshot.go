@@ -265,23 +265,33 @@ type Failure struct {
 }
 
 // Signature groups failures of one class for the summary: the kind, the
-// family, and the kind of path (object, depfile, other) or stream.
+// kind of path (object, depfile, other) or stream, the family, and the
+// kind of change made last before the failing compile.
 func (f *Failure) Signature(s *Scenario) string {
-	role := ""
-	switch ext := strings.ToLower(pathExt(f.Path)); {
-	case f.Path == "":
-	case ext == ".o" || ext == ".obj" || ext == ".s":
-		role = " object"
-	case ext == ".d" || ext == ".dep":
-		role = " depfile"
-	default:
-		role = " file"
-	}
 	cause := ""
 	if f.Cause != "" {
 		cause = ", after " + f.Cause
 	}
-	return fmt.Sprintf("%s%s (%s%s)", f.Kind, role, s.Family, cause)
+	return fmt.Sprintf("%s%s (%s%s)", f.Kind, f.role(), s.Family, cause)
+}
+
+// baseSignature is Signature without the cause.
+func (f *Failure) baseSignature(s *Scenario) string {
+	return fmt.Sprintf("%s%s (%s)", f.Kind, f.role(), s.Family)
+}
+
+// role names the kind of path a failure concerns: object, depfile, file,
+// or nothing for the console and the exit status.
+func (f *Failure) role() string {
+	switch ext := strings.ToLower(pathExt(f.Path)); {
+	case f.Path == "":
+		return ""
+	case ext == ".o" || ext == ".obj" || ext == ".s":
+		return " object"
+	case ext == ".d" || ext == ".dep":
+		return " depfile"
+	}
+	return " file"
 }
 
 // causeOf names the kind of change the steps before step i made last, or
@@ -290,7 +300,9 @@ func causeOf(steps []Step, i int) string {
 	for j := i - 1; j >= 0; j-- {
 		st := steps[j]
 		switch st.Kind {
-		case StepCompile, StepKill, StepRace:
+		case StepKill:
+			// An interrupted compile changes no input: look further.
+		case StepCompile, StepRace:
 			return "" // the failing compile repeats an earlier one
 		case StepEnv:
 			for _, v := range st.Env {
@@ -330,6 +342,10 @@ func treeCause(note string) string {
 		return verb + " output directory"
 	case "point":
 		return "include directory symlink moved"
+	case "create":
+		if strings.HasPrefix(rest, "the directory ") {
+			return "include directory appeared"
+		}
 	}
 	kind := "file"
 	switch strings.ToLower(pathExt(strings.Fields(rest + " x")[0])) {

@@ -71,6 +71,7 @@ func TestCauseOf(t *testing.T) {
 		{"make a.o a symlink to real/a.o", "output made a symlink"},
 		{"chmod 755 a.d", "output's mode changed"},
 		{"remove the precompiled header", "remove precompiled header"},
+		{"create the directory inc/b with cfg.h", "include directory appeared"},
 	}
 	for _, tc := range cases {
 		steps := []Step{{Kind: StepCompile}, {Kind: StepTree, Note: tc.note}, {Kind: StepCompile}}
