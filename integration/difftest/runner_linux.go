@@ -96,7 +96,9 @@ type run struct {
 	base   time.Time // the clock base of mtimes
 	env    []EnvVar  // the scenario's current environment
 	locked map[string]bool
-	// lastEnd is when the last command in each twin ended.
+	// lastEnd is when the last command in each twin ended (guarded by
+	// mu: a race step runs two commands at once).
+	mu      sync.Mutex
 	lastEnd map[string]time.Time
 	// lastWrite is when a step last changed the trees.
 	lastWrite time.Time
@@ -286,7 +288,10 @@ type outcome struct {
 func (x *run) exec(twin string, argv, env []string, started func(*os.Process)) (outcome, error) {
 	// Files written by the previous command in this twin must be older
 	// than this one's start, for the freshness check.
-	if wait := time.Until(x.lastEnd[twin].Add(2 * freshSlack)); wait > 0 {
+	x.mu.Lock()
+	last := x.lastEnd[twin]
+	x.mu.Unlock()
+	if wait := time.Until(last.Add(2 * freshSlack)); wait > 0 {
 		time.Sleep(wait)
 	}
 	full := append([]string{"-m", "--propagation", "private", "sh", "-c", nsScript, "sh", twin, x.mount, x.s.Dir}, argv...)
@@ -312,7 +317,9 @@ func (x *run) exec(twin string, argv, env []string, started func(*os.Process)) (
 	err := cmd.Wait()
 	timer.Stop()
 	o.end = time.Now()
+	x.mu.Lock()
 	x.lastEnd[twin] = o.end
+	x.mu.Unlock()
 	o.fifo = readers.stop()
 	o.stdout, o.stderr = stdout.Bytes(), stderr.Bytes()
 	if err != nil {
@@ -737,7 +744,6 @@ func (x *run) race(i int, st Step) (*Failure, error) {
 			return nil, err
 		}
 	}
-	delete(x.lastEnd, x.twinA)
 	sa, err := x.snapshot(x.twinA, nil)
 	if err != nil {
 		return nil, err
