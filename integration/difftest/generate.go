@@ -428,7 +428,7 @@ func (g *gen) project() {
 	names := slices.Clone(headerNames)
 	g.r.Shuffle(len(names), func(i, j int) { names[i], names[j] = names[j], names[i] })
 	g.names = names[:1+g.r.IntN(3)]
-	unguarded := g.want("unguarded-header", 0.25)
+	unguarded := g.want("unguarded-header", 0.35)
 	for i, name := range g.names {
 
 		copies := 1 + g.r.IntN(2)

@@ -228,9 +228,9 @@ func (g *gen) gccCommands() {
 
 	// Forced includes.
 	if g.src.lang == "c" || g.src.lang == "c++" {
-		if g.want("include-opt", 0.12) {
+		if g.want("include-opt", 0.2) {
 			g.pre = pick(g, "pre.h", "inc/pre.h")
-			g.headers[g.pre] = &header{path: g.pre, macro: "PRE_VAL", value: g.r.IntN(1000), guard: g.chance(0.5)}
+			g.headers[g.pre] = &header{path: g.pre, macro: "PRE_VAL", value: g.r.IntN(1000), guard: g.chance(0.4)}
 			g.src.macros = append(g.src.macros, "PRE_VAL")
 			if long && g.chance(0.5) {
 				a, p := pathArg(g.pre)
@@ -243,9 +243,9 @@ func (g *gen) gccCommands() {
 				b.floating = append(b.floating, valueGroup("-include", "", g.pre))
 			}
 		}
-		if g.want("imacros", 0.08) {
+		if g.want("imacros", 0.12) {
 			g.mac = pick(g, "mac.h", "inc/mac.h")
-			g.headers[g.mac] = &header{path: g.mac, macro: "MAC_VAL", value: g.r.IntN(1000), guard: g.chance(0.5)}
+			g.headers[g.mac] = &header{path: g.mac, macro: "MAC_VAL", value: g.r.IntN(1000), guard: g.chance(0.4)}
 			g.src.macros = append(g.src.macros, "MAC_VAL")
 			b.floating = append(b.floating, valueGroup("-imacros", "", g.mac))
 		}

@@ -95,9 +95,9 @@ func (g *gen) msvcCommands() {
 		s.Env = append(s.Env, EnvVar{"INCLUDE", v})
 		g.envChoices = append(g.envChoices, envChoice{"INCLUDE", []string{"", v, envDirs[0]}})
 	}
-	if g.want("include-opt", 0.12) {
+	if g.want("include-opt", 0.2) {
 		g.pre = pick(g, "pre.h", "inc/pre.h")
-		g.headers[g.pre] = &header{path: g.pre, macro: "PRE_VAL", value: g.r.IntN(1000), guard: g.chance(0.5)}
+		g.headers[g.pre] = &header{path: g.pre, macro: "PRE_VAL", value: g.r.IntN(1000), guard: g.chance(0.4)}
 		g.src.macros = append(g.src.macros, "PRE_VAL")
 		b.floating = append(b.floating, valueGroup("/FI", g.pre, true))
 	}

@@ -517,10 +517,10 @@ func (x *run) compare(i int, a, b outcome, ref twin) (*Failure, error) {
 	}
 	tmp := filepath.Join(x.root, "tmp")
 	if ao, bo := normalizeTemps(a.stdout, tmp), normalizeTemps(b.stdout, tmp); !bytes.Equal(ao, bo) {
-		return &Failure{Kind: "stdout", Detail: "stdout differs (- compiler, + objcache):\n" + textDiff(string(bo), string(ao))}, nil
+		return &Failure{Kind: "stdout" + lineShape(ao, bo), Detail: "stdout differs (- compiler, + objcache):\n" + textDiff(string(bo), string(ao))}, nil
 	}
 	if ae, be := normalizeTemps(a.stderr, tmp), normalizeTemps(b.stderr, tmp); !bytes.Equal(ae, be) {
-		return &Failure{Kind: "stderr", Detail: "stderr differs (- compiler, + objcache):\n" + textDiff(string(be), string(ae))}, nil
+		return &Failure{Kind: "stderr" + lineShape(ae, be), Detail: "stderr differs (- compiler, + objcache):\n" + textDiff(string(be), string(ae))}, nil
 	}
 	o := compareOptions{coff: x.s.COFF, startA: a.start, startB: b.start, history: x.history}
 	if x.s.TimeSensitive && a.start.Unix() != b.end.Unix() {

@@ -28,11 +28,11 @@ func Shrink(s *Scenario, f *Failure, deadline time.Time, run func(*Scenario) *Fa
 		}
 		return false
 	}
-	// Nothing after the failing step matters.
+	// Nothing after the failing step matters: drop it without a trial
+	// (a race's failure may not come again).
 	if bestF.Step+1 < len(best.Steps) {
-		c := best.Clone()
-		c.Steps = c.Steps[:bestF.Step+1]
-		try(c)
+		best = best.Clone()
+		best.Steps = best.Steps[:bestF.Step+1]
 	}
 	for progress := true; progress && time.Now().Before(deadline); {
 		progress = false

@@ -180,6 +180,40 @@ func contentFailure(p string, a, b []byte, hist []historyEntry) *Failure {
 	return f
 }
 
+// lineShape says how objcache's console text (a) differs from the
+// compiler's (b): "-extra" when it holds every line of b and more (a
+// listing that leaks), "-missing" when b holds every line of it and more
+// (a warning swallowed), "-order" for the same lines in another order,
+// "-changed" otherwise (a line that names something else).
+func lineShape(a, b []byte) string {
+	la, lb := strings.Split(string(a), "\n"), strings.Split(string(b), "\n")
+	count := func(lines []string) map[string]int {
+		m := map[string]int{}
+		for _, l := range lines {
+			m[l]++
+		}
+		return m
+	}
+	ca, cb := count(la), count(lb)
+	sub := func(x, y map[string]int) bool { // x ⊆ y
+		for l, n := range x {
+			if y[l] < n {
+				return false
+			}
+		}
+		return true
+	}
+	switch {
+	case sub(ca, cb) && sub(cb, ca):
+		return "-order"
+	case sub(cb, ca):
+		return "-extra"
+	case sub(ca, cb):
+		return "-missing"
+	}
+	return "-changed"
+}
+
 // isText reports whether data looks like text (a depfile, assembler).
 func isText(data []byte) bool {
 	if len(data) > 64<<10 {
@@ -246,7 +280,8 @@ func ensureNL(s string) string {
 type Failure struct {
 	// Step is the index of the step in Scenario.Steps.
 	Step int
-	// Kind classifies the difference: exit-status, stdout, stderr,
+	// Kind classifies the difference: exit-status, stdout-… and
+	// stderr-… (extra, missing, order, changed: see lineShape),
 	// missing-file, extra-file, stray-temporary, file-type, file-mode,
 	// link-target, device, hard-link, content, stale-output,
 	// not-rewritten, rewritten, fifo-data, timeout, compiled-twice,

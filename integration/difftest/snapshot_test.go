@@ -86,3 +86,17 @@ func TestCauseOf(t *testing.T) {
 		t.Errorf("unset: cause %q", got)
 	}
 }
+
+func TestLineShape(t *testing.T) {
+	cases := []struct{ a, b, want string }{
+		{"w\nx\n", "w\n", "-extra"},
+		{"w\n", "u\nw\n", "-missing"},
+		{"x\nw\n", "w\nx\n", "-order"},
+		{"a.c:1: warning: /tmp/.a.o.objcache-1.gcda\n", "a.c:1: warning: /tmp/a.gcda\n", "-changed"},
+	}
+	for _, tc := range cases {
+		if got := lineShape([]byte(tc.a), []byte(tc.b)); got != tc.want {
+			t.Errorf("lineShape(%q, %q) = %q, want %q", tc.a, tc.b, got, tc.want)
+		}
+	}
+}
