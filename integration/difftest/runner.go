@@ -9,7 +9,7 @@ type Config struct {
 	// Root is a scratch directory; each scenario works in a subdirectory
 	// that is removed afterwards (kept when Keep is set and it failed).
 	Root string
-	// Timeout bounds each command (default one minute): a run that hangs
+	// Timeout bounds each command (default 30 s): a run that hangs
 	// (a FIFO nobody reads, a lock never released) is a failure.
 	Timeout time.Duration
 	// Keep leaves a failing scenario's directory in place.

@@ -54,7 +54,7 @@ func Preflight() error {
 // masquerade directory of compiler-named links to objcache.
 func NewRunner(cfg Config) (*Runner, error) {
 	if cfg.Timeout == 0 {
-		cfg.Timeout = time.Minute
+		cfg.Timeout = 30 * time.Second
 	}
 	r := &Runner{cfg: cfg, bin: filepath.Join(cfg.Root, "bin")}
 	clang, err := exec.LookPath("clang-14")
@@ -585,51 +585,20 @@ func (x *run) snapshot(twin string, fifo map[string][]byte) (*Snapshot, error) {
 	return s, err
 }
 
-// generate runs a tool in twin A and copies what it wrote to the others.
+// generate runs a tool in twin A and makes the other trees copies of A:
+// whatever it wrote (the files it names and any other: gcc honours
+// DEPENDENCIES_OUTPUT there too) is then the same in every tree.
 func (x *run) generate(st Step) error {
 	if _, err := x.exec(x.twinA, x.expandAll(st.Argv), x.environ(twinPlain), nil); err != nil {
 		return err
 	}
-	for _, p := range st.Copy {
-		for _, t := range x.trees()[1:] {
-			if err := copyPath(filepath.Join(x.twinA, p), filepath.Join(t, p)); err != nil {
-				return fmt.Errorf("copy %s to the compiler's tree: %w", p, err)
-			}
+	for _, t := range x.trees()[1:] {
+		if err := x.copyTree(x.twinA, t); err != nil {
+			return err
 		}
 	}
 	x.lastWrite = time.Now()
 	return nil
-}
-
-// copyPath makes dst what src is: a copy of a regular file with its mode
-// and times, or nothing when src does not exist.
-func copyPath(src, dst string) error {
-	fi, err := os.Lstat(src)
-	if errors.Is(err, fs.ErrNotExist) {
-		os.RemoveAll(dst)
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	if !fi.Mode().IsRegular() {
-		return fmt.Errorf("%s is not a regular file", src)
-	}
-	data, err := os.ReadFile(src)
-	if err != nil {
-		return err
-	}
-	os.RemoveAll(dst)
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		return err
-	}
-	if err := os.WriteFile(dst, data, fi.Mode().Perm()); err != nil {
-		return err
-	}
-	if err := os.Chmod(dst, fi.Mode().Perm()); err != nil {
-		return err
-	}
-	return os.Chtimes(dst, fi.ModTime(), fi.ModTime())
 }
 
 // kill runs a compile through objcache and signals it after st.Millis.

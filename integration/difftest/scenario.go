@@ -185,8 +185,8 @@ const (
 	// StepTree changes both trees by Actions.
 	StepTree StepKind = "tree"
 	// StepGenerate runs Argv (a tool: gcc building a .gch, a program
-	// writing profile data) in the objcache twin and copies the files it
-	// names in Copy to the other twin, so both hold the same bytes.
+	// writing profile data) in the objcache twin, and the other trees
+	// become copies of that one, so all hold the same bytes.
 	StepGenerate StepKind = "generate"
 	// StepEnv sets (Value != "") or unsets variables for later commands.
 	StepEnv StepKind = "env"
@@ -212,7 +212,7 @@ type Step struct {
 	Cmd2    int
 	Actions []Action
 	// Argv is StepGenerate's command (the tool first), run in Dir; Copy
-	// lists the tree paths it writes.
+	// lists the tree paths it is run for (for reports).
 	Argv []string
 	Copy []string
 	Env  []EnvVar

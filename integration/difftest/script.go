@@ -68,7 +68,6 @@ chm() { for t in "${TREES[@]}"; do chmod "$1" "$t/$2"; done; }
 hl() { for t in "${TREES[@]}"; do mkdir -p "$(dirname "$t/$2")"; ln "$t/$1" "$t/$2"; done; }
 lock() { for t in "${TREES[@]}"; do chattr +i "$t/$1"; done; LOCKED+=("$1"); }
 unlock() { for t in "${TREES[@]}"; do chattr -i "$t/$1"; done; }
-cpy() { for t in "${TREES[@]:1}"; do rm -rf "$t/$1"; if [ -e "$A/$1" ]; then mkdir -p "$(dirname "$t/$1")"; cp -p "$A/$1" "$t/$1"; fi; done; }
 # mark F: a file whose mtime is a moment ago; a file newer than it was written since.
 mark() { local ns; ns=$(( $(date +%s%N) - 10000000 )); touch -d "@${ns:0:${#ns}-9}.${ns:${#ns}-9}" "$1"; }
 # sum F: the content's md5 (the time stamp of a COFF object zeroed).
@@ -361,9 +360,7 @@ func (w *scriptWriter) step(i int, st Step) {
 		w.line("sleep %d.%03d", st.Millis/1000, st.Millis%1000)
 	case StepGenerate:
 		w.line(`run a "$DIR" %s %s`, w.envWords(twinPlain), shqAll(st.Argv))
-		for _, p := range st.Copy {
-			w.line("cpy %s", shq(p))
-		}
+		w.line(`syncref "$A" "$B"; [ ${#TREES[@]} = 2 ] || syncref "$A" "$C"`)
 	case StepCompile:
 		c := w.s.Commands[st.Cmd]
 		if !st.NoSettle {
