@@ -124,6 +124,10 @@ compare() {
 }
 # syncref FROM TO: make one reference tree a copy of the other (the one objcache matched).
 syncref() { for d in "${LOCKED[@]}"; do chattr -i "$1/$d" "$2/$d"; done; rm -rf "$2"; cp -a "$1" "$2"; for d in "${LOCKED[@]}"; do chattr +i "$1/$d" "$2/$d"; done; }
+# reruns: objcache's count of failed compiles it ran again as written (0 if it has none).
+reruns() { OBJCACHE_DIR="$root/cache" "$OBJCACHE" stats --json 2>/dev/null | sed -n 's/.*"failed_compile_rerun": *\([0-9]*\).*/\1/p' | grep . || echo 0; }
+# twice STEP BEFORE: fail when objcache ran a compile twice (its own failed) that the compiler alone passed.
+twice() { [ "$(cat "$root/b.rc")" != 0 ] || [ "$(reruns)" = "$2" ] || { echo "step $1: the compiler alone succeeded, but objcache's own compile failed and it ran the command again"; return 1; }; }
 # at TREE DIR CMD...: run CMD in DIR of TREE, seen at $M.
 at() { local t=$1 d=$2; shift 2; unshare -m --propagation private sh -c "$NS" sh "$t" "$M" "$d" "$@"; }
 # align: wait for the start of a new second (time macros: both runs in one second).
@@ -369,6 +373,7 @@ func (w *scriptWriter) step(i int, st Step) {
 		if w.s.TimeSensitive {
 			w.line("align; t0=$(date +%%s)")
 		}
+		w.line("r0=$(reruns)")
 		w.line("%s", w.runLine(c, twinObjcache))
 		w.line("%s", w.runLine(c, twinPlain))
 		nohash := ""
@@ -385,6 +390,7 @@ func (w *scriptWriter) step(i int, st Step) {
 		if w.s.TimeSensitive {
 			w.line(`[ -z "$nohash" ] || syncref "$B" "$A"`)
 		}
+		w.line(`twice %d "$r0" || fail %d`, n, n)
 	case StepKill:
 		c := w.s.Commands[st.Cmd]
 		w.line(`killrun %s %d "$DIR" %s %s`, st.Signal, st.Millis, w.envWords(twinObjcache), w.cmdWords(c, twinObjcache))
