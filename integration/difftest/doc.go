@@ -77,9 +77,17 @@
 // printed as a self-contained bash script (Script) that rebuilds the tree,
 // runs the steps the same way and stops at the first difference.
 //
+// The tester checks itself: TestRunnerFindsKnownDefects runs a scenario
+// through fake objcaches with known defects (a corrupt object, a cache keyed
+// by the command line alone, a stray temporary, a rename over a device) and
+// requires the runner and the rendered script to find each, and
+// TestNoDifferenceThroughPassThrough runs generated scenarios through an
+// objcache that only runs the compiler and requires no difference at all
+// (OBJCACHE_DIFFTEST_PASSTHROUGH=N for more than 24).
+//
 // # Running it
 //
-//	go test ./integration/difftest                  # CI: seed 20261201 for about two minutes (15 s with -short)
+//	go test ./integration/difftest                  # CI: seed 20261201 for about two minutes (140-odd scenarios on 2 cores; 15 s with -short)
 //	OBJCACHE_DIFFTEST_SCENARIOS=20000 go test -timeout 0 ./integration/difftest
 //	OBJCACHE_DIFFTEST_DURATION=40m OBJCACHE_DIFFTEST_SEED=7 go test -timeout 0 ./integration/difftest
 //	OBJCACHE_DIFFTEST_SEED=20261201 OBJCACHE_DIFFTEST_ONLY=17,42 go test ./integration/difftest
