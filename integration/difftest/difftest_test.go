@@ -283,6 +283,9 @@ func TestDifferential(t *testing.T) {
 			indices = append(indices, g.indices...)
 		}
 		script := Script(c.scenario, c.failure)
+		if c.first.Dir != "" {
+			t.Logf("difftest: %s: the first failing scenario's trees are kept in %s", sig, c.first.Dir)
+		}
 		fmt.Fprintf(&summary, "%s: %d scenarios (first: %s, tags %s)\n", sig, count, c.first.Scenario.ID(), strings.Join(c.first.Scenario.Tags, " "))
 		t.Errorf("difftest: %s in %d scenarios (indices %s), first %s.\nFirst difference (step %d): %s\nobjcache's log of the step:\n%s\nReproduction (shrunk from %d to %d steps):\n%s",
 			sig, count, formatIndices(indices), c.first.Scenario.ID(), c.failure.Step+1, c.failure.Detail, indent(c.failure.Log),

@@ -515,7 +515,7 @@ func (x *run) compare(i int, a, b outcome, ref twin) (*Failure, error) {
 	case a.code != b.code:
 		return &Failure{Kind: "exit-status", Detail: fmt.Sprintf("exit status %d through objcache, %d from the compiler\nobjcache's stderr:\n%s\ncompiler's stderr:\n%s", a.code, b.code, clip(a.stderr), clip(b.stderr))}, nil
 	}
-	tmp := filepath.Join(x.root, "tmp")
+	tmp := tempNames(filepath.Join(x.root, "tmp"))
 	if ao, bo := normalizeTemps(a.stdout, tmp), normalizeTemps(b.stdout, tmp); !bytes.Equal(ao, bo) {
 		return &Failure{Kind: "stdout" + lineShape(ao, bo), Detail: "stdout differs (- compiler, + objcache):\n" + textDiff(string(bo), string(ao))}, nil
 	}

@@ -20,12 +20,15 @@ var gccTemp = regexp.MustCompile(`/cc[A-Za-z0-9]{6}\.([a-z]+)\b`)
 // which clang killed by SIGKILL leaves behind by itself.
 var compilerTemp = regexp.MustCompile(`^.+-[0-9a-f]{8}(\.[^./]+)?\.tmp$`)
 
-// normalizeTemps replaces the names of gcc's temporary files in tmpdir.
-func normalizeTemps(text []byte, tmpdir string) []byte {
-	if !bytes.Contains(text, []byte(tmpdir)) {
-		return text
-	}
-	return regexp.MustCompile(regexp.QuoteMeta(tmpdir)+gccTemp.String()).ReplaceAll(text, []byte("$$TMPDIR/ccXXXXXX.$1"))
+// tempNames matches the names of gcc's temporary files in one TMPDIR.
+func tempNames(tmpdir string) *regexp.Regexp {
+	return regexp.MustCompile(regexp.QuoteMeta(tmpdir) + gccTemp.String())
+}
+
+// normalizeTemps replaces the names of gcc's temporary files (matched by
+// tempNames) in console text.
+func normalizeTemps(text []byte, names *regexp.Regexp) []byte {
+	return names.ReplaceAll(text, []byte("$$TMPDIR/ccXXXXXX.$1"))
 }
 
 // Entry is what a user can see of one file of a tree.
