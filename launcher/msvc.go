@@ -2,6 +2,7 @@ package launcher
 
 import (
 	"context"
+	"os"
 	"runtime"
 	"slices"
 	"sync"
@@ -24,6 +25,17 @@ func (inv *invocation) runMSVC(ctx context.Context, flavor compiler.Flavor) int 
 		// A /Z7 object records the whole command line: each source must
 		// be compiled by the very command the user wrote.
 		return inv.passThrough(prefixUncacheable + "z7-multiple-sources")
+	}
+	if len(p.Sources) > 1 {
+		// cl reports every missing source and then fails once; compiled
+		// one by one, each would fail on its own and the messages would
+		// come twice and in another order.
+		for _, src := range p.Sources {
+			if fi, err := os.Stat(inv.absPath(src.Path)); err != nil || !fi.Mode().IsRegular() {
+				inv.log.printf("source %s is not a readable file: passing the whole call through", src.Path)
+				return inv.passThrough(prefixUncacheable + "unreadable-source")
+			}
+		}
 	}
 	prefix, err := inv.showIncludesPrefix(p)
 	if err != nil {

@@ -30,7 +30,9 @@ func main() {
 func run(argv []string) int {
 	if name := programName(argv[0]); name != "objcache" {
 		if _, _, ok := compiler.Identify(name, ""); ok {
-			return launch(name, argv[1:])
+			// The name as started, .exe and all: a masquerade named
+			// cl.exe on Linux must find the cl.exe further down PATH.
+			return launch(invokedName(argv[0]), argv[1:])
 		}
 	}
 	if len(argv) > 1 && !strings.HasPrefix(argv[1], "-") && !isCommand(argv[1]) {
@@ -43,6 +45,11 @@ func run(argv []string) int {
 func programName(arg0 string) string {
 	name := filepath.Base(strings.ReplaceAll(arg0, `\`, "/"))
 	return strings.TrimSuffix(strings.TrimSuffix(name, ".exe"), ".EXE")
+}
+
+// invokedName is the base name objcache was started under, as it is.
+func invokedName(arg0 string) string {
+	return filepath.Base(strings.ReplaceAll(arg0, `\`, "/"))
 }
 
 // launch runs one compilation through the cache.

@@ -99,7 +99,7 @@
 //	OBJCACHE_DIFFTEST_SCENARIOS  how many scenarios (indices 0…N-1); no time limit unless DURATION is set too
 //	OBJCACHE_DIFFTEST_DURATION   run scenarios 0, 1, … until this much time has passed (default 2m)
 //	OBJCACHE_DIFFTEST_ONLY       only these indices (comma-separated)
-//	OBJCACHE_DIFFTEST_SKIP       features to leave out (comma-separated names of Features)
+//	OBJCACHE_DIFFTEST_SKIP       features to leave out (comma-separated names of Features; default KnownHoles, set it empty to run everything)
 //	OBJCACHE_DIFFTEST_FOCUS      features to draw at least half the time they are offered; a family named here is the only one drawn
 //	OBJCACHE_DIFFTEST_PARALLEL   scenarios at once (default: the number of CPUs)
 //	OBJCACHE_DIFFTEST_SHRINK     time to shrink each class's first failure (default 90s; 0: do not shrink)

@@ -100,6 +100,16 @@ var Features = map[string]string{
 	"race": "two builds write the same output at once (item 1)",
 }
 
+// KnownHoles are the features that exercise a limitation objcache
+// documents and has not closed yet; the default run leaves them out
+// (OBJCACHE_DIFFTEST_SKIP, even set empty, replaces this list):
+//
+//   - shadow-header: a header created in an existing directory searched
+//     before the one where the old header was found is not noticed (the
+//     README's "Known hole of direct mode", shared with ccache and
+//     clcache; an include directory that appears, item 9, is noticed).
+var KnownHoles = []string{"shadow-header"}
+
 // parseFeatures reads OBJCACHE_DIFFTEST_SKIP's or _FOCUS's value: feature
 // names separated by commas or spaces. An unknown name is an error, so that
 // a typo does not silently test everything.

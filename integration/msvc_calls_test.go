@@ -1,0 +1,57 @@
+package integration
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestMasqueradeNamedClExe: a masquerade link named cl.exe first in PATH
+// finds the cl.exe further down PATH. objcache used to drop the .exe and
+// look for "cl", which on Linux is not there (exit 127 where the compiler
+// alone compiles). Found by the differential tester.
+func TestMasqueradeNamedClExe(t *testing.T) {
+	e := newEnv(t)
+	cl := clExe(t, e)
+	masq := filepath.Join(e.work, "masq")
+	os.MkdirAll(masq, 0o777)
+	if err := os.Symlink(objcacheBin, filepath.Join(masq, "cl.exe")); err != nil {
+		t.Fatal(err)
+	}
+	e.setenv("PATH", masq+string(os.PathListSeparator)+filepath.Dir(cl)+string(os.PathListSeparator)+os.Getenv("PATH"))
+	e.write("a.c", "int a(void) { return 1; }\n")
+	ref := e.run(cl, "/c", "/nologo", "/Brepro", "a.c", "/Foref.obj")
+	if ref.code != 0 {
+		t.Fatal(ref)
+	}
+	for i := 0; i < 2; i++ {
+		o := e.runArgv0(filepath.Join(masq, "cl.exe"), "cl.exe", "/c", "/nologo", "/Brepro", "a.c", "/Foa.obj")
+		if o.code != 0 || o.stdout != ref.stdout || o.stderr != ref.stderr {
+			t.Fatalf("call %d: %v; want %v", i, o, ref)
+		}
+		if e.read("a.obj") != e.read("ref.obj") {
+			t.Fatalf("call %d: object differs from clang-cl's", i)
+		}
+	}
+	e.wantStats(map[string]int64{"misses": 1, "hits": 1})
+}
+
+// TestClExeMissingSources: cl with several sources, some missing, reports
+// each missing one and fails once, as the compiler alone does; compiling
+// them one by one printed "no input files" twice and in another order.
+// Found by the differential tester.
+func TestClExeMissingSources(t *testing.T) {
+	e := newEnv(t)
+	cl := clExe(t, e)
+	e.write("a.c", "int a(void) { return 1; }\n")
+	for _, args := range [][]string{
+		{"/c", "/nologo", "missing1.c", "a.c", "missing2.c"},
+		{"/c", "/nologo", "missing1.c", "/Tcmissing2.c"},
+	} {
+		ref := e.run(cl, args...)
+		o := e.objcache(append([]string{cl}, args...)...)
+		if o != ref {
+			t.Errorf("%q: %v\nwant (clang-cl alone) %v", args, o, ref)
+		}
+	}
+}
