@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -238,6 +239,14 @@ func TestProfileInputs(t *testing.T) {
 	}
 	for _, tt := range tests {
 		inv := Parse(FlavorGCC, strings.Fields(tt.args), cwd)
+		if runtime.GOOS == "windows" && tt.recording {
+			// A .gcda's name is not known on Windows (gcc mangles drive
+			// letters and backslashes too): such compiles are not cached.
+			if inv.Reason != "unhashable-input" {
+				t.Errorf("%q on Windows: reason %q, want unhashable-input", tt.args, inv.Reason)
+			}
+			continue
+		}
 		if inv.Reason != "" || !reflect.DeepEqual(inv.ProfileInputs, tt.files) || inv.Recording != tt.recording {
 			t.Errorf("%q: reason %q files %q recording %v, want %q %v", tt.args, inv.Reason, inv.ProfileInputs, inv.Recording, tt.files, tt.recording)
 		}
