@@ -56,6 +56,16 @@ func (c *gccCall) manifestKey() (digest.Sum, string) {
 		return digest.Sum{}, errorCompilerIdent
 	}
 	in.CompilerID = id
+	if p.ObjectWriter() == compiler.WriteUnlinkNonEmpty {
+		as, err := c.assemblerIdentity(id)
+		if err != nil {
+			c.log.printf("assembler identity: %v", err)
+			return digest.Sum{}, errorCompilerIdent
+		}
+		if as != "" {
+			in.Extra = append(in.Extra, as)
+		}
+	}
 	if p.NativeArgs != nil {
 		exp, err := c.nativeExpansion(id, p.NativeArgs)
 		if err != nil {

@@ -13,10 +13,11 @@ import (
 // compilerIdentity returns the compiler's identity for the key, as
 // compiler_check says:
 //
-//	content   the content hash of the compiler binary (the default), so
-//	          machines that installed the same compiler at different times
-//	          share entries; remembered by the binary's stat data in
-//	          <dir>/compilers/ so that it is hashed once, not per call
+//	content   the content hash of the compiler binary and its parts
+//	          (identity_parts.go; the default), so machines that
+//	          installed the same compiler at different times share
+//	          entries; remembered by the files' stat data in
+//	          <dir>/compilers/ so that they are hashed once, not per call
 //	mtime     the binary's path, size and mtime: cheaper, but not shared
 //	          between machines
 //	none      nothing: the user vouches that the compiler never changes
@@ -48,7 +49,7 @@ func (inv *invocation) compilerIdentity() (digest.Sum, error) {
 		h.Int(fi.ModTime().UnixNano())
 		return h.Result(), nil
 	}
-	sum, err := inv.contentIdentity(real, fi)
+	sum, err := inv.contentIdentity(real, fi, true)
 	if err != nil {
 		return digest.Sum{}, err
 	}
@@ -63,27 +64,89 @@ func (inv *invocation) compilerIdentity() (digest.Sum, error) {
 // (ccache #1215).
 const statTrustAge = 2 * time.Second
 
-// contentIdentity returns the content hash of the compiler binary real,
-// through the record <dir>/compilers/<hash of path>, which holds the
-// binary's stat fingerprint and its hash. The record is written whole to
-// tmp/ and renamed, so concurrent writers race harmlessly: each writes a
-// correct record.
-func (inv *invocation) contentIdentity(real string, fi os.FileInfo) (digest.Sum, error) {
-	fingerprint := fmt.Sprintf("%s\x00%d\x00%d\x00%d\x00%s", real, fi.Size(), fi.ModTime().UnixNano(), changeTime(fi).UnixNano(), fileID(fi))
+// identityRecordVersion starts every compilers/ identity record; a record
+// of another layout (the driver-only records before it) is hashed again.
+const identityRecordVersion = "identity v2"
+
+// contentIdentity returns the content hash of the compiler binary real and
+// of its parts (identity_parts.go; probe says whether the driver may be
+// asked for its programs), through the record <dir>/compilers/<hash of
+// path>: the version line, the driver's stat fingerprint, a "part" line with
+// the fingerprint of each part, and the hash. The record is trusted while
+// every fingerprint matches. It is written whole to tmp/ and renamed, so
+// concurrent writers race harmlessly: each writes a correct record. Each
+// file is stat'ed before it is hashed, so a file that changes in between
+// leaves a fingerprint that no longer matches, never a stale hash that
+// does.
+func (inv *invocation) contentIdentity(real string, fi os.FileInfo, probe bool) (digest.Sum, error) {
+	driverPrint := statFingerprint(real, fi)
 	record := filepath.Join(inv.Config.Dir, "compilers", digest.Of([]byte(real)).String())
 	if data, err := os.ReadFile(record); err == nil {
-		if fp, hash, ok := strings.Cut(string(data), "\n"); ok && fp == fingerprint {
-			if sum, err := digest.Parse(strings.TrimSpace(hash)); err == nil {
-				return sum, nil
-			}
+		if sum, ok := checkIdentityRecord(string(data), driverPrint); ok {
+			return sum, nil
 		}
 	}
+	h := digest.New()
+	h.String(identityRecordVersion)
 	sum, err := digest.File(real)
 	if err != nil {
 		return digest.Sum{}, fmt.Errorf("hash compiler: %w", err)
 	}
-	if time.Since(fi.ModTime()) > statTrustAge && time.Since(changeTime(fi)) > statTrustAge {
-		writeRecord(inv.Store, record, []byte(fingerprint+"\n"+sum.String()+"\n"))
+	h.Sum(sum)
+	lines := []string{identityRecordVersion, driverPrint}
+	trusted := statTrusted(fi)
+	for _, part := range compilerParts(real, probe) {
+		pfi, err := os.Stat(part)
+		if err != nil {
+			return digest.Sum{}, fmt.Errorf("stat compiler part: %w", err)
+		}
+		psum, err := digest.File(part)
+		if err != nil {
+			return digest.Sum{}, fmt.Errorf("hash compiler part: %w", err)
+		}
+		h.String(filepath.Base(part))
+		h.Sum(psum)
+		lines = append(lines, "part "+statFingerprint(part, pfi))
+		trusted = trusted && statTrusted(pfi)
 	}
-	return sum, nil
+	id := h.Result()
+	if trusted && !strings.Contains(strings.Join(lines, ""), "\n") {
+		writeRecord(inv.Store, record, []byte(strings.Join(lines, "\n")+"\n"+id.String()+"\n"))
+	}
+	return id, nil
+}
+
+// statFingerprint is what stands for a file's content while it is
+// unchanged: path, size, modification and change times, file identity.
+func statFingerprint(path string, fi os.FileInfo) string {
+	return fmt.Sprintf("%s\x00%d\x00%d\x00%d\x00%s", path, fi.Size(), fi.ModTime().UnixNano(), changeTime(fi).UnixNano(), fileID(fi))
+}
+
+// statTrusted reports whether fi is old enough for its stat data to stand
+// for its content.
+func statTrusted(fi os.FileInfo) bool {
+	return time.Since(fi.ModTime()) > statTrustAge && time.Since(changeTime(fi)) > statTrustAge
+}
+
+// checkIdentityRecord returns the identity a record holds if it is of this
+// version, its driver fingerprint is driverPrint and every part it names
+// still has the fingerprint recorded.
+func checkIdentityRecord(data, driverPrint string) (digest.Sum, bool) {
+	lines := strings.Split(strings.TrimSuffix(data, "\n"), "\n")
+	if len(lines) < 3 || lines[0] != identityRecordVersion || lines[1] != driverPrint {
+		return digest.Sum{}, false
+	}
+	for _, line := range lines[2 : len(lines)-1] {
+		fp, ok := strings.CutPrefix(line, "part ")
+		if !ok {
+			return digest.Sum{}, false
+		}
+		path, _, _ := strings.Cut(fp, "\x00")
+		fi, err := os.Stat(path)
+		if err != nil || statFingerprint(path, fi) != fp {
+			return digest.Sum{}, false
+		}
+	}
+	sum, err := digest.Parse(lines[len(lines)-1])
+	return sum, err == nil
 }

@@ -1,0 +1,112 @@
+package launcher
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/objcache/objcache/digest"
+)
+
+// gcc's -c, and clang's with -fno-integrated-as, run GNU as, which the
+// driver finds first in its own program directories and then in PATH
+// (gcc -print-prog-name=as says "as" on Debian: PATH decides). An
+// assembler first in PATH writes the object, so its identity joins the
+// key of such a compile: a build whose PATH leads to another as gets
+// another entry.
+//
+// Where the driver finds as without PATH is asked once, with PATH empty
+// (COMPILER -print-prog-name=as), and remembered in <dir>/compilers/ under
+// the compiler's identity, its path as invoked (clang's program
+// directories follow from it) and the variables that add program
+// directories (GCC_EXEC_PREFIX, COMPILER_PATH); an absolute answer is the
+// assembler whatever PATH says, a bare one means PATH is searched at every
+// call.
+
+// assemblerIdentity returns what joins the key for the assembler the
+// driver runs, as compiler_check says for the compiler itself; id is the
+// compiler's identity.
+func (inv *invocation) assemblerIdentity(id digest.Sum) (string, error) {
+	check := inv.Config.CompilerCheck
+	if check == "none" || strings.HasPrefix(check, "string:") {
+		return "", nil
+	}
+	name, err := inv.assemblerName(id)
+	if err != nil {
+		return "", err
+	}
+	path := name
+	if !filepath.IsAbs(path) {
+		path = lookPath(name, inv.getenv("PATH"), inv.Dir)
+		if path == "" {
+			return "assembler " + name + " not found", nil
+		}
+	}
+	real, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return "", fmt.Errorf("resolve assembler %s: %w", path, err)
+	}
+	fi, err := os.Stat(real)
+	if err != nil {
+		return "", fmt.Errorf("stat assembler %s: %w", real, err)
+	}
+	if check == "mtime" {
+		return fmt.Sprintf("assembler %s %d %d", real, fi.Size(), fi.ModTime().UnixNano()), nil
+	}
+	sum, err := inv.contentIdentity(real, fi, false)
+	if err != nil {
+		return "", fmt.Errorf("assembler: %w", err)
+	}
+	return "assembler " + sum.String(), nil
+}
+
+// assemblerName returns where the driver finds as without PATH: an
+// absolute path, or the bare name to look up in PATH.
+func (inv *invocation) assemblerName(id digest.Sum) (string, error) {
+	h := digest.New()
+	h.String("assembler name")
+	h.Sum(id)
+	h.String(inv.compilerPath)
+	for _, name := range []string{"GCC_EXEC_PREFIX", "COMPILER_PATH"} {
+		v, ok := lookupEnv(inv.Environ, name)
+		h.String(fmt.Sprint(ok, v))
+	}
+	record := filepath.Join(inv.Config.Dir, "compilers", h.Result().String()+".as")
+	if data, err := os.ReadFile(record); err == nil {
+		if name := strings.TrimSuffix(string(data), "\n"); name != "" {
+			return name, nil
+		}
+	}
+	cmd := exec.Command(inv.compilerPath, "-print-prog-name=as")
+	cmd.Dir, cmd.Env = inv.Dir, setEnv(inv.childEnv(), "PATH", "")
+	out, err := runBounded(cmd)
+	if err != nil {
+		return "", fmt.Errorf("ask %s for its assembler: %w", inv.compilerPath, err)
+	}
+	name := strings.TrimSpace(string(out))
+	if name == "" || strings.Contains(name, "\n") {
+		return "", fmt.Errorf("ask %s for its assembler: answer %q", inv.compilerPath, out)
+	}
+	writeRecord(inv.Store, record, []byte(name+"\n"))
+	return name, nil
+}
+
+// lookPath finds an executable named name in pathList as execvp does, ""
+// if there is none; relative entries are relative to dir.
+func lookPath(name, pathList, dir string) string {
+	for _, d := range filepath.SplitList(pathList) {
+		if d == "" {
+			d = "."
+		}
+		if !filepath.IsAbs(d) {
+			d = filepath.Join(dir, d)
+		}
+		p := filepath.Join(d, name)
+		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0 {
+			return p
+		}
+	}
+	return ""
+}

@@ -1,0 +1,204 @@
+package launcher
+
+import (
+	"bufio"
+	"bytes"
+	"debug/elf"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// A compiler is more than its driver binary. gcc's driver runs cc1 or
+// cc1plus, which Debian ships in another package (cpp-12) than the driver
+// (gcc-12); clang-14's driver is a 141 KB program over libclang-cpp.so.14
+// and libLLVM-14.so.1, which are updated on their own. The compiler's
+// identity is therefore the content of the driver and of these parts:
+// the compiler proper that gcc's driver names (-print-prog-name) and the
+// shared libraries the driver and those programs load, except the C and
+// C++ runtime (libc, libstdc++ and the like), which do not decide what
+// code a compiler writes and differ between otherwise equal machines of a
+// fleet that shares a cache. Each part's stat fingerprint is in the
+// compilers/ record, so a part that changes is hashed again on the next
+// call, not trusted by the driver's unchanged stat data.
+
+// runtimeLibraries are the shared libraries left out of a compiler's
+// identity, by soname prefix.
+var runtimeLibraries = []string{
+	"ld-linux", "libc.so", "libm.so", "libdl.so", "libpthread.so", "librt.so",
+	"libgcc_s.so", "libstdc++.so", "libc++.so", "libc++abi.so", "libunwind.so",
+	"libz.so", "libzstd.so", "libtinfo.so", "libncurses", "libedit.so",
+	"libffi.so", "libxml2.so", "liblzma.so", "libicu",
+}
+
+// compilerParts returns the files besides the driver real whose content
+// makes the compiler, in a fixed order. probe says whether the driver may
+// be asked for its programs (a compiler driver may; an assembler must not
+// be run with a driver's options). Only ELF programs are examined: a
+// script that wraps a compiler is its own content.
+func compilerParts(real string, probe bool) []string {
+	if !isELF(real) {
+		return nil
+	}
+	var parts []string
+	seen := map[string]bool{real: true}
+	add := func(p string) {
+		if r, err := filepath.EvalSymlinks(p); err == nil && !seen[r] {
+			seen[r] = true
+			parts = append(parts, r)
+		}
+	}
+	programs := []string{real}
+	if probe {
+		for _, name := range []string{"cc1", "cc1plus"} {
+			if p := askProgName(real, name); p != "" {
+				add(p)
+				programs = append(programs, p)
+			}
+		}
+	}
+	dirs := libraryDirs()
+	for _, prog := range programs {
+		for _, lib := range neededLibraries(prog, dirs) {
+			add(lib)
+		}
+	}
+	return parts
+}
+
+// isELF reports whether path is an ELF file.
+func isELF(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	magic := make([]byte, 4)
+	_, err = f.Read(magic)
+	return err == nil && bytes.Equal(magic, []byte(elf.ELFMAG))
+}
+
+// askProgName returns the absolute path the driver gives for a program it
+// runs (gcc -print-prog-name=cc1), or "" where it names none.
+func askProgName(driver, name string) string {
+	cmd := exec.Command(driver, "-print-prog-name="+name)
+	cmd.Stdin = nil
+	out, err := runBounded(cmd)
+	if err != nil {
+		return ""
+	}
+	p := strings.TrimSpace(string(out))
+	if !filepath.IsAbs(p) {
+		return ""
+	}
+	if fi, err := os.Stat(p); err != nil || !fi.Mode().IsRegular() {
+		return ""
+	}
+	return p
+}
+
+// runBounded runs cmd for its stdout, killing it after 10 s: a probe that
+// hangs must not hang the build.
+func runBounded(cmd *exec.Cmd) ([]byte, error) {
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	timer := time.AfterFunc(10*time.Second, func() { cmd.Process.Kill() })
+	defer timer.Stop()
+	err := cmd.Wait()
+	return out.Bytes(), err
+}
+
+// neededLibraries returns the libraries prog names (DT_NEEDED) that are
+// not runtime libraries, each found as the dynamic loader would: in the
+// program's DT_RPATH and DT_RUNPATH ($ORIGIN expanded), then in dirs.
+func neededLibraries(prog string, dirs []string) []string {
+	f, err := elf.Open(prog)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	libs, err := f.ImportedLibraries()
+	if err != nil {
+		return nil
+	}
+	var search []string
+	for _, tag := range []elf.DynTag{elf.DT_RPATH, elf.DT_RUNPATH} {
+		vals, _ := f.DynString(tag)
+		for _, v := range vals {
+			for _, d := range strings.Split(v, ":") {
+				search = append(search, strings.ReplaceAll(d, "$ORIGIN", filepath.Dir(prog)))
+			}
+		}
+	}
+	search = append(search, dirs...)
+	var found []string
+	for _, lib := range libs {
+		if isRuntimeLibrary(lib) {
+			continue
+		}
+		for _, d := range search {
+			p := filepath.Join(d, lib)
+			if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
+				found = append(found, p)
+				break
+			}
+		}
+	}
+	return found
+}
+
+func isRuntimeLibrary(soname string) bool {
+	for _, prefix := range runtimeLibraries {
+		if strings.HasPrefix(soname, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// libraryDirs returns the dynamic loader's search directories: those of
+// /etc/ld.so.conf (and the files it includes), then the default ones.
+func libraryDirs() []string {
+	var dirs []string
+	readLdConf("/etc/ld.so.conf", &dirs, 0)
+	return append(dirs, "/lib64", "/usr/lib64", "/lib", "/usr/lib")
+}
+
+// readLdConf appends the directories named in an ld.so.conf file, following
+// its include lines (glob patterns) up to a small depth.
+func readLdConf(path string, dirs *[]string, depth int) {
+	if depth > 4 {
+		return
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if i := strings.IndexByte(line, '#'); i >= 0 {
+			line = strings.TrimSpace(line[:i])
+		}
+		switch {
+		case line == "":
+		case strings.HasPrefix(line, "include") && len(line) > 7 && (line[7] == ' ' || line[7] == '\t'):
+			pattern := strings.TrimSpace(line[8:])
+			if !filepath.IsAbs(pattern) {
+				pattern = filepath.Join(filepath.Dir(path), pattern)
+			}
+			matches, _ := filepath.Glob(pattern)
+			for _, m := range matches {
+				readLdConf(m, dirs, depth+1)
+			}
+		case filepath.IsAbs(line):
+			*dirs = append(*dirs, line)
+		}
+	}
+}
