@@ -23,7 +23,8 @@ import (
 // directories follow from it) and the variables that add program
 // directories (GCC_EXEC_PREFIX, COMPILER_PATH); an absolute answer is the
 // assembler whatever PATH says, a bare one means PATH is searched at every
-// call.
+// call. A driver that cannot answer (not gcc-like) is taken to run the
+// first as in PATH.
 
 // assemblerIdentity returns what joins the key for the assembler the
 // driver runs, as compiler_check says for the compiler itself; id is the
@@ -79,15 +80,18 @@ func (inv *invocation) assemblerName(id digest.Sum) (string, error) {
 			return name, nil
 		}
 	}
+	if !isELF(resolved(inv.compilerPath)) {
+		// A script that wraps a compiler is not asked (it may count its
+		// runs, or need PATH): what it runs is unknown, PATH's as is keyed.
+		return "as", nil
+	}
+	name := "as"
 	cmd := exec.Command(inv.compilerPath, "-print-prog-name=as")
 	cmd.Dir, cmd.Env = inv.Dir, setEnv(inv.childEnv(), "PATH", "")
-	out, err := runBounded(cmd)
-	if err != nil {
-		return "", fmt.Errorf("ask %s for its assembler: %w", inv.compilerPath, err)
-	}
-	name := strings.TrimSpace(string(out))
-	if name == "" || strings.Contains(name, "\n") {
-		return "", fmt.Errorf("ask %s for its assembler: answer %q", inv.compilerPath, out)
+	if out, err := runBounded(cmd); err == nil {
+		if answer := strings.TrimSpace(string(out)); answer != "" && !strings.Contains(answer, "\n") {
+			name = answer
+		}
 	}
 	writeRecord(inv.Store, record, []byte(name+"\n"))
 	return name, nil
