@@ -87,6 +87,11 @@ type parser struct {
 	incDirs          includeDirs
 	profile          profileUse
 	native, target   []string
+
+	// fwd holds what the driver hands to other programs (forwarded.go);
+	// fwdDebug is set when that turns debug information on.
+	fwd      forwarded
+	fwdDebug bool
 }
 
 // fail records the first reason the call cannot be cached.
@@ -142,6 +147,13 @@ func (p *parser) run() {
 			value, span, ref = args[i], []string{arg, args[i]}, argRef{at: i}
 		case joined:
 			value = arg[len(opt.name):]
+		case joinedNext:
+			if i+1 >= len(args) {
+				p.fail("missing-argument")
+				continue
+			}
+			i++
+			value, span = args[i], []string{arg, args[i]}
 		case joinedSep:
 			if arg == opt.name {
 				if i+1 >= len(args) {
@@ -194,7 +206,11 @@ func (p *parser) run() {
 		case roleDebugToggle:
 			p.toggle = true
 		case roleAssemblerArg:
-			p.asmDebug = p.asmDebug || asmDebugOption(value)
+			p.fwd.as = append(p.fwd.as, value)
+		case rolePreprocessorArg:
+			p.fwd.cpp = append(p.fwd.cpp, value)
+		case roleCC1Arg:
+			p.fwd.cc1 = append(p.fwd.cc1, value)
 		case rolePrefixMap, roleDebugPrefixMap:
 			inv.PrefixMapped = true
 			inv.dirs.debugMaps = append(inv.dirs.debugMaps, value)
@@ -253,22 +269,14 @@ func (p *parser) run() {
 }
 
 // unknown checks options the table does not list but whose content matters:
-// -Wp, and -Wa, can smuggle in a depfile or an assembler listing.
+// -Wp, and -Wa, hand options to the preprocessor and the assembler, which
+// are read at the end (forwarded.go).
 func (p *parser) unknown(arg string) {
 	switch {
 	case strings.HasPrefix(arg, "-Wp,"):
-		for _, part := range strings.Split(arg[4:], ",") {
-			if strings.HasPrefix(part, "-M") {
-				p.fail("extra-output")
-			}
-		}
+		p.fwd.cpp = append(p.fwd.cpp, strings.Split(arg[4:], ",")...)
 	case strings.HasPrefix(arg, "-Wa,"):
-		for _, part := range strings.Split(arg[4:], ",") {
-			if strings.HasPrefix(part, "-a") || strings.HasPrefix(part, "--MD") {
-				p.fail("extra-output")
-			}
-			p.asmDebug = p.asmDebug || asmDebugOption(part)
-		}
+		p.fwd.as = append(p.fwd.as, strings.Split(arg[4:], ",")...)
 	case strings.HasPrefix(arg, "-fopt-info") && strings.Contains(arg, "="):
 		p.fail("extra-output")
 	}
@@ -363,6 +371,7 @@ func colorChoice(arg string) string {
 // finish decides cacheability and fills in the derived fields.
 func (p *parser) finish() {
 	inv := p.inv
+	p.readForwarded()
 	switch {
 	case p.reason != "":
 	case !p.compile && !p.assemble:

@@ -9,7 +9,7 @@ func (p *parser) finishKeyInputs() {
 	inv := p.inv
 	// gcc applies -gtoggle after every other option, once however often
 	// it is given: debug on = (the other -g options) XOR (-gtoggle given).
-	inv.DebugInfo = (p.debug > 0) != p.toggle || p.asmDebug
+	inv.DebugInfo = (p.debug > 0) != p.toggle || p.asmDebug || p.fwdDebug
 	dirs, ok := p.incDirs.resolve()
 	if !ok {
 		p.fail("unhashable-input")

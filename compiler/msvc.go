@@ -110,6 +110,9 @@ type msvcParser struct {
 	langAll string
 	output  string
 	reason  string
+	// cc1 holds the values of -Xclang, read together at the end (a value
+	// may take the next one).
+	cc1 []string
 }
 
 func (p *msvcParser) fail(reason string) {
@@ -220,6 +223,8 @@ func (p *msvcParser) run(all []string) {
 			if reason := clangOptionReason(value); reason != "" {
 				p.fail(reason)
 			}
+		case msvcCC1Arg:
+			p.cc1 = append(p.cc1, value)
 		case msvcLink:
 			p.fail("linking")
 			i = len(all)
@@ -292,6 +297,9 @@ func (p *msvcParser) input(path, forced string, i int) {
 // finish decides cacheability and names each source's object.
 func (p *msvcParser) finish() {
 	inv := p.inv
+	if reason := CC1OptionsReason(p.cc1); reason != "" {
+		p.fail(reason)
+	}
 	// /TC and /TP apply to sources named before them too.
 	for i := range inv.Sources {
 		if s := &inv.Sources[i]; s.Forced == "" && p.langAll != "" {
@@ -432,10 +440,12 @@ func clangOptionReason(arg string) string {
 	case !ok && strings.HasPrefix(arg, "--"):
 		return "clang-option"
 	case !ok:
-		// -Wp, and -Wa, can still smuggle in an output.
+		// -Wp, and -Wa, hand options to the preprocessor and the
+		// assembler: read as clang reads them.
 		p := parser{inv: &Invocation{Flavor: FlavorClang}}
 		p.unknown(arg)
-		if p.asmDebug {
+		p.readForwarded()
+		if p.reason == "" && p.modelsForwarded() {
 			return "clang-option"
 		}
 		return p.reason

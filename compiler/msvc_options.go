@@ -22,6 +22,7 @@ const (
 	msvcIncludeDir            // /I, /external:I, /imsvc: existence joins the key
 	msvcProfile               // clang-cl's -fprofile-instr-use[=file]
 	msvcClangOption           // clang-cl's /clang:OPTION, read as clang reads OPTION
+	msvcCC1Arg                // clang-cl's -Xclang OPTION, read as cc1 reads it (forwarded.go)
 )
 
 // msvcOption is one entry of the cl.exe table. Names are written without
@@ -69,7 +70,7 @@ var msvcOptions = []msvcOption{
 	{name: "mtune=native", form: flag, role: msvcUncacheable, reason: "native-cpu"},
 	{name: "mcpu=native", form: flag, role: msvcUncacheable, reason: "native-cpu"},
 	{name: "-", form: flag, role: msvcUncacheable, reason: "double-dash"},
-	{name: "Xclang", form: separate},
+	{name: "Xclang", form: separate, role: msvcCC1Arg},
 
 	{name: "E", form: flag, role: msvcUncacheable, reason: "preprocess-only"},
 	{name: "EP", form: flag, role: msvcUncacheable, reason: "preprocess-only"},
