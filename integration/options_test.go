@@ -1,0 +1,142 @@
+package integration
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestSeparateArgumentOptions (I1): an option whose value is the next
+// argument is read with it, so the value is never taken for an option of
+// its own: "-mllvm -opt-bisect-limit=100" is no "-o pt-bisect-limit=100"
+// (which objcache rewrote, clang rejected, and the call ran twice, never
+// cached). Each call is compiled once and the second is a hit.
+func TestSeparateArgumentOptions(t *testing.T) {
+	cases := []struct {
+		name, cc string
+		args     []string
+	}{
+		{"clang -mllvm", "clang-14", []string{"-c", "t.c", "-o", "t.o", "-mllvm", "-opt-bisect-limit=100"}},
+		{"clang -Xanalyzer", "clang-14", []string{"-c", "t.c", "-o", "t.o", "-Xanalyzer", "-analyzer-output=text"}},
+		{"gcc -T", "gcc", []string{"-c", "t.c", "-o", "t.o", "-T", "-oscript.ld"}},
+		{"gcc -z", "gcc", []string{"-c", "t.c", "-o", "t.o", "-z", "-ofoo"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			cc := requireTool(t, tc.cc, "apt-get install -y gcc clang-14")
+			e := newEnv(t)
+			e.write("t.c", "int x;\n")
+			checkAgainstCompiler(t, e, cc, tc.args, []string{"t.o"}, true)
+			if s := e.stats(); s["failed_compile_rerun"] != 0 {
+				t.Errorf("compiled twice: %v", s)
+			}
+		})
+	}
+}
+
+// TestWorkingDirectoryPassesThrough (I1): clang's -working-directory
+// changes the directory every relative path is read from: the call passes
+// through, and the object is where clang puts it.
+func TestWorkingDirectoryPassesThrough(t *testing.T) {
+	clang := requireTool(t, "clang-14", "apt-get install -y clang-14")
+	for _, args := range [][]string{
+		{"-working-directory", "sub", "-c", "t.c", "-o", "t.o"},
+		{"-working-directory=sub", "-c", "t.c", "-o", "t.o"},
+	} {
+		t.Run(args[0], func(t *testing.T) {
+			e := newEnv(t)
+			e.write("sub/t.c", "int x = 1;\n")
+			e.write("t.c", "int x = 2;\n")
+			for _, phase := range []string{"first", "second"} {
+				sameAsCompiler(t, e, phase, clang, args, "t.o", "sub/t.o")
+			}
+			e.wantStats(map[string]int64{"hits": 0, "uncacheable.working-directory": 2})
+		})
+	}
+}
+
+// TestSplitDwarfForms (W5): clang's -gsplit-dwarf=split writes a .dwo
+// beside the object, and =single keeps the DWARF in the object with a
+// DW_AT_dwo_name naming the object: both record the object's name (a
+// staging name, on a miss) and are not cached, as -gsplit-dwarf is not.
+func TestSplitDwarfForms(t *testing.T) {
+	clang := requireTool(t, "clang-14", "apt-get install -y clang-14")
+	for _, mode := range []string{"split", "single"} {
+		t.Run(mode, func(t *testing.T) {
+			e := newEnv(t)
+			e.write("t.c", "int main(void) { return 0; }\n")
+			args := []string{"-g", "-gsplit-dwarf=" + mode, "-c", "t.c", "-o", "t.o"}
+			for _, phase := range []string{"first", "second"} {
+				os.Remove(filepath.Join(e.work, "t.dwo"))
+				sameAsCompiler(t, e, phase, clang, args, "t.o", "t.dwo")
+			}
+			e.wantStats(map[string]int64{"hits": 0, "uncacheable.split-dwarf": 2})
+		})
+	}
+}
+
+// TestUnkeyedInputFiles (W9): files clang reads that no depfile names
+// (sanitizer coverage lists, a VFS overlay in its joined form, a header
+// map given as an include directory) join the key: after one changes, the
+// object is the compiler's new one.
+func TestUnkeyedInputFiles(t *testing.T) {
+	clang := requireTool(t, "clang-14", "apt-get install -y clang-14")
+	const src = "int f(int x) { if (x) return 1; return 2; }\nint g(int x) { return x + 1; }\n"
+	cases := []struct {
+		name  string
+		files map[string]string
+		args  []string
+		// file is rewritten with each content in turn.
+		file  string
+		steps []string
+	}{
+		{"-fsanitize-coverage-allowlist=", map[string]string{"t.c": src},
+			[]string{"-fsanitize-coverage=trace-pc-guard", "-fsanitize-coverage-allowlist=L", "-c", "t.c", "-o", "t.o"},
+			"L", []string{"src:*\nfun:f\n", "src:*\nfun:g\n"}},
+		{"-fsanitize-coverage-ignorelist=", map[string]string{"t.c": src},
+			[]string{"-fsanitize-coverage=trace-pc-guard", "-fsanitize-coverage-ignorelist=L", "-c", "t.c", "-o", "t.o"},
+			"L", []string{"fun:f\n", "fun:g\n"}},
+		{"-ivfsoverlayFILE", map[string]string{"t.c": "#include \"x.h\"\nint v = V;\n", "a/x.h": "#define V 1\n", "b/x.h": "#define V 2\n"},
+			[]string{"-ivfsoverlay" + "o.yaml", "-Iv", "-c", "t.c", "-o", "t.o"},
+			"o.yaml", []string{"a", "b"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t)
+			for name, content := range tc.files {
+				e.write(name, content)
+			}
+			for i, content := range tc.steps {
+				if tc.file == "o.yaml" {
+					content = fmt.Sprintf("{ 'version': 0, 'roots': [ { 'name': '%s/v', 'type': 'directory', 'contents': [ { 'name': 'x.h', 'type': 'file', 'external-contents': '%s/%s/x.h' } ] } ] }\n", e.work, e.work, content)
+				}
+				e.write(tc.file, content)
+				for _, phase := range []string{"miss", "hit"} {
+					sameAsCompiler(t, e, fmt.Sprintf("%s, version %d", phase, i+1), clang, tc.args, "t.o")
+				}
+			}
+			e.wantStats(map[string]int64{"hits": 2, "misses": 2})
+		})
+	}
+	t.Run("header map", func(t *testing.T) {
+		hmaptool := "/usr/lib/llvm-14/bin/hmaptool"
+		if _, err := os.Stat(hmaptool); err != nil {
+			t.Skipf("%s: %v (part of clang-14)", hmaptool, err)
+		}
+		python := requireTool(t, "python3", "apt-get install -y python3")
+		e := newEnv(t)
+		e.write("t.c", "#include \"x.h\"\nint v = V;\n")
+		e.write("a/x.h", "#define V 1\n")
+		e.write("b/x.h", "#define V 2\n")
+		args := []string{"-I", "m.hmap", "-c", "t.c", "-o", "t.o"}
+		for _, dir := range []string{"a", "b"} {
+			e.write("m.json", fmt.Sprintf(`{"mappings": {"x.h": %q}}`, filepath.Join(e.work, dir, "x.h")))
+			e.build(python, hmaptool, "write", "m.json", "m.hmap")
+			for _, phase := range []string{"miss", "hit"} {
+				sameAsCompiler(t, e, fmt.Sprintf("%s, map to %s", phase, dir), clang, args, "t.o")
+			}
+		}
+		e.wantStats(map[string]int64{"hits": 2, "misses": 2})
+	})
+}
