@@ -42,8 +42,8 @@ type MSVCInvocation struct {
 	// Parallel is /MP's process count: 0 without /MP (one source at a
 	// time, as cl does), -1 for /MP alone (one per processor).
 	Parallel int
-	// Recording is true under /Z7: the object records its own path, the
-	// working directory and the command line.
+	// Recording is true under /Z7 (and clang-cl's -g…): the object
+	// records its own path, the working directory and the command line.
 	Recording bool
 	// SourceDependencies is /sourceDependencies' file, or "" (the
 	// directory form is not cacheable).

@@ -14,7 +14,7 @@ const (
 	msvcLangOne               // /Tc, /Tp: one source of that language
 	msvcShowIncludes          // /showIncludes
 	msvcParallel              // /MP[n]
-	msvcDebug7                // /Z7: debug information inside the object
+	msvcDebug7                // /Z7, clang-cl's -g…: debug information inside the object
 	msvcSourceDeps            // /sourceDependencies file-or-directory
 	msvcExternalEnv           // /external:env:VAR: an include path from a variable
 	msvcLink                  // /link: the rest is the linker's
@@ -51,6 +51,16 @@ var msvcOptions = []msvcOption{
 	{name: "showIncludes", form: flag, role: msvcShowIncludes},
 	{name: "MP", form: joined, role: msvcParallel},
 	{name: "Z7", form: flag, role: msvcDebug7},
+	// clang-cl's debug options beside /Z7 (-gline-tables-only, -gdwarf,
+	// and -gno-inline-line-tables, which clang-cl 14 reads as asking
+	// for line tables) write debug information that records the object's
+	// path, the directory and the command line, as /Z7's does. Any -g…
+	// counts: one that writes none only keys the directory and the
+	// object's name. clang-cl ignores -g0 (an unknown option), so none
+	// turns it off. /Zd is cl's old line-tables option.
+	{name: "g", form: joined, role: msvcDebug7},
+	{name: "guard:", form: joined}, // /guard:cf: no debug information
+	{name: "Zd", form: flag, role: msvcDebug7},
 	{name: "sourceDependencies", form: separate, role: msvcSourceDeps},
 	{name: "sourceDependencies:directives", form: separate, role: msvcUncacheable, reason: "extra-output"},
 	{name: "external:env:", form: joined, role: msvcExternalEnv},

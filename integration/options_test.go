@@ -140,3 +140,27 @@ func TestUnkeyedInputFiles(t *testing.T) {
 		e.wantStats(map[string]int64{"hits": 2, "misses": 2})
 	})
 }
+
+// TestClangCLDebugForms (W6): clang-cl's debug options other than /Z7
+// (-gline-tables-only, -gdwarf, -gno-inline-line-tables) write debug
+// information that records the object's path, the working directory and
+// the command line: a miss compiles to the object's own name, and a call
+// in another directory misses; each object is clang-cl's own.
+func TestClangCLDebugForms(t *testing.T) {
+	for _, opt := range []string{"-gline-tables-only", "-gdwarf", "-gno-inline-line-tables"} {
+		t.Run(opt, func(t *testing.T) {
+			e := newEnv(t)
+			cl := clExe(t, e)
+			for _, d := range []string{"d1", "d2"} {
+				e.write(d+"/t.c", "int main(void) { return 0; }\n")
+			}
+			args := []string{"/Brepro", opt, "/c", "t.c", "/Fot.obj"}
+			for _, d := range []string{"d1", "d2"} {
+				for _, phase := range []string{"miss", "hit"} {
+					e.sameAsCompiler(t, phase+" in "+d, d, cl, args, "t.obj")
+				}
+			}
+			e.wantStats(map[string]int64{"hits": 2, "misses": 2})
+		})
+	}
+}
