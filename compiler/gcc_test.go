@@ -82,7 +82,7 @@ func TestParseFields(t *testing.T) {
 		{"-c foo.cc -o out/foo.o -O2", Invocation{Source: "foo.cc", Lang: "c++", Output: "out/foo.o", HashArgs: []string{"-c", "-O2"}}},
 		{"-c -ofoo.o foo.c -I inc -Iinc2", Invocation{Source: "foo.c", Lang: "c", Output: "foo.o", HashArgs: []string{"-c", "-I", "inc", "-Iinc2"}}},
 		{"-x c++ -c foo.c", Invocation{Source: "foo.c", Lang: "c++", Output: "foo.o", HashArgs: []string{"-x", "c++", "-c"}}},
-		{"-c foo.s", Invocation{Source: "foo.s", Lang: "assembler", Output: "foo.o", HashArgs: []string{"-c"}, Preprocessed: true}},
+		{"-c foo.s", Invocation{Source: "foo.s", Lang: "assembler", Output: "foo.o", HashArgs: []string{"-c"}, Preprocessed: true, DebugInfo: true}}, // .loc lines name the directory
 		{"-c foo.c -MD", Invocation{Source: "foo.c", Lang: "c", Output: "foo.o", HashArgs: []string{"-c", "-MD"},
 			Depfile: &Depfile{Mode: DepAll, Path: "foo.d"}}},
 		{"-c foo.c -o dir/x.obj.o -MMD -MP", Invocation{Source: "foo.c", Lang: "c", Output: "dir/x.obj.o", HashArgs: []string{"-c", "-MMD", "-MP"},

@@ -164,3 +164,37 @@ func TestClangCLDebugForms(t *testing.T) {
 		})
 	}
 }
+
+// TestAssemblerSourcesKeyTheDirectory (W10): an assembler source's .file
+// and .loc directives make the assembler write line tables naming the
+// working directory, with no -g objcache sees, and -Xclang
+// -debug-info-kind= turns on debug information behind the driver's back:
+// a call in another directory misses and gives the compiler's object.
+func TestAssemblerSourcesKeyTheDirectory(t *testing.T) {
+	const asm = "\t.file 1 \"t.c\"\n\t.text\n\t.globl f\nf:\n\t.loc 1 1 0\n\tret\n"
+	cases := []struct {
+		name, cc, src, text string
+		args                []string
+	}{
+		{"gcc .s", "gcc", "t.s", asm, []string{"-c", "t.s", "-o", "t.o"}},
+		{"gcc .S", "gcc", "t.S", asm, []string{"-c", "t.S", "-o", "t.o"}},
+		{"clang .s", "clang-14", "t.s", asm, []string{"-c", "t.s", "-o", "t.o"}},
+		{"clang -Xclang -debug-info-kind=", "clang-14", "t.c", "int main(void) { return 0; }\n",
+			[]string{"-Xclang", "-debug-info-kind=limited", "-c", "t.c", "-o", "t.o"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			cc := requireTool(t, tc.cc, "apt-get install -y gcc clang-14")
+			e := newEnv(t)
+			for _, d := range []string{"d1", "d2"} {
+				e.write(d+"/"+tc.src, tc.text)
+			}
+			for _, d := range []string{"d1", "d2"} {
+				for _, phase := range []string{"miss", "hit"} {
+					e.sameAsCompiler(t, phase+" in "+d, d, cc, tc.args, "t.o")
+				}
+			}
+			e.wantStats(map[string]int64{"hits": 2, "misses": 2})
+		})
+	}
+}
