@@ -139,8 +139,12 @@ type Depfile struct {
 	// Path is where the compiler writes it: -MF, or the output with its
 	// suffix replaced by .d.
 	Path string
+	// Target is what the compiler names as the target when no -MT or -MQ
+	// does: the output given with -o, else the object's default name
+	// (t.o, also under -S).
+	Target string
 	// HasTarget is true when -MT or -MQ name the target; otherwise the
-	// target is the output path, quoted as -MQ quotes.
+	// target is Target, quoted as -MQ quotes.
 	HasTarget bool
 	// Phony is -MP.
 	Phony bool

@@ -92,6 +92,9 @@ type parser struct {
 	// fwdDebug is set when that turns debug information on.
 	fwd      forwarded
 	fwdDebug bool
+	// auxName is set by -dumpbase, -dumpbase-ext or -dumpdir, which
+	// gcc names a depfile after when no -o or -MF says where it goes.
+	auxName bool
 }
 
 // fail records the first reason the call cannot be cached.
@@ -261,6 +264,9 @@ func (p *parser) run() {
 		case roleUncacheable:
 			p.fail(opt.reason)
 		}
+		if opt.role == roleAuxName {
+			p.auxName = true
+		}
 		if hashed {
 			inv.HashArgs = append(inv.HashArgs, span...)
 		}
@@ -395,6 +401,7 @@ func (p *parser) finish() {
 	}
 	inv.Source, inv.Lang = p.sources[0], p.sourceLangs[0]
 	inv.Preprocessed = unpreprocessed[inv.Lang]
+	explicitOutput := inv.Output != ""
 	if inv.Output == "" {
 		ext := ".o"
 		if p.assemble { // -S stops before -c would
@@ -406,12 +413,23 @@ func (p *parser) finish() {
 	if inv.Reason = p.reason; inv.Reason != "" {
 		return
 	}
+	if reason := p.depfileReason(explicitOutput); reason != "" {
+		inv.Reason = reason
+		return
+	}
 	if p.depMode != "" && !inv.Preprocessed {
 		path := p.depPath
 		if path == "" {
 			path = trimExt(inv.Output) + ".d"
 		}
-		inv.Depfile = &Depfile{Mode: p.depMode, Path: path, HasTarget: p.hasTarget, Phony: p.phony}
+		// Without -o, gcc and clang name the object as target even
+		// under -S (t.o, not t.s), and the depfile after the source's
+		// base name, in the working directory.
+		target := inv.Output
+		if !explicitOutput {
+			target = trimExt(filepath.Base(inv.Source)) + ".o"
+		}
+		inv.Depfile = &Depfile{Mode: p.depMode, Path: path, Target: target, HasTarget: p.hasTarget, Phony: p.phony}
 	}
 }
 
