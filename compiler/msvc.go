@@ -225,6 +225,10 @@ func (p *msvcParser) run(all []string) {
 			}
 		case msvcCC1Arg:
 			p.cc1 = append(p.cc1, value)
+		case msvcForceInclude:
+			if pchBeside(p.cwd, value) {
+				p.fail("pch")
+			}
 		case msvcLink:
 			p.fail("linking")
 			i = len(all)
@@ -398,6 +402,25 @@ func joinWindows(dir, name string) string {
 		return dir + name
 	}
 	return dir + `\` + name
+}
+
+// pchBeside reports whether a precompiled header sits beside the header
+// that /FI names: clang's driver then loads x.h.pch (or x.h.gch, a file
+// or a directory) in place of x.h, as -include-pch, and no /showIncludes
+// line names it. Such a call passes through. cl does not do this, but
+// which of the two a cl.exe is the parser cannot always know, and a pass
+// through costs only time.
+func pchBeside(cwd, header string) bool {
+	for _, ext := range []string{".pch", ".gch"} {
+		p := header + ext
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(cwd, p)
+		}
+		if _, err := os.Stat(p); err == nil {
+			return true
+		}
+	}
+	return false
 }
 
 func isDir(cwd, p string) bool {

@@ -23,6 +23,7 @@ const (
 	msvcProfile               // clang-cl's -fprofile-instr-use[=file]
 	msvcClangOption           // clang-cl's /clang:OPTION, read as clang reads OPTION
 	msvcCC1Arg                // clang-cl's -Xclang OPTION, read as cc1 reads it (forwarded.go)
+	msvcForceInclude          // /FI: a header, or the PCH clang-cl loads in its place
 )
 
 // msvcOption is one entry of the cl.exe table. Names are written without
@@ -68,7 +69,7 @@ var msvcOptions = []msvcOption{
 
 	// Options with a value, hashed as written (the value may be separate).
 	{name: "I", form: joinedSep, path: true, role: msvcIncludeDir}, {name: "D", form: joinedSep}, {name: "U", form: joinedSep},
-	{name: "FI", form: joinedSep, path: true}, {name: "external:I", form: joinedSep, path: true, role: msvcIncludeDir},
+	{name: "FI", form: joinedSep, path: true, role: msvcForceInclude}, {name: "external:I", form: joinedSep, path: true, role: msvcIncludeDir},
 	{name: "imsvc", form: joinedSep, path: true, role: msvcIncludeDir},
 	{name: "clang:", form: joined, role: msvcClangOption},
 

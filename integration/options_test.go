@@ -198,3 +198,39 @@ func TestAssemblerSourcesKeyTheDirectory(t *testing.T) {
 		})
 	}
 }
+
+// TestClangCLForceIncludePCH (W8b): clang-cl /FIq.h with q.h.pch beside
+// q.h loads the PCH in q.h's place, and no /showIncludes line names it or
+// the headers it holds: a rebuilt PCH must give the compiler's new
+// object, so such calls pass through. Without the PCH the call is cached.
+func TestClangCLForceIncludePCH(t *testing.T) {
+	args := []string{"/Brepro", "/c", "/FIq.h", "u.c", "/Fou.obj"}
+	setup := func(t *testing.T) (*env, string) {
+		e := newEnv(t)
+		cl := clExe(t, e)
+		e.write("q.h", "#include \"r.h\"\n")
+		e.write("r.h", "#define W 1\n")
+		e.write("u.c", "int w = W;\n")
+		e.write("pch.c", "int dummy;\n")
+		return e, cl
+	}
+	t.Run("with q.h.pch", func(t *testing.T) {
+		e, cl := setup(t)
+		mk := func() {
+			os.Remove(filepath.Join(e.work, "q.h.pch"))
+			e.build(cl, "/c", "/Brepro", "/Ycq.h", "/Fpq.h.pch", "/FIq.h", "pch.c", "/Fojunk.obj")
+		}
+		mk()
+		e.sameAsCompiler(t, "first", "", cl, args, "u.obj")
+		e.write("r.h", "#define W 2\n")
+		mk()
+		e.sameAsCompiler(t, "PCH rebuilt", "", cl, args, "u.obj")
+		e.wantStats(map[string]int64{"hits": 0, "uncacheable.pch": 2})
+	})
+	t.Run("without", func(t *testing.T) {
+		e, cl := setup(t)
+		e.sameAsCompiler(t, "miss", "", cl, args, "u.obj")
+		e.sameAsCompiler(t, "hit", "", cl, args, "u.obj")
+		e.wantStats(map[string]int64{"hits": 1, "misses": 1})
+	})
+}
