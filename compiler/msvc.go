@@ -140,6 +140,10 @@ func (p *msvcParser) run(all []string) {
 		}
 		name := arg[1:]
 		opt, ok := lookupMSVC(name)
+		if !ok && isOutputOption(name) {
+			p.fail("output-option")
+			continue
+		}
 		if !ok && p.isSourceFile(arg) {
 			// clang-cl reads an argument that matches no option as a
 			// file: an absolute Unix path ("/src/a.c").
@@ -185,6 +189,9 @@ func (p *msvcParser) run(all []string) {
 		case msvcOutput:
 			p.output, hashed = value, false
 			p.skipRange(start, i)
+			if reason := p.outputNameReason(name, value); reason != "" {
+				p.fail(reason)
+			}
 		case msvcLangAll:
 			p.langAll = map[string]string{"TC": "c", "TP": "c++"}[opt.name]
 		case msvcLangOne:

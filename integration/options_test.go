@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 )
 
@@ -233,4 +234,47 @@ func TestClangCLForceIncludePCH(t *testing.T) {
 		e.sameAsCompiler(t, "hit", "", cl, args, "u.obj")
 		e.wantStats(map[string]int64{"hits": 1, "misses": 1})
 	})
+}
+
+// TestClangCLOutputNames (O5): a cl.exe that resolves to clang is
+// clang-cl, and its output names are clang-cl's: -o names the object
+// (passed through), clang-cl 14 writes /Fo:y.obj to ":y.obj" (passed
+// through), /Foout with out/ a directory writes out.obj (cached), and on a
+// host where \ separates nothing /Foout\ writes "out\.obj" (passed
+// through). Every call writes the files clang-cl writes.
+func TestClangCLOutputNames(t *testing.T) {
+	cases := []struct {
+		name    string
+		args    []string
+		outputs []string
+		reason  string
+	}{
+		{"-o joined", []string{"/Brepro", "/c", "-ox.obj", "t.c"}, []string{"x.obj", "t.obj"}, "output-option"},
+		{"-o separate", []string{"/Brepro", "/c", "-o", "x.obj", "t.c"}, []string{"x.obj", "t.obj"}, "output-option"},
+		{"/Fo:", []string{"/Brepro", "/c", "/Fo:y.obj", "t.c"}, []string{":y.obj", "y.obj", "t.obj"}, "output-name"},
+		{"/Foout, a directory", []string{"/Brepro", "/c", "/Foout", "t.c"}, []string{"out.obj", "out/t.obj"}, ""},
+		{`/Foout\`, []string{"/Brepro", "/c", `/Foout\`, "t.c"}, []string{`out\.obj`, `out\t.obj`, "out/t.obj"}, "output-name"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if runtime.GOOS == "windows" {
+				t.Skip("clang-cl's names on a host where / and \\ are separators")
+			}
+			e := newEnv(t)
+			cl := clExe(t, e)
+			e.write("t.c", "int x;\n")
+			os.MkdirAll(filepath.Join(e.work, "out"), 0o777)
+			for _, phase := range []string{"first", "second"} {
+				for _, f := range tc.outputs {
+					os.Remove(filepath.Join(e.work, f))
+				}
+				sameAsCompiler(t, e, phase, cl, tc.args, tc.outputs...)
+			}
+			if tc.reason == "" {
+				e.wantStats(map[string]int64{"hits": 1, "misses": 1})
+			} else {
+				e.wantStats(map[string]int64{"hits": 0, "uncacheable." + tc.reason: 2})
+			}
+		})
+	}
 }
