@@ -47,7 +47,7 @@ type Rebase func(path string) (string, bool)
 // paths it really sees.
 func ParseRebased(flavor Flavor, args []string, cwd string, rel Rebase) *Invocation {
 	inv := &Invocation{Family: GCC, Flavor: flavor, out: argRef{at: -1}, mf: argRef{at: -1}, dashDash: -1}
-	expanded, err := expandResponseFiles(args, cwd)
+	expanded, err := expandResponseFiles(args, cwd, flavor)
 	if err != nil {
 		inv.Args, inv.Reason = args, "bad-response-file"
 		return inv

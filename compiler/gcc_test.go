@@ -176,20 +176,25 @@ func TestResponseFiles(t *testing.T) {
 	}
 	write("u16.rsp", utf16le)
 	write("loop.rsp", []byte("@loop.rsp"))
+	write("bom.rsp", []byte("\xef\xbb\xbf-DV=1"))
 	tests := []struct {
-		args []string
-		want []string
-		err  bool
+		flavor Flavor
+		args   []string
+		want   []string
+		err    bool
 	}{
-		{[]string{"@plain.rsp"}, []string{"-c", "a b.c", `-DX="y"`, "-o", "out.o", "-O2", "back slash"}, false},
-		{[]string{"@u16.rsp"}, []string{"-c", "u16.c"}, false},
-		{[]string{"@missing.rsp", "-c"}, []string{"@missing.rsp", "-c"}, false},
-		{[]string{"@loop.rsp"}, nil, true},
+		{FlavorGCC, []string{"@plain.rsp"}, []string{"-c", "a b.c", `-DX="y"`, "-o", "out.o", "-O2", "back slash"}, false},
+		{FlavorClang, []string{"@u16.rsp"}, []string{"-c", "u16.c"}, false},
+		{FlavorClang, []string{"@bom.rsp"}, []string{"-DV=1"}, false},
+		// gcc (libiberty) keeps a BOM's bytes: an input named so.
+		{FlavorGCC, []string{"@bom.rsp"}, []string{"\xef\xbb\xbf-DV=1"}, false},
+		{FlavorGCC, []string{"@missing.rsp", "-c"}, []string{"@missing.rsp", "-c"}, false},
+		{FlavorGCC, []string{"@loop.rsp"}, nil, true},
 	}
 	for _, tt := range tests {
-		got, err := expandResponseFiles(tt.args, dir)
+		got, err := expandResponseFiles(tt.args, dir, tt.flavor)
 		if (err != nil) != tt.err || (!tt.err && !reflect.DeepEqual(got, tt.want)) {
-			t.Errorf("expand(%q) = %q, %v; want %q (error: %v)", tt.args, got, err, tt.want, tt.err)
+			t.Errorf("%s: expand(%q) = %q, %v; want %q (error: %v)", tt.flavor, tt.args, got, err, tt.want, tt.err)
 		}
 	}
 	if inv := Parse(FlavorGCC, []string{"@loop.rsp"}, dir); inv.Reason != "bad-response-file" {

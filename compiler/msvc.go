@@ -441,7 +441,7 @@ func isDir(cwd, p string) bool {
 // expandMSVCResponseFiles expands @files as cl does: UTF-8 or UTF-16 (with a
 // BOM), split with the C runtime's rules, nested; a missing one is an error.
 func expandMSVCResponseFiles(args []string, cwd string, depth int) ([]string, error) {
-	return expand(args, cwd, depth, SplitWindowsArgs, false)
+	return expand(args, cwd, depth, func(data []byte) []string { return SplitWindowsArgs(decodeText(data)) }, false)
 }
 
 // IncludeEnv returns the variables of HashEnv that list include

@@ -278,3 +278,30 @@ func TestClangCLOutputNames(t *testing.T) {
 		})
 	}
 }
+
+// TestResponseFileBOM (W11): gcc takes a response file's bytes as they
+// are, so a UTF-8 BOM makes its first argument an input gcc cannot find;
+// clang drops the BOM. objcache reads the file as each compiler does: gcc
+// fails as it does alone, clang's call is cached.
+func TestResponseFileBOM(t *testing.T) {
+	cases := []struct {
+		cc   string
+		hits int64
+	}{{"gcc", 0}, {"clang-14", 1}}
+	for _, tc := range cases {
+		t.Run(tc.cc, func(t *testing.T) {
+			cc := requireTool(t, tc.cc, "apt-get install -y gcc clang-14")
+			e := newEnv(t)
+			e.write("t.c", "#ifndef V\n#define V 2\n#endif\nint x = V;\n")
+			e.write("rsp", "\xef\xbb\xbf-DV=1\n")
+			args := []string{"-c", "@rsp", "t.c", "-o", "t.o"}
+			for _, phase := range []string{"first", "second"} {
+				os.Remove(filepath.Join(e.work, "t.o"))
+				sameAsCompiler(t, e, phase, cc, args, "t.o")
+			}
+			if s := e.stats(); s["hits"] != tc.hits {
+				t.Errorf("stats %v, want %d hits", s, tc.hits)
+			}
+		})
+	}
+}
