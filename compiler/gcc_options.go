@@ -253,6 +253,9 @@ var gccOptions = []option{
 	// or appended to the file.
 	{name: "-fproc-stat-report", form: flag, role: roleUncacheable, reason: "extra-output"},
 	{name: "-fproc-stat-report=", form: joined, role: roleUncacheable, reason: "extra-output"},
+	// clang's statistics file, beside the object or in the directory.
+	{name: "-save-stats", form: flag, role: roleUncacheable, reason: "extra-output"},
+	{name: "-save-stats=", form: joined, role: roleUncacheable, reason: "extra-output"},
 	{name: "-fmodule-file=", form: joined, role: roleUncacheable, reason: "cxx-modules"},
 	{name: "-fprebuilt-module-path=", form: joined, role: roleUncacheable, reason: "cxx-modules"},
 	// The compile runs elsewhere or by other programs than objcache

@@ -248,6 +248,7 @@ func TestForwardedOutputs(t *testing.T) {
 		{"-Xassembler -al=", "gcc", "my.lst", "uncacheable.extra-output", []string{"-Xassembler", "-al=my.lst", "-c", "t.c", "-o", "t.o"}},
 		{"-Xclang -dependency-file", "clang-14", "my.d", "uncacheable.xclang-option", []string{"-Xclang", "-dependency-file", "-Xclang", "my.d", "-Xclang", "-MT", "-Xclang", "t.o", "-c", "t.c", "-o", "t.o"}},
 		{"-Xclang -header-include-file", "clang-14", "my.d", "uncacheable.xclang-option", []string{"-Xclang", "-header-include-file", "-Xclang", "my.d", "-H", "-c", "t.c", "-o", "t.o"}},
+		{"-save-stats=obj", "clang-14", "t.stats", "uncacheable.extra-output", []string{"-save-stats=obj", "-c", "t.c", "-o", "t.o"}},
 		{"-fproc-stat-report=", "clang-14", "my.d", "uncacheable.extra-output", []string{"-fproc-stat-report=my.d", "-c", "t.c", "-o", "t.o"}},
 	}
 	for _, tc := range cases {
