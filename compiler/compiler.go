@@ -86,8 +86,10 @@ type Invocation struct {
 	// gets no added flag and writes the user's own output path.
 	Recording bool
 	// DebugInfo is true when debug information is on: -g (other than -g0)
-	// in effect, flipped once by -gtoggle, or assembler debug information
-	// (-Wa,-g). The object embeds the working directory (see KeyDir).
+	// in effect, flipped once by -gtoggle, assembler debug information
+	// (-Wa,-g), cc1's (-Xclang -debug-info-kind=), or an assembler source
+	// (its .loc lines). The object embeds the working directory (see
+	// KeyDir).
 	DebugInfo bool
 	// CoverageMapping is true for clang's -fcoverage-mapping, whose
 	// coverage data embeds the working directory too.
@@ -137,8 +139,12 @@ type Depfile struct {
 	// Path is where the compiler writes it: -MF, or the output with its
 	// suffix replaced by .d.
 	Path string
+	// Target is what the compiler names as the target when no -MT or -MQ
+	// does: the output given with -o, else the object's default name
+	// (t.o, also under -S).
+	Target string
 	// HasTarget is true when -MT or -MQ name the target; otherwise the
-	// target is the output path, quoted as -MQ quotes.
+	// target is Target, quoted as -MQ quotes.
 	HasTarget bool
 	// Phony is -MP.
 	Phony bool

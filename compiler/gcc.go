@@ -47,7 +47,7 @@ type Rebase func(path string) (string, bool)
 // paths it really sees.
 func ParseRebased(flavor Flavor, args []string, cwd string, rel Rebase) *Invocation {
 	inv := &Invocation{Family: GCC, Flavor: flavor, out: argRef{at: -1}, mf: argRef{at: -1}, dashDash: -1}
-	expanded, err := expandResponseFiles(args, cwd)
+	expanded, err := expandResponseFiles(args, cwd, flavor)
 	if err != nil {
 		inv.Args, inv.Reason = args, "bad-response-file"
 		return inv
@@ -87,6 +87,14 @@ type parser struct {
 	incDirs          includeDirs
 	profile          profileUse
 	native, target   []string
+
+	// fwd holds what the driver hands to other programs (forwarded.go);
+	// fwdDebug is set when that turns debug information on.
+	fwd      forwarded
+	fwdDebug bool
+	// auxName is set by -dumpbase, -dumpbase-ext or -dumpdir, which
+	// gcc names a depfile after when no -o or -MF says where it goes.
+	auxName bool
 }
 
 // fail records the first reason the call cannot be cached.
@@ -142,6 +150,13 @@ func (p *parser) run() {
 			value, span, ref = args[i], []string{arg, args[i]}, argRef{at: i}
 		case joined:
 			value = arg[len(opt.name):]
+		case joinedNext:
+			if i+1 >= len(args) {
+				p.fail("missing-argument")
+				continue
+			}
+			i++
+			value, span = args[i], []string{arg, args[i]}
 		case joinedSep:
 			if arg == opt.name {
 				if i+1 >= len(args) {
@@ -194,7 +209,11 @@ func (p *parser) run() {
 		case roleDebugToggle:
 			p.toggle = true
 		case roleAssemblerArg:
-			p.asmDebug = p.asmDebug || asmDebugOption(value)
+			p.fwd.as = append(p.fwd.as, value)
+		case rolePreprocessorArg:
+			p.fwd.cpp = append(p.fwd.cpp, value)
+		case roleCC1Arg:
+			p.fwd.cc1 = append(p.fwd.cc1, value)
 		case rolePrefixMap, roleDebugPrefixMap:
 			inv.PrefixMapped = true
 			inv.dirs.debugMaps = append(inv.dirs.debugMaps, value)
@@ -245,6 +264,9 @@ func (p *parser) run() {
 		case roleUncacheable:
 			p.fail(opt.reason)
 		}
+		if opt.role == roleAuxName {
+			p.auxName = true
+		}
 		if hashed {
 			inv.HashArgs = append(inv.HashArgs, span...)
 		}
@@ -253,22 +275,14 @@ func (p *parser) run() {
 }
 
 // unknown checks options the table does not list but whose content matters:
-// -Wp, and -Wa, can smuggle in a depfile or an assembler listing.
+// -Wp, and -Wa, hand options to the preprocessor and the assembler, which
+// are read at the end (forwarded.go).
 func (p *parser) unknown(arg string) {
 	switch {
 	case strings.HasPrefix(arg, "-Wp,"):
-		for _, part := range strings.Split(arg[4:], ",") {
-			if strings.HasPrefix(part, "-M") {
-				p.fail("extra-output")
-			}
-		}
+		p.fwd.cpp = append(p.fwd.cpp, strings.Split(arg[4:], ",")...)
 	case strings.HasPrefix(arg, "-Wa,"):
-		for _, part := range strings.Split(arg[4:], ",") {
-			if strings.HasPrefix(part, "-a") || strings.HasPrefix(part, "--MD") {
-				p.fail("extra-output")
-			}
-			p.asmDebug = p.asmDebug || asmDebugOption(part)
-		}
+		p.fwd.as = append(p.fwd.as, strings.Split(arg[4:], ",")...)
 	case strings.HasPrefix(arg, "-fopt-info") && strings.Contains(arg, "="):
 		p.fail("extra-output")
 	}
@@ -363,6 +377,7 @@ func colorChoice(arg string) string {
 // finish decides cacheability and fills in the derived fields.
 func (p *parser) finish() {
 	inv := p.inv
+	p.readForwarded()
 	switch {
 	case p.reason != "":
 	case !p.compile && !p.assemble:
@@ -386,6 +401,7 @@ func (p *parser) finish() {
 	}
 	inv.Source, inv.Lang = p.sources[0], p.sourceLangs[0]
 	inv.Preprocessed = unpreprocessed[inv.Lang]
+	explicitOutput := inv.Output != ""
 	if inv.Output == "" {
 		ext := ".o"
 		if p.assemble { // -S stops before -c would
@@ -397,12 +413,23 @@ func (p *parser) finish() {
 	if inv.Reason = p.reason; inv.Reason != "" {
 		return
 	}
+	if reason := p.depfileReason(explicitOutput); reason != "" {
+		inv.Reason = reason
+		return
+	}
 	if p.depMode != "" && !inv.Preprocessed {
 		path := p.depPath
 		if path == "" {
 			path = trimExt(inv.Output) + ".d"
 		}
-		inv.Depfile = &Depfile{Mode: p.depMode, Path: path, HasTarget: p.hasTarget, Phony: p.phony}
+		// Without -o, gcc and clang name the object as target even
+		// under -S (t.o, not t.s), and the depfile after the source's
+		// base name, in the working directory.
+		target := inv.Output
+		if !explicitOutput {
+			target = trimExt(filepath.Base(inv.Source)) + ".o"
+		}
+		inv.Depfile = &Depfile{Mode: p.depMode, Path: path, Target: target, HasTarget: p.hasTarget, Phony: p.phony}
 	}
 }
 

@@ -10,6 +10,10 @@ const (
 	separate              // value in the next argument only: matched exactly
 	joined                // value joined to the name only: matched as a prefix
 	joinedSep             // "-Ifoo" or "-I foo"
+	// joinedNext is matched as a prefix and takes the next argument as
+	// its value: clang's -Xarch_<arch> <arg>, -Xopenmp-target=<triple>
+	// <arg>.
+	joinedNext
 )
 
 // role says what an option means to objcache. Options with roleHashed (the
@@ -62,7 +66,9 @@ const (
 	roleDebugCompDir    // -fdebug-compilation-dir
 	roleCovCompDir      // -fcoverage-compilation-dir
 	roleFileCompDir     // -ffile-compilation-dir: both
-	roleAssemblerArg    // -Xassembler: the assembler's debug options embed the directory
+	roleAssemblerArg    // -Xassembler: an option for the assembler (forwarded.go)
+	rolePreprocessorArg // -Xpreprocessor: an option for the preprocessor
+	roleCC1Arg          // -Xclang: an option for clang's cc1
 )
 
 // isPrefixMapRole reports whether r rewrites paths the object records:
@@ -125,12 +131,47 @@ var gccOptions = []option{
 	{name: "-iwithprefixbefore", form: joinedSep, path: true, role: roleWithPrefix},
 	{name: "-isysroot", form: joinedSep, path: true, role: roleSysroot}, {name: "-imultilib", form: joinedSep},
 	{name: "-L", form: joinedSep}, {name: "-l", form: joinedSep}, {name: "-u", form: joinedSep},
-	{name: "-Xpreprocessor", form: separate}, {name: "-Xassembler", form: separate, role: roleAssemblerArg}, {name: "-Xlinker", form: separate},
-	{name: "-Xclang", form: separate}, {name: "-target", form: separate, role: roleTarget},
+	{name: "-Xpreprocessor", form: separate, role: rolePreprocessorArg}, {name: "-Xassembler", form: separate, role: roleAssemblerArg}, {name: "-Xlinker", form: separate},
+	{name: "-Xclang", form: separate, role: roleCC1Arg}, {name: "-target", form: separate, role: roleTarget},
 	{name: "-dumpbase", form: separate, role: roleAuxName}, {name: "-dumpbase-ext", form: separate, role: roleAuxName},
 	{name: "-dumpdir", form: separate, role: roleAuxName},
 	{name: "-arch", form: separate, role: roleArch},
 	{name: "-include-pch", form: joinedSep, role: roleInputFile}, // clang: the PCH, which no depfile names
+	// clang: framework directories.
+	{name: "-F", form: joinedSep, path: true, role: roleIncludeDir},
+	{name: "-iframework", form: joinedSep, path: true, role: roleIncludeDir},
+	{name: "-iframeworkwithsysroot", form: joinedSep, path: true, role: roleWithSysroot},
+	{name: "-stdlib++-isystem", form: joinedSep, path: true, role: roleIncludeDir},
+	{name: "-imultiarch", form: joinedSep},
+	{name: "-resource-dir", form: separate}, {name: "-resource-dir=", form: joined},
+
+	// Options whose value is the next argument, hashed as written: gcc
+	// 12's and clang 14's (Options.td) separate and joined-or-separate
+	// options, so that their value is never read as an option or a
+	// source (-mllvm -opt-bisect-limit=1 is no -o). The linker's are
+	// unused by a compile (clang warns), Darwin's with several values
+	// (-sectcreate …) are left out: those values are read as linker
+	// inputs, and the call passes through.
+	{name: "-mllvm", form: separate}, {name: "-Xanalyzer", form: separate},
+	{name: "-Xcuda-fatbinary", form: separate}, {name: "-Xcuda-ptxas", form: separate},
+	{name: "-z", form: joinedSep}, {name: "-T", form: joinedSep}, {name: "-e", form: joinedSep},
+	{name: "-Tbss", form: joinedSep}, {name: "-Tdata", form: joinedSep}, {name: "-Ttext", form: joinedSep},
+	{name: "-A", form: joinedSep}, {name: "-G", form: joinedSep}, {name: "-b", form: joinedSep},
+	{name: "-meabi", form: separate}, {name: "-mthread-model", form: separate},
+	{name: "-dsym-dir", form: separate}, {name: "-fmodules-user-build-path", form: separate},
+	{name: "-fmodule-implementation-of", form: separate}, {name: "-ftrapv-handler", form: separate},
+	{name: "-darwin-target-variant", form: separate},
+	{name: "-install_name", form: separate}, {name: "-framework", form: separate}, {name: "-weak_framework", form: separate},
+	{name: "-rpath", form: separate}, {name: "-bundle_loader", form: separate}, {name: "-exported_symbols_list", form: separate},
+	{name: "-unexported_symbols_list", form: separate}, {name: "-filelist", form: separate}, {name: "-allowable_client", form: separate},
+	{name: "-client_name", form: separate}, {name: "-compatibility_version", form: separate}, {name: "-current_version", form: separate},
+	{name: "-dylib_file", form: separate}, {name: "-dylinker_install_name", form: separate}, {name: "-image_base", form: separate},
+	{name: "-init", form: separate}, {name: "-lazy_framework", form: separate}, {name: "-lazy_library", form: separate},
+	{name: "-multiply_defined", form: separate}, {name: "-multiply_defined_unused", form: separate}, {name: "-pagezero_size", form: separate},
+	{name: "-read_only_relocs", form: separate}, {name: "-seg_addr_table", form: separate}, {name: "-seg_addr_table_filename", form: separate},
+	{name: "-segs_read_only_addr", form: separate}, {name: "-segs_read_write_addr", form: separate}, {name: "-sub_library", form: separate},
+	{name: "-sub_umbrella", form: separate}, {name: "-umbrella", form: separate}, {name: "-weak_library", form: separate},
+	{name: "-weak_reference_mismatches", form: separate}, {name: "-arch_only", form: separate}, {name: "-seg1addr", form: joinedSep},
 	{name: "-aux-info", form: separate, role: roleUncacheable, reason: "extra-output"},
 
 	// What an option means on this host: the driver's expansion joins the
@@ -150,6 +191,16 @@ var gccOptions = []option{
 	{name: "-fplugin=", form: joined, role: roleInputFile},
 	{name: "-fsanitize-blacklist=", form: joined, role: roleInputFile},
 	{name: "-fsanitize-ignorelist=", form: joined, role: roleInputFile},
+	{name: "-fsanitize-system-ignorelist=", form: joined, role: roleInputFile},
+	{name: "-fsanitize-coverage-allowlist=", form: joined, role: roleInputFile},
+	{name: "-fsanitize-coverage-ignorelist=", form: joined, role: roleInputFile},
+	{name: "-fsanitize-coverage-whitelist=", form: joined, role: roleInputFile},
+	{name: "-fsanitize-coverage-blacklist=", form: joined, role: roleInputFile},
+	{name: "-fpass-plugin=", form: joined, role: roleInputFile},
+	{name: "-fmodule-map-file=", form: joined, role: roleInputFile},
+	// clang's virtual file system overlay: the files it maps are read
+	// under other names.
+	{name: "-ivfsoverlay", form: joinedSep, role: roleInputFile},
 	{name: "-B", form: joinedSep, role: roleUncacheable, reason: "unhashable-input"},
 
 	// Profile feedback: files found by name, by the object's name or in a
@@ -173,6 +224,10 @@ var gccOptions = []option{
 	{name: "-coverage", form: flag, role: roleUncacheable, reason: "coverage"},
 	{name: "-ftest-coverage", form: flag, role: roleUncacheable, reason: "coverage"},
 	{name: "-gsplit-dwarf", form: flag, role: roleUncacheable, reason: "split-dwarf"},
+	// clang: the .dwo is written (split), or the DWARF stays in the
+	// object (single) with a DW_AT_dwo_name naming the object: either
+	// records the object's name, and split writes another file.
+	{name: "-gsplit-dwarf=", form: joined, role: roleUncacheable, reason: "split-dwarf"},
 	{name: "-fsyntax-only", form: flag, role: roleUncacheable, reason: "syntax-only"},
 	{name: "-fstack-usage", form: flag, role: roleUncacheable, reason: "extra-output"},
 	{name: "-fcallgraph-info", form: flag, role: roleUncacheable, reason: "extra-output"},
@@ -188,6 +243,40 @@ var gccOptions = []option{
 	{name: "-fmodules-ts", form: flag, role: roleUncacheable, reason: "cxx-modules"},
 	{name: "-fmodule-output", form: flag, role: roleUncacheable, reason: "cxx-modules"},
 	{name: "-###", form: flag, role: roleUncacheable, reason: "dry-run"},
+	{name: "-serialize-diagnostics", form: separate, role: roleUncacheable, reason: "extra-output"},
+	{name: "-dependency-file", form: separate, role: roleUncacheable, reason: "extra-output"},
+	{name: "-dependency-dot", form: separate, role: roleUncacheable, reason: "extra-output"},
+	{name: "-module-dependency-dir", form: separate, role: roleUncacheable, reason: "extra-output"},
+	{name: "-gen-cdb-fragment-path", form: separate, role: roleUncacheable, reason: "extra-output"},
+	{name: "-arcmt-migrate-report-output", form: separate, role: roleUncacheable, reason: "extra-output"},
+	// clang's process statistics: a line of times per compile, to stdout
+	// or appended to the file.
+	{name: "-fproc-stat-report", form: flag, role: roleUncacheable, reason: "extra-output"},
+	{name: "-fproc-stat-report=", form: joined, role: roleUncacheable, reason: "extra-output"},
+	// clang's statistics file, beside the object or in the directory.
+	{name: "-save-stats", form: flag, role: roleUncacheable, reason: "extra-output"},
+	{name: "-save-stats=", form: joined, role: roleUncacheable, reason: "extra-output"},
+	{name: "-fmodule-file=", form: joined, role: roleUncacheable, reason: "cxx-modules"},
+	{name: "-fprebuilt-module-path=", form: joined, role: roleUncacheable, reason: "cxx-modules"},
+	// The compile runs elsewhere or by other programs than objcache
+	// knows: clang's -working-directory changes the directory every
+	// relative path is read from, gcc's -wrapper runs each subprocess
+	// under a program, clang's -ccc-* options choose the driver's tools.
+	{name: "-working-directory", form: separate, role: roleUncacheable, reason: "working-directory"},
+	{name: "-working-directory=", form: joined, role: roleUncacheable, reason: "working-directory"},
+	{name: "-wrapper", form: separate, role: roleUncacheable, reason: "unhashable-input"},
+	{name: "-ccc-", form: joined, role: roleUncacheable, reason: "unhashable-input"},
+	{name: "-ccc-gcc-name", form: separate, role: roleUncacheable, reason: "unhashable-input"},
+	{name: "-ccc-install-dir", form: separate, role: roleUncacheable, reason: "unhashable-input"},
+	{name: "-ccc-arcmt-migrate", form: separate, role: roleUncacheable, reason: "unhashable-input"},
+	{name: "-ccc-objcmt-migrate", form: separate, role: roleUncacheable, reason: "unhashable-input"},
+	// Options for one of several compiles (an architecture, an offload
+	// device): what they say is not modelled.
+	{name: "-Xarch_", form: joinedNext, role: roleUncacheable, reason: "forwarded-option", flavor: FlavorClang},
+	{name: "-Xarch_device", form: separate, role: roleUncacheable, reason: "forwarded-option", flavor: FlavorClang},
+	{name: "-Xarch_host", form: separate, role: roleUncacheable, reason: "forwarded-option", flavor: FlavorClang},
+	{name: "-Xopenmp-target", form: separate, role: roleUncacheable, reason: "forwarded-option", flavor: FlavorClang},
+	{name: "-Xopenmp-target=", form: joinedNext, role: roleUncacheable, reason: "forwarded-option", flavor: FlavorClang},
 
 	// Objects that record their own command line or output path.
 	{name: "-frecord-gcc-switches", form: flag, role: roleRecord},
@@ -241,7 +330,7 @@ func lookupOption(arg string, flavor Flavor) (opt option, ok bool) {
 			match = arg == o.name
 		case joined:
 			match = strings.HasPrefix(arg, o.name) && (len(arg) > len(o.name) || strings.HasSuffix(o.name, "-") || o.name == "-g")
-		case joinedSep:
+		case joinedSep, joinedNext:
 			match = strings.HasPrefix(arg, o.name)
 		}
 		if match && len(o.name) > len(opt.name) {

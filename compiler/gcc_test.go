@@ -82,15 +82,20 @@ func TestParseFields(t *testing.T) {
 		{"-c foo.cc -o out/foo.o -O2", Invocation{Source: "foo.cc", Lang: "c++", Output: "out/foo.o", HashArgs: []string{"-c", "-O2"}}},
 		{"-c -ofoo.o foo.c -I inc -Iinc2", Invocation{Source: "foo.c", Lang: "c", Output: "foo.o", HashArgs: []string{"-c", "-I", "inc", "-Iinc2"}}},
 		{"-x c++ -c foo.c", Invocation{Source: "foo.c", Lang: "c++", Output: "foo.o", HashArgs: []string{"-x", "c++", "-c"}}},
-		{"-c foo.s", Invocation{Source: "foo.s", Lang: "assembler", Output: "foo.o", HashArgs: []string{"-c"}, Preprocessed: true}},
+		{"-c foo.s", Invocation{Source: "foo.s", Lang: "assembler", Output: "foo.o", HashArgs: []string{"-c"}, Preprocessed: true, DebugInfo: true}}, // .loc lines name the directory
 		{"-c foo.c -MD", Invocation{Source: "foo.c", Lang: "c", Output: "foo.o", HashArgs: []string{"-c", "-MD"},
-			Depfile: &Depfile{Mode: DepAll, Path: "foo.d"}}},
+			Depfile: &Depfile{Mode: DepAll, Path: "foo.d", Target: "foo.o"}}},
 		{"-c foo.c -o dir/x.obj.o -MMD -MP", Invocation{Source: "foo.c", Lang: "c", Output: "dir/x.obj.o", HashArgs: []string{"-c", "-MMD", "-MP"},
-			Depfile: &Depfile{Mode: DepUser, Path: "dir/x.obj.d", Phony: true}}},
+			Depfile: &Depfile{Mode: DepUser, Path: "dir/x.obj.d", Target: "dir/x.obj.o", Phony: true}}},
 		{"-c foo.c -o x -MD -MF deps/x.d -MT tgt", Invocation{Source: "foo.c", Lang: "c", Output: "x", HashArgs: []string{"-c", "-MD", "-MT", "tgt"},
-			Depfile: &Depfile{Mode: DepAll, Path: "deps/x.d", HasTarget: true}}},
+			Depfile: &Depfile{Mode: DepAll, Path: "deps/x.d", Target: "x", HasTarget: true}}},
 		{"-c foo.c -MMD -MD -MFx.d", Invocation{Source: "foo.c", Lang: "c", Output: "foo.o", HashArgs: []string{"-c", "-MMD", "-MD"},
-			Depfile: &Depfile{Mode: DepAll, Path: "x.d"}}},
+			Depfile: &Depfile{Mode: DepAll, Path: "x.d", Target: "foo.o"}}},
+		// Without -o the target is the object's name, also under -S.
+		{"-S foo.c -MD", Invocation{Source: "foo.c", Lang: "c", Output: "foo.s", HashArgs: []string{"-S", "-MD"},
+			Depfile: &Depfile{Mode: DepAll, Path: "foo.d", Target: "foo.o"}}},
+		{"-S sub/foo.c -MD -o x.s", Invocation{Source: "sub/foo.c", Lang: "c", Output: "x.s", HashArgs: []string{"-S", "-MD"},
+			Depfile: &Depfile{Mode: DepAll, Path: "x.d", Target: "x.s"}}},
 		{"-c foo.c -g -O2", Invocation{Source: "foo.c", Lang: "c", Output: "foo.o", HashArgs: []string{"-c", "-g", "-O2"}, DebugInfo: true}},
 		{"-c foo.c -g -g0", Invocation{Source: "foo.c", Lang: "c", Output: "foo.o", HashArgs: []string{"-c", "-g", "-g0"}}},
 		{"-c foo.c -gz -gdwarf-4 -fdebug-prefix-map=/a=b", Invocation{Source: "foo.c", Lang: "c", Output: "foo.o",
@@ -171,20 +176,25 @@ func TestResponseFiles(t *testing.T) {
 	}
 	write("u16.rsp", utf16le)
 	write("loop.rsp", []byte("@loop.rsp"))
+	write("bom.rsp", []byte("\xef\xbb\xbf-DV=1"))
 	tests := []struct {
-		args []string
-		want []string
-		err  bool
+		flavor Flavor
+		args   []string
+		want   []string
+		err    bool
 	}{
-		{[]string{"@plain.rsp"}, []string{"-c", "a b.c", `-DX="y"`, "-o", "out.o", "-O2", "back slash"}, false},
-		{[]string{"@u16.rsp"}, []string{"-c", "u16.c"}, false},
-		{[]string{"@missing.rsp", "-c"}, []string{"@missing.rsp", "-c"}, false},
-		{[]string{"@loop.rsp"}, nil, true},
+		{FlavorGCC, []string{"@plain.rsp"}, []string{"-c", "a b.c", `-DX="y"`, "-o", "out.o", "-O2", "back slash"}, false},
+		{FlavorClang, []string{"@u16.rsp"}, []string{"-c", "u16.c"}, false},
+		{FlavorClang, []string{"@bom.rsp"}, []string{"-DV=1"}, false},
+		// gcc (libiberty) keeps a BOM's bytes: an input named so.
+		{FlavorGCC, []string{"@bom.rsp"}, []string{"\xef\xbb\xbf-DV=1"}, false},
+		{FlavorGCC, []string{"@missing.rsp", "-c"}, []string{"@missing.rsp", "-c"}, false},
+		{FlavorGCC, []string{"@loop.rsp"}, nil, true},
 	}
 	for _, tt := range tests {
-		got, err := expandResponseFiles(tt.args, dir)
+		got, err := expandResponseFiles(tt.args, dir, tt.flavor)
 		if (err != nil) != tt.err || (!tt.err && !reflect.DeepEqual(got, tt.want)) {
-			t.Errorf("expand(%q) = %q, %v; want %q (error: %v)", tt.args, got, err, tt.want, tt.err)
+			t.Errorf("%s: expand(%q) = %q, %v; want %q (error: %v)", tt.flavor, tt.args, got, err, tt.want, tt.err)
 		}
 	}
 	if inv := Parse(FlavorGCC, []string{"@loop.rsp"}, dir); inv.Reason != "bad-response-file" {

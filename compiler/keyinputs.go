@@ -9,7 +9,7 @@ func (p *parser) finishKeyInputs() {
 	inv := p.inv
 	// gcc applies -gtoggle after every other option, once however often
 	// it is given: debug on = (the other -g options) XOR (-gtoggle given).
-	inv.DebugInfo = (p.debug > 0) != p.toggle || p.asmDebug
+	inv.DebugInfo = (p.debug > 0) != p.toggle || p.asmDebug || p.fwdDebug || assemblerSource[inv.Lang]
 	dirs, ok := p.incDirs.resolve()
 	if !ok {
 		p.fail("unhashable-input")
@@ -30,3 +30,10 @@ func (p *parser) finishKeyInputs() {
 	}
 	inv.TimeMacros = ArgTimeMacros(inv.HashArgs)
 }
+
+// assemblerSource lists the languages of assembler sources. Their .file
+// and .loc directives make GNU as and clang's integrated assembler write
+// line tables naming the working directory, whatever -g says, so the
+// directory keys their objects as debug information does (unless a
+// prefix map or a compilation directory applies).
+var assemblerSource = map[string]bool{"assembler": true, "assembler-with-cpp": true}

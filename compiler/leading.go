@@ -298,7 +298,9 @@ func (s *scanner) identifier() string {
 
 // restOfLine consumes the rest of a directive's logical line, newline
 // included, and returns it with comments removed and blanks trimmed. A
-// block comment may carry the directive over several physical lines.
+// block comment may carry the directive over several physical lines; a
+// "/*" or "//" inside a string or character literal (#define S "/*") is
+// text, not a comment.
 func (s *scanner) restOfLine() []byte {
 	var out []byte
 	for {
@@ -309,11 +311,37 @@ func (s *scanner) restOfLine() []byte {
 		case c == '\n':
 			s.next()
 			return bytes.TrimSpace(out)
+		case c == '"' || c == '\'':
+			out = s.literalText(out)
 		case c == '/' && s.peekAt(1) == '*':
 			s.blockComment()
 			out = append(out, ' ')
 		case c == '/' && s.peekAt(1) == '/':
 			s.lineComment()
+		default:
+			out = append(out, byte(s.next()))
+		}
+	}
+}
+
+// literalText appends the string or character literal at the position to
+// out, as written (splices removed), and consumes it: up to the closing
+// quote or, unterminated (an apostrophe in #error text), the newline.
+func (s *scanner) literalText(out []byte) []byte {
+	quote := s.next()
+	out = append(out, byte(quote))
+	for {
+		c := s.peek()
+		switch {
+		case c < 0 || c == '\n':
+			return out
+		case c == '\\':
+			out = append(out, byte(s.next()))
+			if c := s.peek(); c >= 0 && c != '\n' {
+				out = append(out, byte(s.next()))
+			}
+		case c == quote:
+			return append(out, byte(s.next()))
 		default:
 			out = append(out, byte(s.next()))
 		}

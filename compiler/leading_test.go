@@ -46,6 +46,11 @@ func TestLeadingIncludes(t *testing.T) {
 		{"other pragma", "#pragma once\n#include \"a.h\"\n", []LeadingInclude{q("a.h")}},
 		{"unterminated", "#include \"a.h", []LeadingInclude{computed}},
 		{"crlf", "#ifdef X\r\n#include \"x.h\"\r\n#endif\r\n#include \"a.h\"\r\n", []LeadingInclude{q("x.h"), q("a.h")}},
+		{"comment opener in a directive's string", "#define SLASHSTAR \"/*\"\n#include \"p.h\"\nint v; /* c */\n", []LeadingInclude{q("p.h")}},
+		{"line comment opener in a directive's string", "#define URL \"http://x\"\n#include \"p.h\"\n", []LeadingInclude{q("p.h")}},
+		{"comment opener in a directive's char", "#define C '/'\n#define D '*'\n#include \"p.h\"\n", []LeadingInclude{q("p.h")}},
+		{"apostrophe in #error", "#ifdef X\n#error don't /* here\n#endif\n#include \"p.h\"\n", []LeadingInclude{q("p.h")}},
+		{"include with comment opener", "#include \"a/*b.h\"\n", []LeadingInclude{q("a/*b.h")}},
 		{"guarded source", "#ifndef U\n#define U\n#include \"a.h\"\n#include \"b.h\"\n#endif\n", []LeadingInclude{q("a.h"), q("b.h")}},
 	}
 	for _, tt := range tests {

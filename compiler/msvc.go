@@ -42,8 +42,8 @@ type MSVCInvocation struct {
 	// Parallel is /MP's process count: 0 without /MP (one source at a
 	// time, as cl does), -1 for /MP alone (one per processor).
 	Parallel int
-	// Recording is true under /Z7: the object records its own path, the
-	// working directory and the command line.
+	// Recording is true under /Z7 (and clang-cl's -g…): the object
+	// records its own path, the working directory and the command line.
 	Recording bool
 	// SourceDependencies is /sourceDependencies' file, or "" (the
 	// directory form is not cacheable).
@@ -110,6 +110,9 @@ type msvcParser struct {
 	langAll string
 	output  string
 	reason  string
+	// cc1 holds the values of -Xclang, read together at the end (a value
+	// may take the next one).
+	cc1 []string
 }
 
 func (p *msvcParser) fail(reason string) {
@@ -137,6 +140,10 @@ func (p *msvcParser) run(all []string) {
 		}
 		name := arg[1:]
 		opt, ok := lookupMSVC(name)
+		if !ok && isOutputOption(name) {
+			p.fail("output-option")
+			continue
+		}
 		if !ok && p.isSourceFile(arg) {
 			// clang-cl reads an argument that matches no option as a
 			// file: an absolute Unix path ("/src/a.c").
@@ -182,6 +189,9 @@ func (p *msvcParser) run(all []string) {
 		case msvcOutput:
 			p.output, hashed = value, false
 			p.skipRange(start, i)
+			if reason := p.outputNameReason(name, value); reason != "" {
+				p.fail(reason)
+			}
 		case msvcLangAll:
 			p.langAll = map[string]string{"TC": "c", "TP": "c++"}[opt.name]
 		case msvcLangOne:
@@ -219,6 +229,12 @@ func (p *msvcParser) run(all []string) {
 		case msvcClangOption:
 			if reason := clangOptionReason(value); reason != "" {
 				p.fail(reason)
+			}
+		case msvcCC1Arg:
+			p.cc1 = append(p.cc1, value)
+		case msvcForceInclude:
+			if pchBeside(p.cwd, value) {
+				p.fail("pch")
 			}
 		case msvcLink:
 			p.fail("linking")
@@ -292,6 +308,9 @@ func (p *msvcParser) input(path, forced string, i int) {
 // finish decides cacheability and names each source's object.
 func (p *msvcParser) finish() {
 	inv := p.inv
+	if reason := CC1OptionsReason(p.cc1); reason != "" {
+		p.fail(reason)
+	}
 	// /TC and /TP apply to sources named before them too.
 	for i := range inv.Sources {
 		if s := &inv.Sources[i]; s.Forced == "" && p.langAll != "" {
@@ -392,6 +411,25 @@ func joinWindows(dir, name string) string {
 	return dir + `\` + name
 }
 
+// pchBeside reports whether a precompiled header sits beside the header
+// that /FI names: clang's driver then loads x.h.pch (or x.h.gch, a file
+// or a directory) in place of x.h, as -include-pch, and no /showIncludes
+// line names it. Such a call passes through. cl does not do this, but
+// which of the two a cl.exe is the parser cannot always know, and a pass
+// through costs only time.
+func pchBeside(cwd, header string) bool {
+	for _, ext := range []string{".pch", ".gch"} {
+		p := header + ext
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(cwd, p)
+		}
+		if _, err := os.Stat(p); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
 func isDir(cwd, p string) bool {
 	if !filepath.IsAbs(p) {
 		p = filepath.Join(cwd, p)
@@ -403,7 +441,7 @@ func isDir(cwd, p string) bool {
 // expandMSVCResponseFiles expands @files as cl does: UTF-8 or UTF-16 (with a
 // BOM), split with the C runtime's rules, nested; a missing one is an error.
 func expandMSVCResponseFiles(args []string, cwd string, depth int) ([]string, error) {
-	return expand(args, cwd, depth, SplitWindowsArgs, false)
+	return expand(args, cwd, depth, func(data []byte) []string { return SplitWindowsArgs(decodeText(data)) }, false)
 }
 
 // IncludeEnv returns the variables of HashEnv that list include
@@ -432,10 +470,12 @@ func clangOptionReason(arg string) string {
 	case !ok && strings.HasPrefix(arg, "--"):
 		return "clang-option"
 	case !ok:
-		// -Wp, and -Wa, can still smuggle in an output.
+		// -Wp, and -Wa, hand options to the preprocessor and the
+		// assembler: read as clang reads them.
 		p := parser{inv: &Invocation{Flavor: FlavorClang}}
 		p.unknown(arg)
-		if p.asmDebug {
+		p.readForwarded()
+		if p.reason == "" && p.modelsForwarded() {
 			return "clang-option"
 		}
 		return p.reason

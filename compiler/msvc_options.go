@@ -14,7 +14,7 @@ const (
 	msvcLangOne               // /Tc, /Tp: one source of that language
 	msvcShowIncludes          // /showIncludes
 	msvcParallel              // /MP[n]
-	msvcDebug7                // /Z7: debug information inside the object
+	msvcDebug7                // /Z7, clang-cl's -g…: debug information inside the object
 	msvcSourceDeps            // /sourceDependencies file-or-directory
 	msvcExternalEnv           // /external:env:VAR: an include path from a variable
 	msvcLink                  // /link: the rest is the linker's
@@ -22,6 +22,8 @@ const (
 	msvcIncludeDir            // /I, /external:I, /imsvc: existence joins the key
 	msvcProfile               // clang-cl's -fprofile-instr-use[=file]
 	msvcClangOption           // clang-cl's /clang:OPTION, read as clang reads OPTION
+	msvcCC1Arg                // clang-cl's -Xclang OPTION, read as cc1 reads it (forwarded.go)
+	msvcForceInclude          // /FI: a header, or the PCH clang-cl loads in its place
 )
 
 // msvcOption is one entry of the cl.exe table. Names are written without
@@ -50,6 +52,16 @@ var msvcOptions = []msvcOption{
 	{name: "showIncludes", form: flag, role: msvcShowIncludes},
 	{name: "MP", form: joined, role: msvcParallel},
 	{name: "Z7", form: flag, role: msvcDebug7},
+	// clang-cl's debug options beside /Z7 (-gline-tables-only, -gdwarf,
+	// and -gno-inline-line-tables, which clang-cl 14 reads as asking
+	// for line tables) write debug information that records the object's
+	// path, the directory and the command line, as /Z7's does. Any -g…
+	// counts: one that writes none only keys the directory and the
+	// object's name. clang-cl ignores -g0 (an unknown option), so none
+	// turns it off. /Zd is cl's old line-tables option.
+	{name: "g", form: joined, role: msvcDebug7},
+	{name: "guard:", form: joined}, // /guard:cf: no debug information
+	{name: "Zd", form: flag, role: msvcDebug7},
 	{name: "sourceDependencies", form: separate, role: msvcSourceDeps},
 	{name: "sourceDependencies:directives", form: separate, role: msvcUncacheable, reason: "extra-output"},
 	{name: "external:env:", form: joined, role: msvcExternalEnv},
@@ -57,7 +69,7 @@ var msvcOptions = []msvcOption{
 
 	// Options with a value, hashed as written (the value may be separate).
 	{name: "I", form: joinedSep, path: true, role: msvcIncludeDir}, {name: "D", form: joinedSep}, {name: "U", form: joinedSep},
-	{name: "FI", form: joinedSep, path: true}, {name: "external:I", form: joinedSep, path: true, role: msvcIncludeDir},
+	{name: "FI", form: joinedSep, path: true, role: msvcForceInclude}, {name: "external:I", form: joinedSep, path: true, role: msvcIncludeDir},
 	{name: "imsvc", form: joinedSep, path: true, role: msvcIncludeDir},
 	{name: "clang:", form: joined, role: msvcClangOption},
 
@@ -69,7 +81,7 @@ var msvcOptions = []msvcOption{
 	{name: "mtune=native", form: flag, role: msvcUncacheable, reason: "native-cpu"},
 	{name: "mcpu=native", form: flag, role: msvcUncacheable, reason: "native-cpu"},
 	{name: "-", form: flag, role: msvcUncacheable, reason: "double-dash"},
-	{name: "Xclang", form: separate},
+	{name: "Xclang", form: separate, role: msvcCC1Arg},
 
 	{name: "E", form: flag, role: msvcUncacheable, reason: "preprocess-only"},
 	{name: "EP", form: flag, role: msvcUncacheable, reason: "preprocess-only"},

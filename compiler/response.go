@@ -18,15 +18,21 @@ var errNestedTooDeep = fmt.Errorf("response files nested more than %d deep", max
 // expandResponseFiles replaces each @file argument by the arguments the file
 // holds, recursively, reading paths relative to cwd and splitting them as
 // gcc does. An @name naming no file stays as written (gcc passes it on as
-// it is).
-func expandResponseFiles(args []string, cwd string) ([]string, error) {
-	return expand(args, cwd, 0, splitResponseFile, true)
+// it is). gcc (libiberty) takes the file's bytes as they are, a UTF-8 BOM
+// included; clang (LLVM's ExpandResponseFiles) drops a UTF-8 BOM and
+// decodes UTF-16 with a BOM.
+func expandResponseFiles(args []string, cwd string, flavor Flavor) ([]string, error) {
+	read := func(data []byte) []string { return splitResponseFile(string(data)) }
+	if flavor == FlavorClang {
+		read = func(data []byte) []string { return splitResponseFile(decodeText(data)) }
+	}
+	return expand(args, cwd, 0, read, true)
 }
 
-// expand replaces @file arguments by the arguments split from the file's
-// text; keepMissing leaves an @name naming no file as it is, else that is
-// an error.
-func expand(args []string, cwd string, depth int, split func(string) []string, keepMissing bool) ([]string, error) {
+// expand replaces @file arguments by the arguments read returns from the
+// file's content; keepMissing leaves an @name naming no file as it is,
+// else that is an error.
+func expand(args []string, cwd string, depth int, read func([]byte) []string, keepMissing bool) ([]string, error) {
 	var out []string
 	for _, arg := range args {
 		if !strings.HasPrefix(arg, "@") || len(arg) == 1 {
@@ -48,7 +54,7 @@ func expand(args []string, cwd string, depth int, split func(string) []string, k
 		if err != nil {
 			return nil, fmt.Errorf("response file %s: %w", arg, err)
 		}
-		inner, err := expand(split(decodeText(data)), cwd, depth+1, split, keepMissing)
+		inner, err := expand(read(data), cwd, depth+1, read, keepMissing)
 		if err != nil {
 			return nil, err
 		}

@@ -92,14 +92,14 @@ func (inv *Invocation) DependencyArgs(depfile string) []string {
 		drop := ok && (opt.role == roleCompile || opt.role == roleAssemble || opt.role == roleOutput ||
 			opt.role == roleDepAll || opt.role == roleDepUser || opt.role == roleDepFile ||
 			opt.role == roleDepTarget || opt.role == roleDepPhony || opt.role == roleColor)
-		takesNext := ok && (opt.form == separate || (opt.form == joinedSep && arg == opt.name))
+		next := ok && takesNext(opt, arg)
 		if !drop {
 			args = append(args, arg)
-			if takesNext && i+1 < len(inv.Args) {
+			if next && i+1 < len(inv.Args) {
 				args = append(args, inv.Args[i+1])
 			}
 		}
-		if takesNext {
+		if next {
 			i++
 		}
 	}

@@ -220,7 +220,7 @@ func (inv *Invocation) SearchPath(getenv func(string) (string, bool)) SearchPath
 // takesNext reports whether opt, spelled arg, takes the next argument as
 // its value.
 func takesNext(opt option, arg string) bool {
-	return opt.form == separate || (opt.form == joinedSep && arg == opt.name)
+	return opt.form == separate || opt.form == joinedNext || (opt.form == joinedSep && arg == opt.name)
 }
 
 // preprocessorArgs returns args with the options that -Wp,a,b and

@@ -56,7 +56,7 @@ func (inv *Invocation) ObjectWriter() Writer {
 		if opt.role == roleAssemble {
 			assembleOnly = true
 		}
-		if opt.form == separate || (opt.form == joinedSep && arg == opt.name) {
+		if takesNext(opt, arg) {
 			i++ // the option's value is not an option
 		}
 	}

@@ -167,7 +167,7 @@ func (c *gccCall) compile() (run *missRun, existed bool, err error) {
 		run.depTmp = c.stagedPath(st, c.depPlan, "depfile", ".d", ".d")
 		plan.Depfile = run.depTmp
 		if !p.Depfile.HasTarget {
-			plan.PinTarget = p.Output
+			plan.PinTarget = p.Depfile.Target
 		}
 		if p.Depfile.Mode == compiler.DepUser {
 			// -MMD leaves system headers out of the depfile, and the

@@ -72,9 +72,9 @@ type pchFile struct {
 // cannot be cached.
 func (c *gccCall) implicitInputs(src *fileState, compilerID digest.Sum) ([]manifest.FileHash, string) {
 	c.pch.compilerID = compilerID
-	if c.asmHazard(src) {
-		c.log.printf("%s has assembler directives that read files (.incbin, .include)", c.p.Source)
-		return nil, prefixUncacheable + reasonAsmInclude
+	if reason := c.hiddenReadReason(src); reason != "" {
+		c.log.printf("%s has directives that read files no depfile names (.incbin, .include, #pragma GCC dependency)", c.p.Source)
+		return nil, prefixUncacheable + reason
 	}
 	pchs, reason := c.findPCHs(src)
 	if reason != "" {

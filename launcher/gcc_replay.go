@@ -23,7 +23,7 @@ func (c *gccCall) replayHit(e *cache.Entry) (status int, ok bool) {
 	}
 	if c.p.Depfile != nil {
 		if !c.p.Depfile.HasTarget {
-			dep = retarget(dep, compiler.QuoteTarget(c.p.Output))
+			dep = retarget(dep, compiler.QuoteTarget(c.p.Depfile.Target))
 		}
 		if err := c.place(c.depPlan, dep, ""); err != nil {
 			c.log.printf("hit not written: %v", err)

@@ -2,20 +2,27 @@ package launcher
 
 import "bytes"
 
-// asmDirectives is the set of GNU assembler directives that read another
-// file which a scan found in a file's text. The assembler reads the file
-// named by .incbin (a binary blob, often from asm() in C) or .include (more
-// assembler source) itself: no dependency file names it, so a call that
-// uses one cannot be cached safely (ccache's "unsupported code
-// directive"), unless sloppiness lets it. The assembler's directives are
-// case-insensitive.
+// asmDirectives is the set of directives found in a file's text that make
+// the compiler or the assembler read another file which no dependency file
+// names. The assembler reads the file named by .incbin (a binary blob,
+// often from asm() in C) or .include (more assembler source) itself, and
+// "#pragma GCC dependency" makes the compiler compare another file's
+// modification time with the current file's (a warning if it is newer): a
+// call that uses one cannot be cached safely (ccache's "unsupported code
+// directive"), unless sloppiness lets it for the assembler's. The
+// assembler's directives are case-insensitive, and can be spelled in ways
+// no scan short of the assembler follows (a C string split in two, an
+// escape, a macro, .irp): the scan is conservative (input_scan_code.go),
+// and a false alarm only costs a call passed through.
 type asmDirectives uint8
 
 const (
 	// asmIncbin is ".incbin" where a statement may start, followed by
 	// anything but an identifier character or "(" (so that a C++ member
-	// function a.incbin() is not one): in any language, since asm() takes
-	// it in C.
+	// function a.incbin() is not one), the word incbin in code other than
+	// a call or a member access, or "incbin" anywhere in a string
+	// literal (escapes decoded, adjacent literals joined): in any
+	// language, since asm() takes it in C.
 	asmIncbin asmDirectives = 1 << iota
 	// asmIncludeQuoted is ".include" where a statement may start,
 	// followed by blanks and a string (a quote, or an escaped one inside a
@@ -27,20 +34,43 @@ const (
 	// ".include = 1") it is likely none, so it counts only in assembler
 	// sources.
 	asmIncludeBare
+	// asmWordIncbin and asmWordInclude are the words incbin and include
+	// anywhere outside comments (include other than as the name of a
+	// "#include" directive): in an assembler source a macro (#define INC
+	// incbin, .irp d,include) can make either a directive, so they count
+	// there only.
+	asmWordIncbin
+	asmWordInclude
+	// pragmaDependency is "#pragma GCC dependency" (or its _Pragma form):
+	// not the assembler's, and not covered by sloppiness.
+	pragmaDependency
 )
+
+// scanAsmDirectives finds the directives that read a file in data: the
+// spellings of the directives as written (scanDirectiveSpellings) and what
+// a walk through the code, its comments and its string literals shows
+// (scanCode).
+func scanAsmDirectives(data []byte) asmDirectives {
+	return scanDirectiveSpellings(data) | scanCode(data)
+}
 
 // readsFiles reports whether the directives found make the assembler read
 // a file, in a translation unit whose source is assembler (.s, .S) or not.
 func (d asmDirectives) readsFiles(assembler bool) bool {
 	if assembler {
-		return d != 0
+		return d&^pragmaDependency != 0
 	}
 	return d&(asmIncbin|asmIncludeQuoted) != 0
 }
 
-// scanAsmDirectives finds the assembler directives that read a file in
-// data.
-func scanAsmDirectives(data []byte) asmDirectives {
+// readsFileTimes reports whether the compiler compares another file's
+// modification time with this one's ("#pragma GCC dependency").
+func (d asmDirectives) readsFileTimes() bool { return d&pragmaDependency != 0 }
+
+// scanDirectiveSpellings finds the assembler directives that read a file
+// where data spells them out (".incbin", ".include" and their case
+// variants).
+func scanDirectiveSpellings(data []byte) asmDirectives {
 	var found asmDirectives
 	for i := 0; ; i++ {
 		j := bytes.IndexByte(data[i:], '.')

@@ -41,20 +41,19 @@ type statEntry struct {
 }
 
 // recordMagic starts a record file; the format changes with it.
-const recordMagic = "OBJCACHE-STAT4\n" // STAT1 held BLAKE3 sums; STAT2 one bit for all time macros and no assembler or PCH scan
+const recordMagic = "OBJCACHE-STAT5\n" // STAT1 held BLAKE3 sums; STAT2 one bit for all time macros and no assembler or PCH scan; STAT4 the directives in the flag byte, from a scan of their spelling only
 
 // Bits of a record entry's flag byte.
 const (
 	flagTimeMacros = 0b11   // the compiler.TimeMacros bits
 	flagLeading    = 1 << 2 // a list of leading includes follows
-	flagAsmShift   = 3      // the asmDirectives bits follow, from bit 3 up
 )
 
 // encodeRecord writes entries in the record format: the magic, then per
 // file its path and fields as uvarints, the hash, a flag byte (time
-// macros, assembler directives, whether a leading-include list follows)
-// and that list (a count, then each include's kind byte and name), then a
-// SHA-256 checksum of it all.
+// macros, whether a leading-include list follows),
+// a byte of asmDirectives, and that list (a count, then each include's
+// kind byte and name), then a SHA-256 checksum of it all.
 func encodeRecord(entries map[string]statEntry) []byte {
 	b := []byte(recordMagic)
 	for path, e := range entries {
@@ -64,11 +63,11 @@ func encodeRecord(entries map[string]statEntry) []byte {
 			b = binary.AppendUvarint(b, v)
 		}
 		b = append(b, e.hash[:]...)
-		flag := byte(e.asm)<<flagAsmShift | byte(e.timeMacro)&flagTimeMacros
+		flag := byte(e.timeMacro) & flagTimeMacros
 		if e.leading != nil {
 			flag |= flagLeading
 		}
-		b = append(b, flag)
+		b = append(b, flag, byte(e.asm))
 		if e.leading != nil {
 			b = binary.AppendUvarint(b, uint64(len(*e.leading)))
 			for _, inc := range *e.leading {
@@ -114,13 +113,13 @@ func decodeRecord(data []byte) (map[string]statEntry, error) {
 		var e statEntry
 		e.dev, e.ino = uv(), uv()
 		e.size, e.mtime, e.ctime = int64(uv()), int64(uv()), int64(uv())
-		if len(r) < digest.Size+1 {
+		if len(r) < digest.Size+2 {
 			return nil, errBadRecord
 		}
 		copy(e.hash[:], r)
-		flag := r[digest.Size]
-		r = r[digest.Size+1:]
-		e.timeMacro, e.asm = compiler.TimeMacros(flag&flagTimeMacros), asmDirectives(flag>>flagAsmShift)
+		flag, asm := r[digest.Size], r[digest.Size+1]
+		r = r[digest.Size+2:]
+		e.timeMacro, e.asm = compiler.TimeMacros(flag&flagTimeMacros), asmDirectives(asm)
 		if flag&flagLeading != 0 {
 			leading, ok := decodeLeading(uv, func(n uint64) ([]byte, bool) {
 				if n > uint64(len(r)) {

@@ -6,9 +6,11 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"syscall"
 
 	"github.com/objcache/objcache/compiler"
+	"github.com/objcache/objcache/digest"
 	"github.com/objcache/objcache/manifest"
 )
 
@@ -40,20 +42,40 @@ func (inv *invocation) honoursSourceDateEpoch(flavor compiler.Flavor) bool {
 }
 
 // dirStates returns, for each directory (relative to cwd), whether it is
-// a directory ('d'), something else ('f': the compiler warns and skips
-// it) or missing ('-'): one stat each, on every lookup.
+// a directory ('d'), missing ('-') or something else ('f'): one stat
+// each, on every lookup. A regular file's 'f' is followed by a digest of
+// its content in parentheses, or by '?' when it cannot be read: gcc warns and skips it,
+// but clang reads a regular file named as an include directory as a
+// header map, whose entries redirect #include "x.h" to any file; a
+// changed map makes the compile read other headers than those the
+// manifest checks, and no depfile names the map. Maps are small, and
+// reading one on every lookup keeps the key exact without the stat-record
+// rules of hashed inputs.
 func dirStates(cwd string, dirs []string) string {
-	b := make([]byte, len(dirs))
-	for i, d := range dirs {
-		b[i] = '-'
-		if fi, err := os.Stat(joinDir(cwd, d)); err == nil {
-			b[i] = 'f'
-			if fi.IsDir() {
-				b[i] = 'd'
+	var b strings.Builder
+	for _, d := range dirs {
+		path := joinDir(cwd, d)
+		fi, err := os.Stat(path)
+		switch {
+		case err != nil:
+			b.WriteByte('-')
+		case fi.IsDir():
+			b.WriteByte('d')
+		case !fi.Mode().IsRegular():
+			b.WriteByte('f') // never opened: a FIFO would block
+		default:
+			b.WriteByte('f')
+			content, err := os.ReadFile(path)
+			if err != nil {
+				b.WriteByte('?')
+				continue
 			}
+			h := digest.New()
+			h.Bytes(content)
+			b.WriteString("(" + h.Result().String() + ")")
 		}
 	}
-	return string(b)
+	return b.String()
 }
 
 // joinDir resolves p against cwd unless it is absolute (on Windows, also

@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/objcache/objcache/digest"
 )
 
 // TestNativeLine: the part of a driver's -### answer that the native
@@ -31,12 +33,16 @@ func TestNativeLine(t *testing.T) {
 	}
 }
 
-// TestDirStates: one letter per directory, relative ones under cwd.
+// TestDirStates: one letter per directory, relative ones under cwd, and a
+// regular file's content digest (a clang header map).
 func TestDirStates(t *testing.T) {
 	dir := t.TempDir()
 	os.Mkdir(filepath.Join(dir, "d"), 0o777)
 	os.WriteFile(filepath.Join(dir, "f"), nil, 0o666)
-	if got, want := dirStates(dir, []string{"d", "f", "missing", filepath.Join(dir, "d"), "d/../d", "f/x"}), "df-dd-"; got != want {
+	h := digest.New()
+	h.Bytes(nil)
+	empty := h.Result().String()
+	if got, want := dirStates(dir, []string{"d", "f", "missing", filepath.Join(dir, "d"), "d/../d", "f/x"}), "df("+empty+")-dd-"; got != want {
 		t.Errorf("dirStates = %q, want %q", got, want)
 	}
 }

@@ -132,6 +132,14 @@ func (l *Launcher) Run(ctx context.Context, compilerName string, args []string) 
 	if !ok {
 		family, flavor, ok = compiler.Identify(resolved(path), l.Config.CompilerType)
 	}
+	if ok && family == compiler.MSVC && flavor == "" && l.Config.CompilerType == "" {
+		// A cl.exe that resolves to clang is clang-cl, whose options and
+		// output names differ from cl's (-o, /Fo:, /Foout with out a
+		// directory): one readlink per call, for cl names only.
+		if _, real, rok := compiler.Identify(resolved(path), ""); rok && real == compiler.FlavorClang {
+			flavor = compiler.FlavorClang
+		}
+	}
 	switch {
 	case !ok:
 		inv.log.printf("%s is not a compiler objcache knows; set compiler_type to cache it", compilerName)

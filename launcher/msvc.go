@@ -129,8 +129,8 @@ func (c *msvcCall) run(ctx context.Context) *result {
 	case (src.timeMacro | compiler.ArgTimeMacros(c.p.HashArgs)).Unstable(c.dateSet):
 		// A macro in /D, CL or _CL_ is expanded as if in the source.
 		return c.uncached(prefixUncacheable + reasonTimeMacro)
-	case c.asmHazard(src):
-		return c.uncached(prefixUncacheable + reasonAsmInclude)
+	case c.hiddenReadReason(src) != "":
+		return c.uncached(prefixUncacheable + c.hiddenReadReason(src))
 	}
 	c.keyed[c.src.Path] = src.hash
 	in := manifest.KeyInputs{

@@ -72,9 +72,9 @@ func (u *unit) hashIncludes(paths []string) ([]manifest.Include, string) {
 			u.log.printf("not stored: %s uses a time macro", p)
 			return nil, reasonTimeMacro
 		}
-		if u.asmHazard(st) {
-			u.log.printf("not stored: %s has assembler directives that read files (.incbin, .include)", p)
-			return nil, reasonAsmInclude
+		if reason := u.hiddenReadReason(st); reason != "" {
+			u.log.printf("not stored: %s has directives that read files no depfile names (.incbin, .include, #pragma GCC dependency)", p)
+			return nil, reason
 		}
 		includes = append(includes, manifest.Include{Path: p, Size: st.size, Hash: st.hash})
 	}
