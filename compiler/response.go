@@ -4,9 +4,10 @@ import (
 	"bytes"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"unicode/utf16"
+
+	"github.com/objcache/objcache/rawpath"
 )
 
 // maxResponseDepth bounds nested @files, so that a file including itself is
@@ -36,10 +37,9 @@ func expand(args []string, cwd string, depth int, split func(string) []string, k
 		if depth >= maxResponseDepth {
 			return nil, errNestedTooDeep
 		}
-		path := arg[1:]
-		if !filepath.IsAbs(path) {
-			path = filepath.Join(cwd, path)
-		}
+		// As the compiler opens it: "link/../f.rsp" is beside the
+		// link's target (rawpath).
+		path := rawpath.Join(cwd, arg[1:])
 		data, err := os.ReadFile(path)
 		if os.IsNotExist(err) && keepMissing {
 			out = append(out, arg)

@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 
 	"github.com/objcache/objcache/compiler"
+	"github.com/objcache/objcache/rawpath"
 )
 
 // Outcomes of a call that passes through because objcache cannot put an
@@ -183,7 +183,7 @@ func (p outputPlan) checked() (outputPlan, error) {
 		}
 		return p, nil
 	}
-	derr := writableDir(filepath.Dir(p.dest))
+	derr := writableDir(rawpath.Dir(p.dest))
 	if derr == nil {
 		return p, nil
 	}
