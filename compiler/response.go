@@ -40,7 +40,7 @@ func expand(args []string, cwd string, depth int, split func(string) []string, k
 		// As the compiler opens it: "link/../f.rsp" is beside the
 		// link's target (rawpath).
 		path := rawpath.Join(cwd, arg[1:])
-		data, err := os.ReadFile(path)
+		data, err := readResponseFile(path)
 		if os.IsNotExist(err) && keepMissing {
 			out = append(out, arg)
 			continue
@@ -55,6 +55,20 @@ func expand(args []string, cwd string, depth int, split func(string) []string, k
 		out = append(out, inner...)
 	}
 	return out, nil
+}
+
+// readResponseFile reads the response file at path, which must be a
+// regular file: a FIFO is not opened (objcache would wait for its writer,
+// or take the arguments the compiler is to read), nor a device.
+func readResponseFile(path string) ([]byte, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", path)
+	}
+	return os.ReadFile(path)
 }
 
 // decodeText returns a response file's text: UTF-8 (a BOM dropped), or

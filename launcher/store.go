@@ -64,6 +64,10 @@ func (u *unit) hashIncludes(paths []string) ([]manifest.Include, string) {
 	includes := make([]manifest.Include, 0, len(paths))
 	for _, p := range paths {
 		st := fresh.file(u.absPath(p))
+		if errors.Is(st.err, errNotRegular) {
+			u.log.printf("not stored: include %s: %v", p, st.err)
+			return nil, reasonUnhashable
+		}
 		if st.err != nil {
 			u.log.printf("not stored: include %s: %v", p, st.err)
 			return nil, reasonBadDepfile
