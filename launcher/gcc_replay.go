@@ -17,18 +17,12 @@ func (c *gccCall) replayHit(e *cache.Entry) (status int, ok bool) {
 		c.log.printf("entry lacks an output this call needs: treated as a miss")
 		return 0, false
 	}
-	if err := c.place(c.objPlan, obj, ""); err != nil {
+	if c.p.Depfile != nil && !c.p.Depfile.HasTarget {
+		dep = retarget(dep, compiler.QuoteTarget(c.p.Output))
+	}
+	if err := c.placeOutputs(obj, dep, "", ""); err != nil {
 		c.log.printf("hit not written: %v", err)
 		return c.passThrough(errorOutput), true
-	}
-	if c.p.Depfile != nil {
-		if !c.p.Depfile.HasTarget {
-			dep = retarget(dep, compiler.QuoteTarget(c.p.Output))
-		}
-		if err := c.place(c.depPlan, dep, ""); err != nil {
-			c.log.printf("hit not written: %v", err)
-			return c.passThrough(errorOutput), true
-		}
 	}
 	_, colored := output(e, colorKind)
 	c.replayConsole(e.Stdout, e.Stderr, colored)
