@@ -43,9 +43,11 @@ func (c *gccCall) replayConsole(stdout, stderr []byte, colored bool) {
 }
 
 // wantColor reports whether objcache should ask the compiler for colour:
-// the user's stderr is a terminal and the user did not choose.
+// the user's stderr is a terminal, the user did not choose, and the
+// compiler alone would colour there (compilerColors).
 func (c *gccCall) wantColor() bool {
-	return c.StderrIsTerminal && (c.p.Color == "" || c.p.Color == "auto") && c.getenv("TERM") != "dumb"
+	return c.StderrIsTerminal && (c.p.Color == "" || c.p.Color == "auto") &&
+		compilerColors(c.p.Flavor, func(name string) (string, bool) { return lookupEnv(c.Environ, name) })
 }
 
 // keepColor reports whether coloured diagnostics reach this user as they
