@@ -63,8 +63,6 @@ func Dir(p string) string {
 	return vol + dir
 }
 
-// Seps are the characters that separate path elements here.
-const Seps = string(filepath.Separator) + "/"
 
 // IsSep reports whether c separates path elements here.
 func IsSep(c byte) bool { return c == '/' || c == filepath.Separator }
