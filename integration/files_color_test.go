@@ -62,3 +62,30 @@ func TestFilesColorTermRules(t *testing.T) {
 		})
 	}
 }
+
+// TestFilesColorKeepsUsersEscapes stores, from a terminal, a compile whose
+// warning quotes escape bytes of the user's own (#warning text), and
+// replays it to a pipe: objcache removes the colour it asked for, and must
+// leave the user's bytes as the compiler alone prints them. It used to
+// remove every escape sequence that looked like colour.
+func TestFilesColorKeepsUsersEscapes(t *testing.T) {
+	requireTool(t, "script", "apt-get install -y bsdutils")
+	for _, cc := range []string{"gcc", "clang-14"} {
+		t.Run(cc, func(t *testing.T) {
+			cc := requireTool(t, cc, "apt-get install -y gcc clang-14")
+			e := newEnv(t)
+			e.setenv("TERM", "xterm")
+			e.write("u.c", "#warning \"\x1b[1mbold\x1b[K and \x1b[33myellow\x1b[m\"\nint y;\n")
+			args := []string{"-c", "u.c", "-o", "u.o"}
+			if o := e.run("script", "-qec", shellQuote(append([]string{objcacheBin, cc}, args...)), "/dev/null"); !strings.Contains(o.stdout, "warning") {
+				t.Fatalf("on a terminal: %v", o)
+			}
+			want := e.run(cc, args...)
+			got := e.objcache(append([]string{cc}, args...)...)
+			if got != want {
+				t.Errorf("hit to a pipe:\n%q\nwant, as the compiler alone:\n%q", got.stderr, want.stderr)
+			}
+			e.wantStats(map[string]int64{"misses": 1, "hits": 1})
+		})
+	}
+}

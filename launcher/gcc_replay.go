@@ -33,10 +33,12 @@ func (c *gccCall) replayHit(e *cache.Entry) (status int, ok bool) {
 }
 
 // replayConsole writes the compiler's console output, removing colour that
-// objcache asked for when the user's stderr cannot show it.
+// objcache asked for when the user's stderr cannot show it: the sequences
+// the compiler's colouring emits, not the user's own escape bytes that a
+// diagnostic quotes (stripCompilerColor).
 func (c *gccCall) replayConsole(stdout, stderr []byte, colored bool) {
 	if colored && !c.keepColor() {
-		stderr = stripColor(stderr)
+		stderr = stripCompilerColor(stderr, c.colorFlavor())
 	}
 	c.Stdout.Write(stdout)
 	c.Stderr.Write(stderr)
@@ -47,7 +49,21 @@ func (c *gccCall) replayConsole(stdout, stderr []byte, colored bool) {
 // compiler alone would colour there (compilerColors).
 func (c *gccCall) wantColor() bool {
 	return c.StderrIsTerminal && (c.p.Color == "" || c.p.Color == "auto") &&
-		compilerColors(c.p.Flavor, func(name string) (string, bool) { return lookupEnv(c.Environ, name) })
+		compilerColors(c.colorFlavor(), func(name string) (string, bool) { return lookupEnv(c.Environ, name) })
+}
+
+// colorFlavor is the flavor whose colour rules apply: the one the binary
+// that runs says, where a gcc-named compiler is clang (cc, a symlink). It
+// resolves the compiler's path, and is only asked for at a terminal or
+// when colour is to be removed.
+func (c *gccCall) colorFlavor() compiler.Flavor {
+	if c.p.Flavor != compiler.FlavorGCC {
+		return c.p.Flavor
+	}
+	if _, real, ok := compiler.Identify(resolved(c.compilerPath), ""); ok {
+		return real
+	}
+	return c.p.Flavor
 }
 
 // keepColor reports whether coloured diagnostics reach this user as they
