@@ -63,6 +63,5 @@ func Dir(p string) string {
 	return vol + dir
 }
 
-
 // IsSep reports whether c separates path elements here.
 func IsSep(c byte) bool { return c == '/' || c == filepath.Separator }
