@@ -82,7 +82,8 @@ func (s *Store) fileMode() fs.FileMode { return 0o666 &^ fs.FileMode(s.opts.Umas
 
 // makeLayout creates whatever is missing of the cache's layout, CACHEDIR.TAG
 // last: its presence means the layout was once complete, and then nothing is
-// done. Concurrent calls from many processes are harmless: every step
+// done. Without it, a directory holding anything but the layout is not
+// taken for a cache (checkAdoptable). Concurrent calls from many processes are harmless: every step
 // tolerates finding its work done.
 //
 // Sections are not created here but by the first writer that locks one
@@ -93,6 +94,9 @@ func (s *Store) makeLayout() error {
 	tag := filepath.Join(s.dir, tagName)
 	if _, err := os.Stat(tag); err == nil {
 		return nil
+	}
+	if err := checkAdoptable(s.dir); err != nil {
+		return err
 	}
 	for n := range statShards {
 		if err := s.makeLockFile(s.statsShard(n) + lockName); err != nil {

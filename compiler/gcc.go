@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/objcache/objcache/rawpath"
 )
 
 // languages maps source extensions to the language gcc assumes for them.
@@ -353,10 +355,7 @@ func (p *parser) input(i int) {
 // inputFile records a file the compiler reads by option; anything but a
 // regular file cannot be hashed.
 func (p *parser) inputFile(path string) {
-	abs := path
-	if !filepath.IsAbs(abs) {
-		abs = filepath.Join(p.cwd, path)
-	}
+	abs := rawpath.Join(p.cwd, path)
 	if fi, err := os.Stat(abs); err != nil || !fi.Mode().IsRegular() {
 		p.fail("unhashable-input")
 		return

@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/objcache/objcache/rawpath"
 )
 
 // MSVCInvocation is one parsed cl.exe or clang-cl command line. Unlike gcc,
@@ -431,10 +433,7 @@ func pchBeside(cwd, header string) bool {
 }
 
 func isDir(cwd, p string) bool {
-	if !filepath.IsAbs(p) {
-		p = filepath.Join(cwd, p)
-	}
-	fi, err := os.Stat(p)
+	fi, err := os.Stat(rawpath.Join(cwd, p))
 	return err == nil && fi.IsDir()
 }
 

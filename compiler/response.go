@@ -4,9 +4,10 @@ import (
 	"bytes"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"unicode/utf16"
+
+	"github.com/objcache/objcache/rawpath"
 )
 
 // maxResponseDepth bounds nested @files, so that a file including itself is
@@ -42,11 +43,10 @@ func expand(args []string, cwd string, depth int, read func([]byte) []string, ke
 		if depth >= maxResponseDepth {
 			return nil, errNestedTooDeep
 		}
-		path := arg[1:]
-		if !filepath.IsAbs(path) {
-			path = filepath.Join(cwd, path)
-		}
-		data, err := os.ReadFile(path)
+		// As the compiler opens it: "link/../f.rsp" is beside the
+		// link's target (rawpath).
+		path := rawpath.Join(cwd, arg[1:])
+		data, err := readResponseFile(path)
 		if os.IsNotExist(err) && keepMissing {
 			out = append(out, arg)
 			continue
@@ -61,6 +61,20 @@ func expand(args []string, cwd string, depth int, read func([]byte) []string, ke
 		out = append(out, inner...)
 	}
 	return out, nil
+}
+
+// readResponseFile reads the response file at path, which must be a
+// regular file: a FIFO is not opened (objcache would wait for its writer,
+// or take the arguments the compiler is to read), nor a device.
+func readResponseFile(path string) ([]byte, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", path)
+	}
+	return os.ReadFile(path)
 }
 
 // decodeText returns a response file's text: UTF-8 (a BOM dropped), or

@@ -81,3 +81,56 @@ func (inv *Invocation) ObjectWriter() Writer {
 // tell) and for cl.exe, whose outputs on Windows are regular files or the
 // NUL device, which WriteReplace writes into.
 func (inv *MSVCInvocation) ObjectWriter() Writer { return WriteReplace }
+
+// NeedsWritableFile reports whether a compiler writing with w fails,
+// rather than replacing it, on an existing regular file of size bytes
+// that this process may not write (access(2) refuses W_OK): fopen "w"
+// fails on it (WriteThrough, and GNU as on an empty file), and LLVM checks
+// access(W_OK) before it writes anything (WriteReplace: clang refuses a
+// read-only object it would replace by rename). GNU as unlinks a file
+// that is not empty and creates another, which only its directory's
+// permissions decide.
+func (w Writer) NeedsWritableFile(size int64) bool {
+	return w != WriteUnlinkNonEmpty || size == 0
+}
+
+// RecordsSwitchesOnly reports whether gcc's -frecord-gcc-switches is all
+// that makes a gcc invocation Recording. Such an object does not depend
+// on its output's name nor on the options a miss adds: gcc 12 records the
+// options as its producer string shows them, without -o, -D, -I, the -M
+// options, -fdiagnostics-color and the input (checked by comparing objects
+// compiled with and without them), so the compile can write into a
+// staging directory like any other. Profile options (the .gcda path is the
+// object's) and clang's -frecord-command-line (it records the whole
+// command line) make it false.
+func (inv *Invocation) RecordsSwitchesOnly() bool {
+	if inv.Flavor != FlavorGCC {
+		return false
+	}
+	switches, other := false, false
+	for i := 0; i < len(inv.Args); i++ {
+		arg := inv.Args[i]
+		if arg == "--" {
+			break
+		}
+		if !isOption(arg) {
+			continue
+		}
+		opt, ok := lookupOption(arg, inv.Flavor)
+		if !ok {
+			continue
+		}
+		switch {
+		case opt.name == "-frecord-gcc-switches":
+			switches = true
+		case opt.name == "-fno-record-gcc-switches":
+			switches = false
+		case opt.role == roleRecord, opt.role == roleProfileUse, opt.role == roleBranchProb:
+			other = true
+		}
+		if opt.form == separate || (opt.form == joinedSep && arg == opt.name) {
+			i++ // the option's value is not an option
+		}
+	}
+	return switches && !other
+}

@@ -35,7 +35,7 @@ func swappingCompiler(t *testing.T, e *env, name, real string) string {
 }
 
 // TestOutputsRecordedObjectReplaced compiles objects that record their own
-// path or command line (/Z7, -frecord-gcc-switches), which the compiler
+// path or command line (/Z7, -fprofile-arcs), which the compiler
 // must write at the user's path itself, while another build renames its
 // own, older object over that path after the compiler wrote it. That
 // object must not be stored under this call's key: the next call, with no
@@ -48,7 +48,11 @@ func TestOutputsRecordedObjectReplaced(t *testing.T) {
 		out            string
 	}{
 		{"clang-cl /Z7", "cl.exe", "/usr/bin/clang-cl-14", []string{"/c", "/Brepro", "/Z7", "a.c", "/Foout.obj"}, "out.obj"},
-		{"gcc -frecord-gcc-switches", "gcc", "/usr/bin/gcc", []string{"-c", "-frecord-gcc-switches", "a.c", "-o", "out.o"}, "out.o"},
+		// (gcc's -frecord-gcc-switches alone is compiled into the staging
+		// directory: its object depends on neither its name nor the
+		// options a miss adds.) -frandom-seed makes the profile object
+		// reproducible: its stamp is a clock reading otherwise.
+		{"gcc -fprofile-arcs", "gcc", "/usr/bin/gcc", []string{"-c", "-fprofile-arcs", "-frandom-seed=1", "a.c", "-o", "out.o"}, "out.o"},
 		{"clang -grecord-command-line", "clang", "/usr/bin/clang-14", []string{"-c", "-g", "-grecord-command-line", "a.c", "-o", "out.o"}, "out.o"},
 	}
 	for _, tc := range cases {

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/objcache/objcache/compiler"
+	"github.com/objcache/objcache/rawpath"
 )
 
 // errOnlySelf means every candidate for the compiler in PATH is objcache
@@ -18,13 +19,13 @@ var errOnlySelf = errors.New("only objcache itself found")
 // findCompiler resolves the compiler to run. A name with a directory part is
 // used as it is (relative to dir). A bare name is looked up in pathList,
 // skipping every entry that is objcache itself (self), so that a masquerade
-// symlink named "gcc" first in PATH finds the real gcc further down.
+// symlink named "gcc" first in PATH finds the real gcc further down. Paths
+// are joined as execvp joins them, without cleaning (rawpath): from a
+// directory entered through a symbolic link, "../tools/cc" is the cc the
+// shell runs.
 func findCompiler(name, pathList, dir, self string) (string, error) {
 	if strings.ContainsAny(name, `/\`) {
-		p := name
-		if !filepath.IsAbs(p) {
-			p = filepath.Join(dir, p)
-		}
+		p := rawpath.Join(dir, name)
 		if isSelf(p, self) {
 			return "", errOnlySelf
 		}
@@ -38,10 +39,8 @@ func findCompiler(name, pathList, dir, self string) (string, error) {
 		if d == "" {
 			d = "."
 		}
-		if !filepath.IsAbs(d) {
-			d = filepath.Join(dir, d)
-		}
-		for _, cand := range executableNames(filepath.Join(d, name)) {
+		d = rawpath.Join(dir, d)
+		for _, cand := range executableNames(rawpath.Join(d, name)) {
 			fi, err := os.Stat(cand)
 			if err != nil || fi.IsDir() || (runtime.GOOS != "windows" && fi.Mode()&0o111 == 0) {
 				continue
@@ -71,8 +70,8 @@ func skipSelf(name string, args []string, dir, self string) (string, []string, b
 		stem := strings.TrimSuffix(strings.TrimSuffix(base, ".exe"), ".EXE")
 		named := strings.ContainsAny(name, `/\`)
 		p := name
-		if named && !filepath.IsAbs(p) {
-			p = filepath.Join(dir, p)
+		if named {
+			p = rawpath.Join(dir, p)
 		}
 		switch {
 		case stem == "objcache" || (named && isSelf(p, self) && !isCompilerName(stem)):

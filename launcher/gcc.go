@@ -58,7 +58,14 @@ func (c *gccCall) run(ctx context.Context) int {
 	}
 	c.mkey = key
 	c.log.phase("hash")
+	if outcome := c.outputIsInput(); outcome != "" {
+		return c.passThrough(outcome)
+	}
 	if e := c.lookup(ctx); e != nil {
+		// The lookup hashed the include files of the entry it found.
+		if outcome := c.outputIsInput(); outcome != "" {
+			return c.passThrough(outcome)
+		}
 		if status, ok := c.replayHit(e); ok {
 			return status
 		}
@@ -88,4 +95,12 @@ func (c *gccCall) planOutputs() string {
 		return outcomeSharedOutput
 	}
 	return ""
+}
+
+// outputIsInput is unit.outputIsInput for the object and the depfile.
+func (c *gccCall) outputIsInput() string {
+	if c.p.Depfile == nil {
+		return c.unit.outputIsInput(c.objPlan)
+	}
+	return c.unit.outputIsInput(c.objPlan, c.depPlan)
 }

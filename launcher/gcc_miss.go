@@ -20,10 +20,13 @@ type missRun struct {
 	// the object and the user's depfile into ("" where it writes the
 	// user's own paths); objTmp and depTmp are their names there.
 	stage, objTmp, depTmp string
-	// Where the compiler wrote the user's own paths (p.Recording): when
-	// the compile started, and the outputs' stat data right after it.
-	started        time.Time
-	objOut, depOut written
+	// low says the cache's file system was nearly full (staging.low).
+	low bool
+	// Where the compiler wrote the user's own paths (gccCall.ownPaths):
+	// what it wrote there, read back under the output guard, or why it
+	// cannot be stored.
+	obj, dep []byte
+	readErr  error
 	// ownDep is objcache's own depfile: a full include list, from the
 	// compile itself (-MD added when the user asked for no depfile) or
 	// from a separate dependency pass; "" when there is none.
@@ -42,11 +45,17 @@ func (c *gccCall) miss(ctx context.Context) int {
 	if c.offline() {
 		return c.passThrough(errorLockTimeout)
 	}
-	run, existed, err := c.compile()
+	run, existed, err := c.compile(ctx)
 	c.log.phase("compile")
 	if err != nil {
+		// passThrough replaces the process: no deferred call runs after
+		// it.
 		c.log.printf("miss run not done: %v", err)
 		run.cleanup()
+		if errors.Is(err, errOutputBusy) {
+			c.count(prefixNotStored + reasonOutputBusy)
+			return c.passThrough(statMiss)
+		}
 		return c.passThrough(errorCache)
 	}
 	defer run.cleanup()
@@ -54,7 +63,7 @@ func (c *gccCall) miss(ctx context.Context) int {
 	if res.status != 0 {
 		return c.failed(run, existed)
 	}
-	if c.p.Recording {
+	if c.ownPaths() {
 		return c.missRecorded(ctx, run)
 	}
 	if run.mentions(res.stdout, res.stderr) {
@@ -65,10 +74,22 @@ func (c *gccCall) miss(ctx context.Context) int {
 		run.cleanup()
 		return c.passThrough(statMiss)
 	}
-	obj, dep, err := c.publishOutputs(run)
+	obj, dep, err := c.readStaged(run)
 	if err != nil {
+		c.log.printf("outputs: %v", err)
+		c.count(prefixNotStored + reasonNoOutput)
+		run.cleanup()
+		return c.passThrough(statMiss)
+	}
+	// What the compile read is hashed before any output is put in place:
+	// an output that is one of those files is the compiler's to write.
+	includes, reason := c.storable(run, dep)
+	if outcome := c.outputIsInput(); outcome != "" {
+		run.cleanup()
+		return c.passThrough(outcome)
+	}
+	if err := c.placeOutputs(obj, dep, run.objTmp, run.depTmp); err != nil {
 		// Let the compiler itself write (or fail to write) the output.
-		// passThrough replaces the process: no deferred call runs after it.
 		c.log.printf("outputs: %v", err)
 		c.count(prefixNotStored + reasonNoOutput)
 		run.cleanup()
@@ -76,31 +97,52 @@ func (c *gccCall) miss(ctx context.Context) int {
 	}
 	c.replayConsole(res.stdout, res.stderr, run.colored)
 	c.count(statMiss)
-	c.store(ctx, run, obj, dep)
+	if reason != "" {
+		c.count(prefixNotStored + reason)
+	} else {
+		c.store(ctx, run, obj, dep, includes)
+	}
 	c.writeStats(ctx)
 	return 0
 }
 
-// missRecorded stores what a compiler that wrote the user's own paths left
-// there, unless another program may have written them since (see
-// readWritten); either way the compile stands.
-func (c *gccCall) missRecorded(ctx context.Context, run *missRun) int {
-	obj, err := readWritten(run.objOut, run.started)
-	var dep []byte
-	if err == nil && c.p.Depfile != nil {
-		dep, err = readWritten(run.depOut, run.started)
+// ownPaths reports whether the compiler writes the user's own output
+// paths on a miss: its object records its own name or command line
+// (compiler.Invocation.Recording), unless that is gcc's
+// -frecord-gcc-switches alone, whose object depends on neither the name
+// nor the options a miss adds (compiler.Invocation.RecordsSwitchesOnly),
+// with a compiler that is gcc by its name and by the binary it runs (a cc
+// that is clang records its whole command line).
+func (c *gccCall) ownPaths() bool {
+	if !c.p.Recording {
+		return false
 	}
+	if !c.p.RecordsSwitchesOnly() {
+		return true
+	}
+	_, real, ok := compiler.Identify(resolved(c.compilerPath), "")
+	return !ok || real != compiler.FlavorGCC
+}
+
+// missRecorded stores what a compiler that wrote the user's own paths left
+// there, unless another program may have written them meanwhile (see
+// outputGuard and readWritten); either way the compile stands.
+func (c *gccCall) missRecorded(ctx context.Context, run *missRun) int {
 	c.replayConsole(run.res.stdout, run.res.stderr, run.colored)
 	c.count(statMiss)
-	switch {
+	switch err := run.readErr; {
 	case errors.Is(err, errChangedOutput):
 		c.log.printf("not stored: %v", err)
 		c.count(prefixNotStored + reasonChangedOutput)
-	case err != nil || len(obj) == 0:
+	case err != nil || len(run.obj) == 0:
 		c.log.printf("not stored: no output: %v", err)
 		c.count(prefixNotStored + reasonNoOutput)
 	default:
-		c.store(ctx, run, obj, dep)
+		if includes, reason := c.storable(run, run.dep); reason != "" {
+			c.count(prefixNotStored + reason)
+		} else {
+			c.store(ctx, run, run.obj, run.dep, includes)
+		}
 	}
 	c.writeStats(ctx)
 	return 0
@@ -109,50 +151,24 @@ func (c *gccCall) missRecorded(ctx context.Context, run *missRun) int {
 // compile runs the compiler for a miss. existed reports whether the user's
 // output or depfile existed before the run as a file the compiler may
 // remove when it fails (which decides how a failure is replayed).
-func (c *gccCall) compile() (run *missRun, existed bool, err error) {
+func (c *gccCall) compile(ctx context.Context) (run *missRun, existed bool, err error) {
 	p := c.p
 	run = &missRun{janitor: c.janitor}
 	existed = removable(c.absPath(p.Output)) || (p.Depfile != nil && removable(c.absPath(p.Depfile.Path)))
-	if p.Recording {
-		// The object records its own command line: add no flag to it.
-		// The include list comes from a separate preprocessor pass.
-		if run.ownDep, err = c.stageTemp(); err != nil {
-			return run, existed, err
-		}
-		pre, err := c.runCaptured(p.DependencyArgs(run.ownDep))
-		if err != nil {
-			return run, existed, err
-		}
-		if pre.status != 0 {
-			c.log.printf("dependency pass failed (status %d)", pre.status)
-			os.Remove(run.ownDep) // no list: the staged file goes now
-			run.ownDep = ""
-		}
-		run.started = time.Now()
-		run.res, err = c.runCaptured(p.Args)
-		if err == nil {
-			run.objOut = snapWritten(c.absPath(p.Output))
-			if p.Depfile != nil {
-				run.depOut = snapWritten(c.absPath(p.Depfile.Path))
-			}
-		}
-		return run, existed, err
+	if c.ownPaths() {
+		return run, existed, c.compileRecorded(ctx, run)
 	}
 	// The compiler writes into a directory of objcache's own in the
 	// cache's tmp/: no other program can replace what it wrote before
 	// objcache reads it (DESIGN.md §4 rule 6), its names are short whatever
 	// the output's name, and a compiler left running by a killed objcache
 	// writes nowhere near the user's files (rule 7).
-	plans := []outputPlan{c.objPlan}
-	if p.Depfile != nil {
-		plans = append(plans, c.depPlan)
-	}
-	st, err := c.newStaging(plans...)
+	st, err := c.newStaging()
 	if err != nil {
 		return run, existed, err
 	}
-	run.stage = st.dir
-	run.objTmp = c.stagedPath(st, c.objPlan, "object", p.Output, ".o")
+	run.stage, run.low = st.dir, st.low
+	run.objTmp = st.stagedPath("object", p.Output, ".o")
 	plan := compiler.MissPlan{Output: run.objTmp, Color: c.wantColor()}
 	run.colored = plan.Color
 	switch {
@@ -164,7 +180,7 @@ func (c *gccCall) compile() (run *missRun, existed bool, err error) {
 		}
 		plan.Depfile = run.ownDep
 	default:
-		run.depTmp = c.stagedPath(st, c.depPlan, "depfile", ".d", ".d")
+		run.depTmp = st.stagedPath("depfile", ".d", ".d")
 		plan.Depfile = run.depTmp
 		if !p.Depfile.HasTarget {
 			plan.PinTarget = p.Depfile.Target
@@ -188,6 +204,53 @@ func (c *gccCall) compile() (run *missRun, existed bool, err error) {
 	return run, existed, err
 }
 
+// compileRecorded runs the user's own command, which writes the user's
+// own paths (ownPaths), and reads back what it wrote there, all under an
+// output guard. The include list comes from a separate preprocessor pass:
+// no flag is added to the compile.
+func (c *gccCall) compileRecorded(ctx context.Context, run *missRun) error {
+	p := c.p
+	var err error
+	if run.ownDep, err = c.stageTemp(); err != nil {
+		return err
+	}
+	pre, err := c.runCaptured(p.DependencyArgs(run.ownDep))
+	if err != nil {
+		return err
+	}
+	if pre.status != 0 {
+		c.log.printf("dependency pass failed (status %d)", pre.status)
+		os.Remove(run.ownDep) // no list: the staged file goes now
+		run.ownDep = ""
+	}
+	watched := []string{c.objPlan.dest}
+	if p.Depfile != nil {
+		watched = append(watched, c.depPlan.dest)
+	}
+	guard, err := c.guardOutputs(ctx, c.objPlan.dest, watched...)
+	if err != nil {
+		return err
+	}
+	defer guard.release()
+	started := time.Now()
+	if run.res, err = c.runCaptured(p.Args); err != nil || run.res.status != 0 {
+		return err
+	}
+	objOut := snapWritten(c.absPath(p.Output))
+	var depOut written
+	if p.Depfile != nil {
+		depOut = snapWritten(c.absPath(p.Depfile.Path))
+	}
+	run.obj, run.readErr = readWritten(objOut, started)
+	if run.readErr == nil && p.Depfile != nil {
+		run.dep, run.readErr = readWritten(depOut, started)
+	}
+	if err := guard.check(); err != nil && run.readErr == nil {
+		run.readErr = err
+	}
+	return nil
+}
+
 // failed replays a compile that failed, as the compiler alone would have
 // left things. Where that is uncertain (an old output existed, which the
 // compiler may have removed, or the messages name a temporary file), the
@@ -196,18 +259,20 @@ func (c *gccCall) failed(run *missRun, existed bool) int {
 	res := run.res
 	c.log.printf("compiler failed with status %d", res.status)
 	c.count(prefixNotStored + reasonFailed)
-	if c.p.Recording {
+	if c.ownPaths() {
 		// The compiler wrote the user's own paths, as it would alone.
 		return c.replayFailure(run)
 	}
-	rerun := existed || run.mentions(res.stdout, res.stderr)
+	// On a nearly full cache disk the failure may be the staging's: the
+	// compiler runs again as given (minStagingRoom).
+	rerun := existed || run.low || run.mentions(res.stdout, res.stderr)
 	if !rerun {
 		// Put in place what the compiler left (gcc writes the depfile of
 		// a compile that fails), as it would have left it.
 		for _, out := range []struct {
 			tmp  string
 			plan *outputPlan
-		}{{run.objTmp, &c.objPlan}, {run.depTmp, &c.depPlan}} {
+		}{{run.depTmp, &c.depPlan}, {run.objTmp, &c.objPlan}} { // the compiler's order
 			if out.tmp == "" || !exists(out.tmp) {
 				continue
 			}
@@ -238,12 +303,10 @@ func (c *gccCall) replayFailure(run *missRun) int {
 	return run.res.status
 }
 
-// publishOutputs reads the object and the user's depfile the compiler wrote
-// into the staging directory, where nothing else writes, and then puts
-// them where the compiler would have (place). It returns their content
-// (dep is nil when the user asked for no depfile). An error means the
-// user's outputs could not be put in place.
-func (c *gccCall) publishOutputs(run *missRun) (obj, dep []byte, err error) {
+// readStaged reads the object and the user's depfile the compiler wrote
+// into the staging directory, where nothing else writes (dep is nil when
+// the user asked for no depfile).
+func (c *gccCall) readStaged(run *missRun) (obj, dep []byte, err error) {
 	p := c.p
 	obj, err = os.ReadFile(run.objTmp)
 	if err != nil || len(obj) == 0 {
@@ -254,26 +317,30 @@ func (c *gccCall) publishOutputs(run *missRun) (obj, dep []byte, err error) {
 			return nil, nil, fmt.Errorf("compiler wrote no depfile %s: %w", p.Depfile.Path, err)
 		}
 	}
-	if err := c.place(c.objPlan, obj, run.objTmp); err != nil {
-		return nil, nil, err
-	}
-	if p.Depfile != nil {
-		if err := c.place(c.depPlan, dep, run.depTmp); err != nil {
-			return nil, nil, err
+	return obj, dep, nil
+}
+
+// placeOutputs puts the object and the user's depfile (if any) where the
+// compiler would have (place), the depfile first, as both gcc (cc1
+// writes it before the assembler runs) and clang (before it renames its
+// object into place) do: where the object cannot be written the depfile
+// is there, as after the compiler alone. objTmp and depTmp are the staged
+// files to rename, "" when there are none (a hit). An error means an
+// output could not be put in place.
+func (c *gccCall) placeOutputs(obj, dep []byte, objTmp, depTmp string) error {
+	if c.p.Depfile != nil {
+		if err := c.place(c.depPlan, dep, depTmp); err != nil {
+			return err
 		}
 	}
-	return obj, dep, nil
+	return c.place(c.objPlan, obj, objTmp)
 }
 
 // mentions reports whether the compiler's messages name the staging
 // directory or objcache's own depfile, which the compiler alone would not
 // have named.
 func (run *missRun) mentions(stdout, stderr []byte) bool {
-	names := []string{run.stage, run.ownDep}
-	if run.stage == "" {
-		names = []string{run.objTmp, run.depTmp, run.ownDep} // beside their outputs
-	}
-	for _, p := range names {
+	for _, p := range []string{run.stage, run.ownDep} {
 		if p == "" {
 			continue
 		}

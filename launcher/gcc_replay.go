@@ -17,18 +17,12 @@ func (c *gccCall) replayHit(e *cache.Entry) (status int, ok bool) {
 		c.log.printf("entry lacks an output this call needs: treated as a miss")
 		return 0, false
 	}
-	if err := c.place(c.objPlan, obj, ""); err != nil {
+	if c.p.Depfile != nil && !c.p.Depfile.HasTarget {
+		dep = retarget(dep, compiler.QuoteTarget(c.p.Depfile.Target))
+	}
+	if err := c.placeOutputs(obj, dep, "", ""); err != nil {
 		c.log.printf("hit not written: %v", err)
 		return c.passThrough(errorOutput), true
-	}
-	if c.p.Depfile != nil {
-		if !c.p.Depfile.HasTarget {
-			dep = retarget(dep, compiler.QuoteTarget(c.p.Depfile.Target))
-		}
-		if err := c.place(c.depPlan, dep, ""); err != nil {
-			c.log.printf("hit not written: %v", err)
-			return c.passThrough(errorOutput), true
-		}
 	}
 	_, colored := output(e, colorKind)
 	c.replayConsole(e.Stdout, e.Stderr, colored)
@@ -39,19 +33,37 @@ func (c *gccCall) replayHit(e *cache.Entry) (status int, ok bool) {
 }
 
 // replayConsole writes the compiler's console output, removing colour that
-// objcache asked for when the user's stderr cannot show it.
+// objcache asked for when the user's stderr cannot show it: the sequences
+// the compiler's colouring emits, not the user's own escape bytes that a
+// diagnostic quotes (stripCompilerColor).
 func (c *gccCall) replayConsole(stdout, stderr []byte, colored bool) {
 	if colored && !c.keepColor() {
-		stderr = stripColor(stderr)
+		stderr = stripCompilerColor(stderr, c.colorFlavor())
 	}
 	c.Stdout.Write(stdout)
 	c.Stderr.Write(stderr)
 }
 
 // wantColor reports whether objcache should ask the compiler for colour:
-// the user's stderr is a terminal and the user did not choose.
+// the user's stderr is a terminal, the user did not choose, and the
+// compiler alone would colour there (compilerColors).
 func (c *gccCall) wantColor() bool {
-	return c.StderrIsTerminal && (c.p.Color == "" || c.p.Color == "auto") && c.getenv("TERM") != "dumb"
+	return c.StderrIsTerminal && (c.p.Color == "" || c.p.Color == "auto") &&
+		compilerColors(c.colorFlavor(), func(name string) (string, bool) { return lookupEnv(c.Environ, name) })
+}
+
+// colorFlavor is the flavor whose colour rules apply: the one the binary
+// that runs says, where a gcc-named compiler is clang (cc, a symlink). It
+// resolves the compiler's path, and is only asked for at a terminal or
+// when colour is to be removed.
+func (c *gccCall) colorFlavor() compiler.Flavor {
+	if c.p.Flavor != compiler.FlavorGCC {
+		return c.p.Flavor
+	}
+	if _, real, ok := compiler.Identify(resolved(c.compilerPath), ""); ok {
+		return real
+	}
+	return c.p.Flavor
 }
 
 // keepColor reports whether coloured diagnostics reach this user as they

@@ -6,20 +6,24 @@ import (
 
 	"github.com/objcache/objcache/cache"
 	"github.com/objcache/objcache/compiler"
+	"github.com/objcache/objcache/manifest"
 )
 
-// store adds the entry and its manifest entry, unless a hazard says the
-// result may not match its inputs.
-func (c *gccCall) store(ctx context.Context, run *missRun, obj, dep []byte) {
-	lists, reason := c.includeList(run, dep)
+// storable hashes the include files the compile reported (userDep is the
+// user's depfile as the compiler wrote it, nil if none) and checks for the
+// hazards that forbid storing: a non-empty reason (after PrefixNotStored)
+// says why the result may not match its inputs.
+func (c *gccCall) storable(run *missRun, userDep []byte) ([]manifest.Include, string) {
+	lists, reason := c.includeList(run, userDep)
 	if reason != "" {
-		c.count(prefixNotStored + reason)
-		return
+		return nil, reason
 	}
-	includes, ok := c.checkedIncludes(lists...)
-	if !ok {
-		return
-	}
+	return c.checkedIncludes(lists...)
+}
+
+// store adds the entry and its manifest entry, for a compile that read
+// includes (storable).
+func (c *gccCall) store(ctx context.Context, run *missRun, obj, dep []byte, includes []manifest.Include) {
 	e := &cache.Entry{
 		ManifestKey: c.mkey,
 		Outputs:     []cache.Output{{Kind: objectKind, Data: obj}},

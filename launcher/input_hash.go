@@ -1,6 +1,7 @@
 package launcher
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -89,11 +90,26 @@ const (
 	scanSource                 // the source: also the directives that may load a PCH
 )
 
+// errNotRegular reports an input that is not a regular file (a FIFO, a
+// device, a directory): it has no content to hash, and is never opened.
+var errNotRegular = errors.New("not a regular file")
+
 // readState reads and hashes the file at path, in one read of the size
 // the open file reports, into *buf (grown as needed, and kept for the next
 // file), and scans its text as mode says.
+//
+// Only a regular file is opened. Opening a FIFO would wait for a writer
+// (forever, when the compiler has had its data already), or take the data
+// its writer meant for the compiler; a device may block or have effects
+// of its own. So the path is looked at first, and the file is opened
+// without waiting (openInput), in case a FIFO took its place meanwhile.
 func readState(path string, buf *[]byte, mode scanMode) *fileState {
-	f, err := os.Open(path)
+	if fi, err := os.Stat(path); err != nil {
+		return &fileState{err: err}
+	} else if !fi.Mode().IsRegular() {
+		return &fileState{err: fmt.Errorf("%s: %w", path, errNotRegular)}
+	}
+	f, err := openInput(path)
 	if err != nil {
 		return &fileState{err: err}
 	}
@@ -103,7 +119,7 @@ func readState(path string, buf *[]byte, mode scanMode) *fileState {
 		return &fileState{err: fmt.Errorf("stat %s: %w", path, err)}
 	}
 	if !fi.Mode().IsRegular() {
-		return &fileState{err: fmt.Errorf("%s is not a regular file", path)}
+		return &fileState{err: fmt.Errorf("%s: %w", path, errNotRegular)}
 	}
 	if need := int(fi.Size()) + 1; cap(*buf) < need { // +1: see the end of the file in one read
 		*buf = make([]byte, 0, need)

@@ -13,6 +13,7 @@ import (
 	"github.com/objcache/objcache/cache"
 	"github.com/objcache/objcache/compiler"
 	"github.com/objcache/objcache/lockfile"
+	"github.com/objcache/objcache/rawpath"
 	"github.com/objcache/objcache/remote"
 )
 
@@ -174,13 +175,10 @@ func resolved(path string) string {
 }
 
 // absPath resolves a path the compiler sees relative to the working
-// directory.
-func (inv *invocation) absPath(p string) string {
-	if filepath.IsAbs(p) {
-		return p
-	}
-	return filepath.Join(inv.Dir, p)
-}
+// directory, as the kernel resolves it when the compiler opens it: nothing
+// is cleaned, so "link/../x" stays the file beside link's target
+// (rawpath).
+func (inv *invocation) absPath(p string) string { return rawpath.Join(inv.Dir, p) }
 
 // useBaseDirs sets up base-dir rewriting for this call and returns the
 // rewrite for the parser, nil without base dirs. Paths compare without case

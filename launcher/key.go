@@ -4,14 +4,13 @@ import (
 	"errors"
 	"io/fs"
 	"os"
-	"path/filepath"
-	"runtime"
 	"strings"
 	"syscall"
 
 	"github.com/objcache/objcache/compiler"
 	"github.com/objcache/objcache/digest"
 	"github.com/objcache/objcache/manifest"
+	"github.com/objcache/objcache/rawpath"
 )
 
 // reasonCompilerEnv counts calls passed through because of a variable of
@@ -81,12 +80,7 @@ func dirStates(cwd string, dirs []string) string {
 // joinDir resolves p against cwd unless it is absolute (on Windows, also
 // when it starts at the root of the current drive). It does not clean the
 // path: "a/.." is resolved by the file system, as the compiler does.
-func joinDir(cwd, p string) string {
-	if filepath.IsAbs(p) || (runtime.GOOS == "windows" && p != "" && (p[0] == '/' || p[0] == '\\')) {
-		return p
-	}
-	return cwd + string(os.PathSeparator) + p
-}
+func joinDir(cwd, p string) string { return rawpath.Join(cwd, p) }
 
 // Kinds of an extra input that has no content to hash.
 const (

@@ -111,6 +111,15 @@ func (c *msvcCall) planOutputs() string {
 	return ""
 }
 
+// outputIsInput is unit.outputIsInput for the object and the
+// /sourceDependencies file.
+func (c *msvcCall) outputIsInput() string {
+	if c.p.SourceDependencies == "" {
+		return c.unit.outputIsInput(c.objPlan)
+	}
+	return c.unit.outputIsInput(c.objPlan, c.depsPlan)
+}
+
 func (c *msvcCall) run(ctx context.Context) *result {
 	// Neither cl nor clang-cl 14 reads SOURCE_DATE_EPOCH: the time macros
 	// are never reproducible here.
@@ -167,7 +176,14 @@ func (c *msvcCall) run(ctx context.Context) *result {
 	in.CompilerID = id
 	c.mkey = in.Key()
 	c.log.printf("%s: manifest key %s: args %q env %q extra %q", c.src.Path, c.mkey, in.Args, in.Env, in.Extra)
+	if outcome := c.outputIsInput(); outcome != "" {
+		return c.uncached(outcome)
+	}
 	if e := c.lookup(ctx); e != nil {
+		// The lookup hashed the include files of the entry it found.
+		if outcome := c.outputIsInput(); outcome != "" {
+			return c.uncached(outcome)
+		}
 		if obj, ok := output(e, objectKind); ok {
 			if err := c.place(c.objPlan, obj, ""); err != nil {
 				c.log.printf("hit not written: %v", err)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/objcache/objcache/cache"
+	"github.com/objcache/objcache/manifest"
 )
 
 // uncached compiles the source without the cache, counting outcome: the
@@ -44,16 +45,13 @@ func (c *msvcCall) miss(ctx context.Context) *result {
 		return c.missRecorded(ctx)
 	}
 	existed := removable(c.objPlan.path)
-	st, err := c.newStaging(c.objPlan)
+	st, err := c.newStaging()
 	if err != nil {
 		c.log.printf("miss run not done: %v", err)
 		return c.uncached(errorCache)
 	}
-	tmp := c.stagedPath(st, c.objPlan, "object", c.src.Output, ".obj")
-	defer c.janitor.remove(tmp)
-	if st.dir != "" {
-		defer c.janitor.remove(st.dir)
-	}
+	tmp := st.stagedPath("object", c.src.Output, ".obj")
+	defer c.janitor.remove(st.dir)
 	var extra []string
 	if !c.p.ShowIncludes {
 		extra = []string{"/showIncludes"}
@@ -68,14 +66,12 @@ func (c *msvcCall) miss(ctx context.Context) *result {
 		res.stdout = rest
 	}
 	deps := c.snapSourceDeps()
-	name := []byte(fileName(tmp))
-	if st.dir != "" {
-		name = []byte(fileName(st.dir))
-	}
-	if named := bytes.Contains(res.stdout, name) || bytes.Contains(res.stderr, name); named || (res.status != 0 && existed) {
-		// clang-cl removes an old object when a compile fails, and
-		// messages may name the temporary file: let the compiler itself
-		// show what it does alone.
+	name := []byte(fileName(st.dir))
+	if named := bytes.Contains(res.stdout, name) || bytes.Contains(res.stderr, name); named || (res.status != 0 && (existed || st.low)) {
+		// clang-cl removes an old object when a compile fails, messages
+		// may name the temporary file, and on a nearly full cache disk
+		// the failure may be the staging's: let the compiler itself show
+		// what it does alone.
 		if res.status != 0 {
 			c.count(prefixNotStored + reasonFailed)
 			c.count(statFailedRerun)
@@ -90,21 +86,36 @@ func (c *msvcCall) miss(ctx context.Context) *result {
 		return res
 	}
 	obj, err := os.ReadFile(tmp)
-	if err == nil {
-		err = c.place(c.objPlan, obj, tmp)
-	}
 	if err != nil {
+		c.log.printf("outputs: %v", err)
+		c.count(prefixNotStored + reasonNoOutput)
+		return c.uncached(statMiss)
+	}
+	// What the compile read is hashed before the object is put in place:
+	// an object that is one of those files is the compiler's to write.
+	hashed, reason := c.checkedIncludes(includes)
+	if outcome := c.outputIsInput(); outcome != "" {
+		return c.uncached(outcome)
+	}
+	if err := c.place(c.objPlan, obj, tmp); err != nil {
 		// Let the compiler itself write (or fail to write) the output.
 		c.log.printf("outputs: %v", err)
 		c.count(prefixNotStored + reasonNoOutput)
 		return c.uncached(statMiss)
 	}
 	c.count(statMiss)
-	if len(obj) == 0 {
+	depsData, err := c.sourceDepsData(deps, started)
+	switch {
+	case len(obj) == 0:
 		c.count(prefixNotStored + reasonNoOutput)
-		return res
+	case reason != "":
+		c.count(prefixNotStored + reason)
+	case err != nil:
+		c.log.printf("not stored: %v", err)
+		c.count(prefixNotStored + reasonChangedOutput)
+	default:
+		c.store(ctx, res, obj, hashed, depsData)
 	}
-	c.store(ctx, res, obj, includes, deps, started)
 	return res
 }
 
@@ -117,6 +128,20 @@ func (c *msvcCall) missRecorded(ctx context.Context) *result {
 		return c.uncached(statMiss)
 	}
 	includes, _ := splitShowIncludes(pre.stdout, c.prefix)
+	watched := []string{c.objPlan.dest}
+	if c.p.SourceDependencies != "" {
+		watched = append(watched, c.depsPlan.dest)
+	}
+	guard, err := c.guardOutputs(ctx, c.objPlan.dest, watched...)
+	if err != nil {
+		c.log.printf("miss run not done: %v", err)
+		if errors.Is(err, errOutputBusy) {
+			c.count(prefixNotStored + reasonOutputBusy)
+			return c.uncached(statMiss)
+		}
+		return c.uncached(errorCache)
+	}
+	defer guard.release()
 	started := time.Now()
 	res, err := c.runCaptured(c.args)
 	if err != nil {
@@ -129,6 +154,14 @@ func (c *msvcCall) missRecorded(ctx context.Context) *result {
 		return res
 	}
 	obj, err := readWritten(out, started)
+	var depsData []byte
+	if err == nil {
+		depsData, err = c.sourceDepsData(deps, started)
+	}
+	if werr := guard.check(); werr != nil && err == nil {
+		err = werr
+	}
+	guard.release()
 	switch {
 	case errors.Is(err, errChangedOutput):
 		c.log.printf("not stored: %v", err)
@@ -137,7 +170,11 @@ func (c *msvcCall) missRecorded(ctx context.Context) *result {
 		c.log.printf("not stored: no output: %v", err)
 		c.count(prefixNotStored + reasonNoOutput)
 	default:
-		c.store(ctx, res, obj, includes, deps, started)
+		if hashed, reason := c.checkedIncludes(includes); reason != "" {
+			c.count(prefixNotStored + reason)
+		} else {
+			c.store(ctx, res, obj, hashed, depsData)
+		}
 	}
 	return res
 }
@@ -151,32 +188,30 @@ func (c *msvcCall) snapSourceDeps() written {
 	return snapWritten(c.depsPlan.path)
 }
 
-// store adds the compile's result unless a hazard forbids it. deps is the
-// /sourceDependencies file's snapshot, taken after the compile that
-// started at started.
-func (c *msvcCall) store(ctx context.Context, res *result, obj []byte, paths []string, deps written, started time.Time) {
-	includes, ok := c.checkedIncludes(paths)
-	if !ok {
-		return
+// sourceDepsData reads the /sourceDependencies file of snapshot deps, nil
+// when the call has none or the compiler wrote none. cl writes it itself,
+// at the user's path; clang-cl ignores the option and writes none (then a
+// hit writes none either). A file older than this compile, which started
+// at started, is a stale one, not its output.
+func (c *msvcCall) sourceDepsData(deps written, started time.Time) ([]byte, error) {
+	if c.p.SourceDependencies == "" || !deps.writtenSince(started) {
+		return nil, nil
 	}
+	return readWritten(deps, started)
+}
+
+// store adds the compile's result: obj, and deps, the content of the
+// /sourceDependencies file (nil when there is none), for a compile that
+// read includes (checkedIncludes).
+func (c *msvcCall) store(ctx context.Context, res *result, obj []byte, includes []manifest.Include, deps []byte) {
 	e := &cache.Entry{
 		ManifestKey: c.mkey,
 		Outputs:     []cache.Output{{Kind: objectKind, Data: obj}},
 		Stdout:      res.stdout,
 		Stderr:      res.stderr,
 	}
-	// cl writes the /sourceDependencies file itself, at the user's path;
-	// clang-cl ignores the option and writes none, and then a hit writes
-	// none either. A file older than this compile is a stale one, not its
-	// output.
-	if c.p.SourceDependencies != "" && deps.writtenSince(started) {
-		data, err := readWritten(deps, started)
-		if err != nil {
-			c.log.printf("not stored: %v", err)
-			c.count(prefixNotStored + reasonChangedOutput)
-			return
-		}
-		e.Outputs = append(e.Outputs, cache.Output{Kind: sourceDepsKind, Data: data})
+	if deps != nil {
+		e.Outputs = append(e.Outputs, cache.Output{Kind: sourceDepsKind, Data: deps})
 	}
 	c.storeEntry(ctx, e, includes)
 }

@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"syscall"
-	"unicode/utf8"
+
+	"github.com/objcache/objcache/beside"
+	"github.com/objcache/objcache/rawpath"
 )
 
 // place puts data at the destination of plan p (DESIGN.md §4 rule 6): by
@@ -33,12 +33,7 @@ func (inv *invocation) place(p outputPlan, data []byte, staged string) error {
 
 // replace makes a new file holding data at p.dest.
 func (inv *invocation) replace(p outputPlan, data []byte, staged string) error {
-	if staged != "" && filepath.Dir(staged) == filepath.Dir(p.dest) {
-		// Staged beside the destination (a cache disk nearly full).
-		if err := fitAndRename(staged, p, false); err == nil || isDenied(err) {
-			return err
-		}
-	} else if inv.movable(p.dest) {
+	if inv.movable(p.dest) {
 		exact, own := false, false
 		if staged == "" && !inv.Config.ReadOnly {
 			if s, err := inv.Store.StageOutput(data, p.perm); err == nil {
@@ -95,13 +90,20 @@ func chownTo(path string, p outputPlan) error {
 
 // copyBeside writes data to a new temporary file beside p.dest and renames
 // it over p.dest. The temporary is registered with the janitor, so that a
-// signal removes it; only SIGKILL during the write can leave it.
+// signal removes it, and locked (package beside), so that after a SIGKILL,
+// which nothing catches, the next objcache writing this output, or
+// `objcache clean`, removes it; the cache's journal names its directory
+// for clean.
 func (inv *invocation) copyBeside(p outputPlan, data []byte) error {
-	tmp := besidePath(p.dest)
-	f, err := inv.janitor.create(tmp, p.perm)
+	if !inv.Config.ReadOnly {
+		inv.Store.NoteBesideDir(rawpath.Dir(p.dest))
+	}
+	tmp, err := beside.Create(p.dest, p.perm, inv.janitor.create, inv.janitor.forget)
 	if err != nil {
 		return fmt.Errorf("output %s: %w", p.path, err)
 	}
+	defer tmp.Release()
+	f := tmp.File
 	err = f.Chmod(p.perm) // the umask has cut the creation mode
 	if err == nil {
 		_, err = f.Write(data)
@@ -110,16 +112,20 @@ func (inv *invocation) copyBeside(p outputPlan, data []byte) error {
 		err = cerr
 	}
 	if err == nil {
-		err = chownTo(tmp, p)
+		err = chownTo(tmp.Path, p)
 	}
 	if err == nil {
-		err = os.Rename(tmp, p.dest)
+		err = os.Rename(tmp.Path, p.dest)
 	}
 	if err != nil {
-		inv.janitor.remove(tmp)
+		inv.janitor.remove(tmp.Path)
 		return fmt.Errorf("output %s: %w", p.path, err)
 	}
-	inv.janitor.forget(tmp)
+	inv.janitor.forget(tmp.Path)
+	// Clean up after writers of this output that were killed.
+	if n := beside.ReclaimSlots(p.dest, tmp.Path); n > 0 {
+		inv.log.printf("output %s: removed %d temporaries of killed writers", p.path, n)
+	}
 	return nil
 }
 
@@ -155,25 +161,4 @@ func writeInto(p outputPlan, data []byte) error {
 // system, refused the operation.
 func isDenied(err error) bool {
 	return errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS)
-}
-
-// nameMax is the longest file name most file systems take (NAME_MAX, and
-// on Windows 255 UTF-16 units, which bytes never undercount).
-const nameMax = 255
-
-// besidePath returns an unused name in the directory of target for a
-// temporary that is renamed over it: ".NAME.objcache-PID-RAND.tmp", with
-// NAME cut (at a character boundary) so that the whole stays within
-// nameMax bytes whatever the length of target's name.
-func besidePath(target string) string {
-	dir, base := filepath.Split(target)
-	suffix := fmt.Sprintf(".objcache-%d-%08x.tmp", os.Getpid(), rand.Uint32())
-	if room := nameMax - 1 - len(suffix); len(base) > room {
-		cut := room
-		for i := 0; i < utf8.UTFMax-1 && cut > 0 && !utf8.RuneStart(base[cut]); i++ {
-			cut--
-		}
-		base = base[:cut]
-	}
-	return filepath.Join(dir, "."+base+suffix)
 }

@@ -4,36 +4,11 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strings"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	"github.com/objcache/objcache/compiler"
 )
-
-func TestBesidePath(t *testing.T) {
-	dir := t.TempDir()
-	tests := []struct{ name, base string }{
-		{"short", "a.o"},
-		{"long", strings.Repeat("n", 250) + ".o"},
-		{"multibyte at the cut", strings.Repeat("é", 120) + ".o"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := besidePath(filepath.Join(dir, tt.base))
-			name := filepath.Base(got)
-			if filepath.Dir(got) != dir || len(name) > nameMax || !utf8.ValidString(name) || !strings.HasPrefix(name, ".") {
-				t.Errorf("besidePath = %q (%d bytes)", name, len(name))
-			}
-			f, err := os.OpenFile(got, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
-			if err != nil {
-				t.Fatalf("the name is not usable: %v", err)
-			}
-			f.Close()
-		})
-	}
-}
 
 func TestLinkTarget(t *testing.T) {
 	if runtime.GOOS == "windows" {

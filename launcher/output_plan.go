@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 
 	"github.com/objcache/objcache/compiler"
+	"github.com/objcache/objcache/rawpath"
 )
 
 // Outcomes of a call that passes through because objcache cannot put an
@@ -51,6 +51,12 @@ type outputPlan struct {
 	// intoIfDenied writes into the existing file at dest when the
 	// directory refuses the replacement, as the compiler does.
 	intoIfDenied bool
+	// found is the stat data of the file path leads to (through links)
+	// when the plan was made, found false when there was none or the
+	// platform gives no file identity: to tell an output that is one of
+	// the call's inputs (isFile).
+	found   statEntry
+	isFound bool
 }
 
 // errUnplaceable reports an output that cannot be put where the compiler
@@ -89,10 +95,17 @@ func planOutput(path string, w compiler.Writer, umask os.FileMode) (outputPlan, 
 		return outputPlan{}, unplaceable(outcomeUnwritableOutput, "output %s: %w", path, err)
 	case lst.Mode()&fs.ModeSymlink != 0:
 		return planThroughLink(fresh, w)
-	case !lst.Mode().IsRegular():
+	}
+	fresh.found, fresh.isFound = statOf(lst)
+	if !lst.Mode().IsRegular() {
 		return planSpecial(fresh, lst, w)
 	}
 	// A regular file.
+	if w.NeedsWritableFile(lst.Size()) {
+		if err := writable(path); err != nil {
+			return outputPlan{}, unplaceable(outcomeUnwritableOutput, "output %s: the compiler cannot write it: %w", path, err)
+		}
+	}
 	if w == compiler.WriteReplace || (w == compiler.WriteUnlinkNonEmpty && lst.Size() > 0) {
 		fresh.intoIfDenied = true
 		return fresh.checked()
@@ -104,6 +117,14 @@ func planOutput(path string, w compiler.Writer, umask os.FileMode) (outputPlan, 
 func planThroughLink(fresh outputPlan, w compiler.Writer) (outputPlan, error) {
 	path := fresh.path
 	st, err := os.Stat(path)
+	if err == nil {
+		fresh.found, fresh.isFound = statOf(st)
+		if st.Mode().IsRegular() && w.NeedsWritableFile(st.Size()) {
+			if werr := writable(path); werr != nil {
+				return outputPlan{}, unplaceable(outcomeUnwritableOutput, "output %s: the compiler cannot write it: %w", path, werr)
+			}
+		}
+	}
 	switch {
 	case err == nil && !st.Mode().IsRegular():
 		return planSpecial(fresh, st, w)
@@ -159,12 +180,16 @@ func planSpecial(fresh outputPlan, st fs.FileInfo, w compiler.Writer) (outputPla
 // planKeep plans an output the compiler writes into the existing regular
 // file at dest (st): a replacement with its mode and owner, or, where a
 // replacement would show (other hard links, mode bits beyond the
-// permissions), a write into it.
+// permissions, extended attributes, which hold ACLs and security labels
+// too), a write into it, as the compiler's own. The replacement keeps the
+// atomicity of DESIGN.md §4 rule 6 wherever it cannot be told from the
+// file the compiler would leave; where it could, the compiler's way wins,
+// which is no less atomic than the compiler alone.
 func planKeep(fresh outputPlan, dest string, st fs.FileInfo) (outputPlan, error) {
 	fresh.dest, fresh.perm, fresh.intoIfDenied = dest, st.Mode().Perm(), true
 	uid, gid, links, ok := fileOwner(st)
 	switch {
-	case !ok || links > 1 || st.Mode()&(fs.ModeSetuid|fs.ModeSetgid|fs.ModeSticky) != 0:
+	case !ok || links > 1 || st.Mode()&(fs.ModeSetuid|fs.ModeSetgid|fs.ModeSticky) != 0 || hasXattrs(dest):
 		fresh.into = true
 	default:
 		fresh.uid, fresh.gid = uid, gid
@@ -183,7 +208,7 @@ func (p outputPlan) checked() (outputPlan, error) {
 		}
 		return p, nil
 	}
-	derr := writableDir(filepath.Dir(p.dest))
+	derr := writableDir(rawpath.Dir(p.dest))
 	if derr == nil {
 		return p, nil
 	}
@@ -192,6 +217,12 @@ func (p outputPlan) checked() (outputPlan, error) {
 		return p, nil
 	}
 	return outputPlan{}, unplaceable(outcomeUnwritableOutput, "output %s: directory: %w", p.path, derr)
+}
+
+// isFile reports whether the plan's path led to the file whose stat data
+// are st when the plan was made.
+func (p outputPlan) isFile(st statEntry) bool {
+	return p.isFound && st.dev == p.found.dev && st.ino == p.found.ino
 }
 
 // sameFile reports whether two plans act on one file.

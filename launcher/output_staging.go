@@ -1,60 +1,45 @@
 package launcher
 
-import (
-	"errors"
-	"path/filepath"
-)
+import "path/filepath"
 
-// minStagingRoom is the free space the cache's file system must have for a
-// miss's compiler to write its outputs into tmp/. With less (a cache disk
-// nearly full), a compile into tmp/ would fail for want of room and run
-// again as given, two compiles for one: the compiler writes beside each
-// output instead, as it would alone, and whether the entry then fits is
-// the store's business.
+// minStagingRoom is the free space below which the cache's file system
+// counts as nearly full for a miss. The compiler still writes its outputs
+// into tmp/, never beside the user's outputs: the compiler's own children
+// outlive a killed objcache and would finish writing temporaries of
+// objcache's beside the outputs after any handler had removed them, while
+// tmp/ is objcache's own and clean sweeps it. A compile that fails there
+// may have failed for want of room, so it runs again as given (two
+// compiles for one, on a nearly full disk only), and whether a successful
+// one's entry fits is the store's business.
 const minStagingRoom = 64 << 20
-
-// errNoStaging reports a miss whose outputs have nowhere to be staged: the
-// cache's file system is nearly full and an output is written into in
-// place (a device, a file in a directory objcache cannot write), so
-// nothing may be created beside it.
-var errNoStaging = errors.New("no room in the cache's tmp/ to stage the outputs, and no place beside them")
 
 // staging is where the compiler of one miss writes its outputs.
 type staging struct {
-	// dir is a new directory in the cache's tmp/, or "" when the outputs
-	// go beside their destinations.
+	// dir is a new directory in the cache's tmp/.
 	dir string
+	// low says the cache's file system had less than minStagingRoom free:
+	// a failed compile is run again as given.
+	low bool
 }
 
-// newStaging chooses where a miss's compiler writes the outputs of plans
-// and makes the staging directory. The directory (if any) is registered
-// with the janitor.
-func (inv *invocation) newStaging(plans ...outputPlan) (staging, error) {
+// newStaging makes the directory a miss's compiler writes its outputs
+// into, registered with the janitor.
+func (inv *invocation) newStaging() (staging, error) {
+	low := false
 	if free, ok := freeSpace(inv.Store.TmpDir()); ok && free < minStagingRoom {
-		for _, p := range plans {
-			if p.into {
-				return staging{}, errNoStaging
-			}
-		}
-		inv.log.printf("the cache's file system has %d bytes free: the outputs are compiled beside their destinations", free)
-		return staging{}, nil
+		inv.log.printf("the cache's file system has %d bytes free: a failed compile runs again as given", free)
+		low = true
 	}
 	dir, err := inv.Store.StageDir()
 	if err != nil {
 		return staging{}, err
 	}
 	inv.janitor.track(dir)
-	return staging{dir: dir}, nil
+	return staging{dir: dir, low: low}, nil
 }
 
-// stagedPath returns the name the compiler writes the output of plan p to: stem
-// with the extension of the user's output in the staging directory, or a
-// temporary beside p's destination (registered with the janitor).
-func (inv *invocation) stagedPath(s staging, p outputPlan, stem, user, def string) string {
-	if s.dir != "" {
-		return filepath.Join(s.dir, stagedName(stem, user, def))
-	}
-	tmp := besidePath(p.dest)
-	inv.janitor.track(tmp)
-	return tmp
+// stagedPath returns the name the compiler writes an output to in the
+// staging directory: stem with the extension of the user's output.
+func (s staging) stagedPath(stem, user, def string) string {
+	return filepath.Join(s.dir, stagedName(stem, user, def))
 }

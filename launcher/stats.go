@@ -57,4 +57,5 @@ const (
 	reasonEvicted    = "evicted-while-storing"   // the entry was evicted before its manifest named it
 	reasonReadOnly   = "read-only"               // read_only is set
 	reasonBadDepfile = "unreadable-include-list" // the include list could not be read
+	reasonUnhashable = "unhashable-input"        // an include is no regular file (a FIFO): nothing to hash
 )

@@ -28,9 +28,10 @@ func (u *unit) storablePaths(e *cache.Entry) {
 
 // checkedIncludes hashes the include files a compile reported (lists in
 // order, each file once, the source left out) and checks every input for
-// the hazards that forbid storing. ok is false, with the reason counted,
-// when the result must not be stored.
-func (u *unit) checkedIncludes(lists ...[]string) (includes []manifest.Include, ok bool) {
+// the hazards that forbid storing. A non-empty reason (after
+// PrefixNotStored, for the caller to count) says why the result must not
+// be stored.
+func (u *unit) checkedIncludes(lists ...[]string) (includes []manifest.Include, reason string) {
 	var paths []string
 	seen := map[string]bool{u.source: true}
 	for _, list := range lists {
@@ -44,15 +45,14 @@ func (u *unit) checkedIncludes(lists ...[]string) (includes []manifest.Include, 
 			}
 		}
 	}
-	includes, reason := u.hashIncludes(paths)
+	includes, reason = u.hashIncludes(paths)
 	if reason == "" {
 		reason = u.checkInputs(includes)
 	}
 	if reason != "" {
-		u.count(prefixNotStored + reason)
-		return nil, false
+		return nil, reason
 	}
-	return includes, true
+	return includes, ""
 }
 
 // hashIncludes hashes the include files of a finished compile, in order.
@@ -64,6 +64,10 @@ func (u *unit) hashIncludes(paths []string) ([]manifest.Include, string) {
 	includes := make([]manifest.Include, 0, len(paths))
 	for _, p := range paths {
 		st := fresh.file(u.absPath(p))
+		if errors.Is(st.err, errNotRegular) {
+			u.log.printf("not stored: include %s: %v", p, st.err)
+			return nil, reasonUnhashable
+		}
 		if st.err != nil {
 			u.log.printf("not stored: include %s: %v", p, st.err)
 			return nil, reasonBadDepfile

@@ -5,9 +5,10 @@ package launcher
 import (
 	"io/fs"
 	"os"
-	"path/filepath"
 	"runtime"
 	"syscall"
+
+	"github.com/objcache/objcache/rawpath"
 )
 
 // movable reports whether a file staged in the cache's tmp/ can be renamed
@@ -20,7 +21,7 @@ func (inv *invocation) movable(dest string) bool {
 	if err != nil {
 		return false
 	}
-	dir, err := os.Stat(filepath.Dir(dest))
+	dir, err := os.Stat(rawpath.Dir(dest))
 	if err != nil {
 		return false
 	}

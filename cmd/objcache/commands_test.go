@@ -142,6 +142,11 @@ func TestExecuteFailures(t *testing.T) {
 	if code, _, _ := runExecute("verify"); code != 0 {
 		t.Fatalf("verify of an empty cache: exit %d", code)
 	}
+	// The layout, with CACHEDIR.TAG: without it, a directory that holds
+	// files is not taken for a cache.
+	if code, _, _ := runExecute("clean"); code != 0 {
+		t.Fatalf("clean of an empty cache: exit %d", code)
+	}
 	stray := filepath.Join(dir, "objects", "00", "junk")
 	if err := os.MkdirAll(filepath.Dir(stray), 0o777); err != nil {
 		t.Fatal(err)

@@ -22,7 +22,9 @@ const cleanHelp = `clean evicts least recently used entries until every section 
 its share of max_size and max_files (or --max-size), evicts entries unused
 for longer than --older-than, then removes what killed processes left:
 orphan entries, manifest entries naming missing objects, wrong section
-counters, and files in tmp/ older than an hour. It is safe while builds run.`
+counters, files in tmp/ older than an hour, and the temporaries of killed
+objcache processes beside outputs on other file systems. It is safe while
+builds run.`
 
 // cleanFlags defines clean's --max-size and --older-than.
 func cleanFlags(fs *flag.FlagSet) runFunc {
@@ -64,6 +66,9 @@ func clean(stdout io.Writer, maxSize, olderThan string) error {
 			rep.Repaired[eviction.ProblemOrphan], rep.Repaired[eviction.ProblemOldTmp], rep.Repaired[eviction.ProblemCounters])
 	}
 	fmt.Fprintf(stdout, "Pruned %d manifest entries, removed %d manifests\n", res.PrunedEntries, res.RemovedManifests)
+	n, berr := sweepBeside(store)
+	fmt.Fprintf(stdout, "Removed %d temporaries of killed processes beside outputs\n", n)
+	err = errors.Join(err, berr)
 	if err != nil {
 		return fmt.Errorf("clean %s: %w", cfg.Dir, err)
 	}

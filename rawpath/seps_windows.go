@@ -1,0 +1,4 @@
+package rawpath
+
+// Seps are the characters that separate path elements here.
+const Seps = `\/`
