@@ -3,6 +3,7 @@ package integration
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -52,6 +53,43 @@ func TestClExeMissingSources(t *testing.T) {
 		o := e.objcache(append([]string{cl}, args...)...)
 		if o != ref {
 			t.Errorf("%q: %v\nwant (clang-cl alone) %v", args, o, ref)
+		}
+	}
+}
+
+// TestClangCLStopsAtFirstFailure: clang-cl compiles a call's sources in
+// order and stops at the first that fails: the later ones are neither
+// compiled nor reported, and no object of theirs appears. objcache compiled
+// each source and printed every error (found by the differential tester).
+func TestClangCLStopsAtFirstFailure(t *testing.T) {
+	e := newEnv(t)
+	cl := clExe(t, e)
+	e.write("good.c", "int good(void) { return 1; }\n")
+	e.write("bad.c", "int bad(void) { return missing; }\n")
+	e.write("late.c", "int late(void) { return other; }\n")
+	for _, args := range [][]string{
+		{"/c", "/nologo", "bad.c", "good.c", "late.c"},
+		{"/c", "/nologo", "good.c", "bad.c", "late.c"},
+		{"/c", "/nologo", "/MP", "good.c", "bad.c", "late.c"},
+		{"/c", "/nologo", "good.c", "/Tcbad.c", "late.c"},
+	} {
+		objects := func() (names []string) {
+			for _, n := range []string{"good.obj", "bad.obj", "late.obj"} {
+				if _, err := os.Stat(filepath.Join(e.work, n)); err == nil {
+					names = append(names, n)
+				}
+				os.Remove(filepath.Join(e.work, n))
+			}
+			return names
+		}
+		objects()
+		ref := e.run(cl, args...)
+		refObjs := objects()
+		for i := 0; i < 2; i++ { // a miss, then with good.c's entry stored
+			o := e.objcache(append([]string{cl}, args...)...)
+			if got := objects(); o != ref || !slices.Equal(got, refObjs) {
+				t.Errorf("%q call %d: %v objects %q\nwant (clang-cl alone) %v objects %q", args, i, o, got, ref, refObjs)
+			}
 		}
 	}
 }

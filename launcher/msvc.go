@@ -50,18 +50,33 @@ func (inv *invocation) runMSVC(ctx context.Context, flavor compiler.Flavor) int 
 		parallel = runtime.NumCPU()
 	}
 	results := make([]*result, len(p.Sources))
-	sem := make(chan struct{}, parallel)
-	var wg sync.WaitGroup
-	for i := range p.Sources {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func(i int) {
-			defer func() { <-sem; wg.Done() }()
-			c := &msvcCall{unit: newUnit(inv, p.Sources[i].Path, nil), p: p, i: i, src: p.Sources[i], flavor: flavor, prefix: prefix}
-			results[i] = c.run(ctx)
-		}(i)
+	compile := func(i int) {
+		c := &msvcCall{unit: newUnit(inv, p.Sources[i].Path, nil), p: p, i: i, src: p.Sources[i], flavor: flavor, prefix: prefix}
+		results[i] = c.run(ctx)
 	}
-	wg.Wait()
+	if flavor == compiler.FlavorClang {
+		// clang-cl compiles its sources one after another and stops at
+		// the first that fails (the cl driver mode bails out; /MP is
+		// ignored): the later sources are not compiled and print nothing.
+		for i := range p.Sources {
+			if compile(i); results[i].status != 0 {
+				results = results[:i+1]
+				break
+			}
+		}
+	} else {
+		sem := make(chan struct{}, parallel)
+		var wg sync.WaitGroup
+		for i := range p.Sources {
+			wg.Add(1)
+			sem <- struct{}{}
+			go func(i int) {
+				defer func() { <-sem; wg.Done() }()
+				compile(i)
+			}(i)
+		}
+		wg.Wait()
+	}
 	status := 0
 	for _, r := range results {
 		inv.Stdout.Write(r.stdout)
