@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 )
 
@@ -68,6 +69,9 @@ func ParseDepfile(data []byte) (prereqs []string, targetLen int, err error) {
 			i++
 		case c == '\n':
 			flush()
+			if err := checkPhonyRules(s[i+1:]); err != nil {
+				return nil, 0, err
+			}
 			return prereqs, targetLen, nil
 		case c == ' ' || c == '\t' || c == '\r':
 			flush()
@@ -78,6 +82,23 @@ func ParseDepfile(data []byte) (prereqs []string, targetLen int, err error) {
 	}
 	flush()
 	return prereqs, targetLen, nil
+}
+
+// checkPhonyRules checks what follows a depfile's first rule: nothing but
+// the empty rules -MP adds ("x.h:"). Anything else means a name held a
+// raw newline (gcc writes one as it is), which cut the rule short: the
+// list would miss the files after it.
+func checkPhonyRules(rest string) error {
+	for _, line := range strings.Split(rest, "\n") {
+		line = strings.TrimRight(line, " \t\r")
+		if line == "" {
+			continue
+		}
+		if c := ruleColon(line); c < 0 || strings.TrimSpace(line[c+1:]) != "" || strings.HasSuffix(line, "\\") {
+			return fmt.Errorf("depfile line %q after the first rule is not an empty rule (a name with a newline?)", line)
+		}
+	}
+	return nil
 }
 
 // ruleColon returns the index of the first rule's colon: the first colon

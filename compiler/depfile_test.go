@@ -30,8 +30,20 @@ func TestParseDepfile(t *testing.T) {
 			t.Errorf("ParseDepfile(%q) = %q, %d, %v; want %q, %d", tt.in, prereqs, n, err, tt.prereqs, tt.targetLen)
 		}
 	}
-	if _, _, err := ParseDepfile([]byte("no rule here")); err == nil {
-		t.Error("a depfile without a rule parsed")
+	for _, bad := range []string{
+		"no rule here",
+		// gcc writes a name's newline as it is: the rule is cut short.
+		"t.o: t.c inc\nx/foo.h\n",
+		"t.o: t.c inc\nx/foo.h \\\n y.h\n",
+		"t.o: t.c inc\nx/foo.h\n\ninc\nx/foo.h:\n",
+	} {
+		if _, _, err := ParseDepfile([]byte(bad)); err == nil {
+			t.Errorf("ParseDepfile(%q) parsed", bad)
+		}
+	}
+	// -MP's empty rules, with gcc's blank lines and clang's spacing.
+	if _, _, err := ParseDepfile([]byte("t.o: t.c a.h b.h\n\na.h:\n\nb.h:\n")); err != nil {
+		t.Errorf("-MP depfile: %v", err)
 	}
 }
 

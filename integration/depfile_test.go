@@ -102,3 +102,32 @@ func TestManifestListsSystemHeaders(t *testing.T) {
 		}
 	}
 }
+
+// TestIncludeDirWithNewline: gcc writes a name's newline into the depfile
+// as it is, which ends the rule early; objcache read the list up to there
+// and stored an entry without the headers after it, whose hit survived an
+// edit of such a header (break-it W13). Such a result is not stored.
+func TestIncludeDirWithNewline(t *testing.T) {
+	requireTool(t, "gcc", "apt-get install -y gcc")
+	e := newEnv(t)
+	e.write("inc\nx/foo.h", "#define V 1\n")
+	e.write("inc", "not a directory\n")
+	e.write("t.c", "#include <foo.h>\nint v = V;\n")
+	args := []string{"gcc", "-Iinc\nx", "-c", "t.c", "-o", "t.o"}
+	if o := e.objcache(args...); o.code != 0 {
+		t.Fatal(o)
+	}
+	e.write("inc\nx/foo.h", "#define V 2\n")
+	if o := e.objcache(args...); o.code != 0 {
+		t.Fatal(o)
+	}
+	if o := e.run("gcc", "-Iinc\nx", "-c", "t.c", "-o", "want.o"); o.code != 0 {
+		t.Fatal(o)
+	}
+	if e.read("t.o") != e.read("want.o") {
+		t.Fatal("the object after the header changed is not gcc's")
+	}
+	if s := e.stats(); s["hits"] != 0 {
+		t.Errorf("stats %v: a hit from an entry without the header", s)
+	}
+}
