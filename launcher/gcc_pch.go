@@ -76,6 +76,10 @@ func (c *gccCall) implicitInputs(src *fileState, compilerID digest.Sum) ([]manif
 		c.log.printf("%s has directives that read files no depfile names (.incbin, .include, #pragma GCC dependency)", c.p.Source)
 		return nil, prefixUncacheable + reason
 	}
+	if reason := c.argsHiddenReadReason(c.p.HashArgs); reason != "" {
+		c.log.printf("a macro of the command line holds directives that read files no depfile names")
+		return nil, prefixUncacheable + reason
+	}
 	pchs, reason := c.findPCHs(src)
 	if reason != "" {
 		return nil, prefixUncacheable + reason

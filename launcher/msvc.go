@@ -155,6 +155,8 @@ func (c *msvcCall) run(ctx context.Context) *result {
 		return c.uncached(prefixUncacheable + reasonTimeMacro)
 	case c.hiddenReadReason(src) != "":
 		return c.uncached(prefixUncacheable + c.hiddenReadReason(src))
+	case c.argsHiddenReadReason(c.p.HashArgs) != "":
+		return c.uncached(prefixUncacheable + c.argsHiddenReadReason(c.p.HashArgs))
 	}
 	c.keyed[c.src.Path] = src.hash
 	in := manifest.KeyInputs{
