@@ -56,8 +56,13 @@ func (p *parser) readPreprocessorArgs(args []string) {
 		}
 		opt, ok := lookupOption(arg, p.inv.Flavor)
 		if !ok {
+			// Not a driver option: one of cc1's own, which may read or
+			// write files or record paths (-fprofile-instrument-use-path=,
+			// -stats-file=, -debug-info-kind=); -MD,file is a depfile.
 			if strings.HasPrefix(arg, "-M") {
-				p.fail("extra-output") // -MD,file: a depfile
+				p.fail("extra-output")
+			} else {
+				p.fail(reasonForwardedOption)
 			}
 			continue
 		}
@@ -102,6 +107,10 @@ func (p *parser) forwardedRole(opt option, arg, value string) {
 		}
 	case roleUncacheable:
 		p.fail(opt.reason)
+	case roleLLVMOption:
+		if reason := LLVMOptionReason(value); reason != "" {
+			p.fail(reason)
+		}
 	case roleDepAll, roleDepUser, roleDepFile, roleDepTarget, roleDepPhony:
 		p.fail("extra-output")
 	default:
@@ -132,7 +141,6 @@ var cc1Options = []cc1Option{
 	{"-fno-pch-timestamp", flag, roleHashed},
 	{"-fno-validate-pch", flag, roleHashed},
 	{"-fcolor-diagnostics", flag, roleColor},
-	{"-fno-color-diagnostics", flag, roleColor},
 	{"-emit-llvm-uselists", flag, roleHashed},
 	{"-disable-O0-optnone", flag, roleHashed},
 	{"-disable-llvm-passes", flag, roleHashed},
@@ -151,7 +159,7 @@ var cc1Options = []cc1Option{
 	{"-target-feature", separate, roleHashed},
 	{"-target-cpu", separate, roleHashed},
 	{"-tune-cpu", separate, roleHashed},
-	{"-mllvm", separate, roleHashed},
+	{"-mllvm", separate, roleLLVMOption},
 	{"-add-plugin", separate, roleHashed},
 	{"-load", separate, roleInputFile}, // a plugin: its code changes the result
 	{"-I", joinedSep, roleIncludeDir},

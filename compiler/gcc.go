@@ -265,6 +265,14 @@ func (p *parser) run() {
 			p.profile.option(opt.role, value, opt.form != flag)
 		case roleUncacheable:
 			p.fail(opt.reason)
+		case roleInputCharset:
+			if !asciiCompatible(value) {
+				p.fail(reasonInputCharset)
+			}
+		case roleLLVMOption:
+			if reason := LLVMOptionReason(value); reason != "" {
+				p.fail(reason)
+			}
 		}
 		if opt.role == roleAuxName {
 			p.auxName = true
@@ -439,4 +447,43 @@ func trimExt(p string) string {
 		return p
 	}
 	return p[:len(p)-len(ext)]
+}
+
+// reasonInputCharset counts calls whose sources are in an encoding that
+// objcache's scans (time macros, .incbin, #pragma GCC dependency) cannot
+// read as ASCII: UTF-16, UTF-32, EBCDIC, ….
+const reasonInputCharset = "input-charset"
+
+// asciiCompatible reports whether a -finput-charset= encoding writes ASCII
+// text as ASCII bytes, so that a byte scan finds __TIME__ or .incbin in
+// it: UTF-8 and the ISO 8859 and Windows single-byte code pages.
+func asciiCompatible(charset string) bool {
+	c := strings.ToUpper(strings.ReplaceAll(charset, "_", "-"))
+	switch c {
+	case "UTF-8", "UTF8", "ASCII", "US-ASCII", "ANSI-X3.4-1968", "LATIN1", "LATIN-1":
+		return true
+	}
+	for _, prefix := range []string{"ISO-8859-", "ISO8859-", "ISO-8859", "CP125", "WINDOWS-125", "LATIN"} {
+		if strings.HasPrefix(c, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// LLVMOptionReason returns why an LLVM option (-mllvm VALUE) makes a call
+// uncacheable, or "". LLVM has hundreds of options and some write files
+// (-info-output-file=, -stats-json with -info-output-file,
+// -pass-remarks-output=, -dot-cfg; -opt-bisect-limit and -print-after-all only print to stderr, which is stored):
+// an option whose name speaks of a file, an output, a dump or remarks is
+// taken for one that writes, which objcache does not store.
+func LLVMOptionReason(value string) string {
+	name, _, _ := strings.Cut(strings.TrimLeft(value, "-"), "=")
+	name = strings.ToLower(name)
+	for _, w := range []string{"file", "output", "dump", "remarks", "dot"} {
+		if strings.Contains(name, w) {
+			return "llvm-output-option"
+		}
+	}
+	return ""
 }

@@ -69,6 +69,8 @@ const (
 	roleAssemblerArg    // -Xassembler: an option for the assembler (forwarded.go)
 	rolePreprocessorArg // -Xpreprocessor: an option for the preprocessor
 	roleCC1Arg          // -Xclang: an option for clang's cc1
+	roleInputCharset    // -finput-charset=: the sources' encoding
+	roleLLVMOption      // -mllvm: an option of LLVM's own (LLVMOptionReason)
 )
 
 // isPrefixMapRole reports whether r rewrites paths the object records:
@@ -152,7 +154,7 @@ var gccOptions = []option{
 	// unused by a compile (clang warns), Darwin's with several values
 	// (-sectcreate …) are left out: those values are read as linker
 	// inputs, and the call passes through.
-	{name: "-mllvm", form: separate}, {name: "-Xanalyzer", form: separate},
+	{name: "-mllvm", form: separate, role: roleLLVMOption}, {name: "-Xanalyzer", form: separate},
 	{name: "-Xcuda-fatbinary", form: separate}, {name: "-Xcuda-ptxas", form: separate},
 	{name: "-z", form: joinedSep}, {name: "-T", form: joinedSep}, {name: "-e", form: joinedSep},
 	{name: "-Tbss", form: joinedSep}, {name: "-Tdata", form: joinedSep}, {name: "-Ttext", form: joinedSep},
@@ -281,6 +283,10 @@ var gccOptions = []option{
 	// Objects that record their own command line or output path.
 	{name: "-frecord-gcc-switches", form: flag, role: roleRecord},
 	{name: "-fno-record-gcc-switches", form: flag, role: roleNoRecord},
+	// clang's -frecord-command-line (its spelling of gcc's option) records
+	// the whole cc1 command line, objcache's additions included.
+	{name: "-frecord-command-line", form: flag, role: roleRecord, flavor: FlavorClang},
+	{name: "-fno-record-command-line", form: flag, role: roleNoRecord, flavor: FlavorClang},
 	{name: "-grecord-command-line", form: flag, role: roleRecord, flavor: FlavorClang},
 	{name: "-grecord-gcc-switches", form: flag, role: roleRecord, flavor: FlavorClang},
 	{name: "-gno-record-command-line", form: flag, role: roleNoRecord, flavor: FlavorClang},
@@ -302,6 +308,10 @@ var gccOptions = []option{
 	{name: "-fcoverage-prefix-map=", form: joined, role: roleCovPrefixMap},
 	{name: "-fcoverage-compilation-dir=", form: joined, role: roleCovCompDir},
 	{name: "-ffile-compilation-dir=", form: joined, role: roleFileCompDir},
+
+	// The sources' encoding: the time-macro, .incbin and pragma scans read
+	// bytes as ASCII, which a UTF-16 or EBCDIC source is not.
+	{name: "-finput-charset=", form: joined, role: roleInputCharset},
 
 	// Colour.
 	{name: "-fdiagnostics-color", form: flag, role: roleColor},

@@ -234,6 +234,10 @@ func (p *msvcParser) run(all []string) {
 			}
 		case msvcCC1Arg:
 			p.cc1 = append(p.cc1, value)
+		case msvcLLVMOption:
+			if reason := LLVMOptionReason(value); reason != "" {
+				p.fail(reason)
+			}
 		case msvcForceInclude:
 			if pchBeside(p.cwd, value) {
 				p.fail("pch")

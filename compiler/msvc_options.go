@@ -24,6 +24,7 @@ const (
 	msvcClangOption           // clang-cl's /clang:OPTION, read as clang reads OPTION
 	msvcCC1Arg                // clang-cl's -Xclang OPTION, read as cc1 reads it (forwarded.go)
 	msvcForceInclude          // /FI: a header, or the PCH clang-cl loads in its place
+	msvcLLVMOption            // clang-cl's -mllvm OPTION (LLVMOptionReason)
 )
 
 // msvcOption is one entry of the cl.exe table. Names are written without
@@ -82,6 +83,7 @@ var msvcOptions = []msvcOption{
 	{name: "mcpu=native", form: flag, role: msvcUncacheable, reason: "native-cpu"},
 	{name: "-", form: flag, role: msvcUncacheable, reason: "double-dash"},
 	{name: "Xclang", form: separate, role: msvcCC1Arg},
+	{name: "mllvm", form: separate, role: msvcLLVMOption},
 
 	{name: "E", form: flag, role: msvcUncacheable, reason: "preprocess-only"},
 	{name: "EP", form: flag, role: msvcUncacheable, reason: "preprocess-only"},
