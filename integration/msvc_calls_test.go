@@ -93,3 +93,26 @@ func TestClangCLStopsAtFirstFailure(t *testing.T) {
 		}
 	}
 }
+
+// TestClangCLDriverWarningsOnce: clang-cl's driver warns once per call
+// about an argument it does not use; objcache, compiling each source by its
+// own driver run, printed the warning once per source, on a miss and on a
+// hit (found by the differential tester's long run).
+func TestClangCLDriverWarningsOnce(t *testing.T) {
+	e := newEnv(t)
+	cl := clExe(t, e)
+	e.write("a.c", "int a(void) { return 1; }\n")
+	e.write("b.c", "int b(void) { return 2; }\n")
+	e.write("w.c", "int w(void) { int unused; return 3; }\n")
+	for _, args := range [][]string{
+		{"/c", "/nologo", "/MP2", "a.c", "b.c"},
+		{"/c", "/nologo", "/MP2", "/W4", "w.c", "a.c", "b.c"},
+	} {
+		ref := e.run(cl, args...)
+		for i := 0; i < 2; i++ { // a miss, then hits
+			if o := e.objcache(append([]string{cl}, args...)...); o != ref {
+				t.Errorf("%q call %d: %v\nwant (clang-cl alone) %v", args, i, o, ref)
+			}
+		}
+	}
+}

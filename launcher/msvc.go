@@ -77,6 +77,9 @@ func (inv *invocation) runMSVC(ctx context.Context, flavor compiler.Flavor) int 
 		}
 		wg.Wait()
 	}
+	if flavor == compiler.FlavorClang {
+		dropRepeatedDriverLines(results)
+	}
 	status := 0
 	for _, r := range results {
 		inv.Stdout.Write(r.stdout)
