@@ -32,6 +32,8 @@ type missRun struct {
 	// from a separate dependency pass; "" when there is none.
 	ownDep  string
 	colored bool
+	// urls says the compile was given urlsFlag (gccCall.wantURLs).
+	urls bool
 }
 
 // miss compiles once, with the user's outputs written atomically and the
@@ -78,6 +80,13 @@ func (c *gccCall) miss(ctx context.Context) int {
 	if err != nil {
 		c.log.printf("outputs: %v", err)
 		c.count(prefixNotStored + reasonNoOutput)
+		run.cleanup()
+		return c.passThrough(statMiss)
+	}
+	if run.urls && bytes.Contains(obj, []byte(urlsFlag)) {
+		// The object records the flag objcache added (wantURLs): the
+		// compiler must write the user's own.
+		c.log.printf("the object records %s: running the compiler as given", urlsFlag)
 		run.cleanup()
 		return c.passThrough(statMiss)
 	}
@@ -200,7 +209,11 @@ func (c *gccCall) compile(ctx context.Context) (run *missRun, existed bool, err 
 			}()
 		}
 	}
-	run.res, err = c.runCaptured(p.MissArgs(plan))
+	args := p.MissArgs(plan)
+	if run.urls = c.wantURLs(); run.urls {
+		args = append([]string{urlsFlag}, args...)
+	}
+	run.res, err = c.runCaptured(args)
 	return run, existed, err
 }
 
@@ -263,9 +276,11 @@ func (c *gccCall) failed(run *missRun, existed bool) int {
 		// The compiler wrote the user's own paths, as it would alone.
 		return c.replayFailure(run)
 	}
-	// On a nearly full cache disk the failure may be the staging's: the
-	// compiler runs again as given (minStagingRoom).
-	rerun := existed || run.low || run.mentions(res.stdout, res.stderr)
+	// On a nearly full cache disk the failure may be the staging's, and a
+	// gcc older than 10 refuses the urlsFlag objcache added: the compiler
+	// runs again as given (minStagingRoom, wantURLs).
+	rerun := existed || run.low || run.mentions(res.stdout, res.stderr) ||
+		(run.urls && bytes.Contains(res.stderr, []byte("-fdiagnostics-urls")))
 	if !rerun {
 		// Put in place what the compiler left (gcc writes the depfile of
 		// a compile that fails), as it would have left it.

@@ -2,6 +2,7 @@ package launcher
 
 import (
 	"context"
+	"strings"
 
 	"github.com/objcache/objcache/cache"
 	"github.com/objcache/objcache/compiler"
@@ -25,7 +26,11 @@ func (c *gccCall) replayHit(e *cache.Entry) (status int, ok bool) {
 		return c.passThrough(errorOutput), true
 	}
 	_, colored := output(e, colorKind)
-	c.replayConsole(e.Stdout, e.Stderr, colored)
+	stderr := e.Stderr
+	if _, linked := output(e, urlsKind); linked && !c.keepURLs() {
+		stderr = stripCompilerURLs(stderr)
+	}
+	c.replayConsole(e.Stdout, stderr, colored)
 	c.count(statHit)
 	c.log.phase("replay")
 	c.writeStats(context.Background())
@@ -70,6 +75,73 @@ func (c *gccCall) colorFlavor() compiler.Flavor {
 // are.
 func (c *gccCall) keepColor() bool {
 	return c.p.Color == "always" || c.wantColor()
+}
+
+// keepURLs reports whether gcc alone, run as this call is, would print
+// hyperlinks: its stderr is a terminal, the user chose nothing about them
+// (-fdiagnostics-urls=, -fdiagnostics-plain-output) and gcc's own rule for
+// -fdiagnostics-urls=auto says yes (gccURLs). Colour is no condition: gcc
+// links option names with -fdiagnostics-color=never or GCC_COLORS empty.
+func (c *gccCall) keepURLs() bool {
+	if !c.StderrIsTerminal || c.colorFlavor() != compiler.FlavorGCC {
+		return false
+	}
+	for _, arg := range c.p.Args {
+		if strings.HasPrefix(arg, "-fdiagnostics-urls") || arg == "-fdiagnostics-plain-output" {
+			return false
+		}
+	}
+	return gccURLs(func(name string) (string, bool) { return lookupEnv(c.Environ, name) })
+}
+
+// wantURLs reports whether a miss adds urlsFlag: gcc alone would print
+// hyperlinks here (keepURLs) and the flag cannot reach the object. gcc 12
+// records -fdiagnostics-urls= among the options of DW_AT_producer (debug
+// information, -grecord-gcc-switches being the default), of
+// -frecord-gcc-switches' section and of an LTO object, where
+// -fdiagnostics-color is not recorded; so the flag is added only to a
+// command line with no -g option, no -frecord-gcc-switches, no -flto and
+// no specs file (which could add any of them), and a miss whose object
+// still names the flag is run again as given (flagInObject). With those,
+// the call is stored without hyperlinks, as before.
+func (c *gccCall) wantURLs() bool {
+	if !c.keepURLs() {
+		return false
+	}
+	for _, arg := range c.p.Args {
+		for _, p := range []string{"-g", "-frecord-gcc-switches", "-flto", "-specs", "--specs"} {
+			if strings.HasPrefix(arg, p) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// gccURLs reports whether gcc 12, run alone with its stderr a terminal and
+// -fdiagnostics-urls=auto (the default), prints hyperlinks
+// (diagnostic-color.cc, auto_enable_urls and parse_env_vars_for_urls):
+// TERM set and not "dumb" (as for colour); COLORTERM not
+// "xfce4-terminal" nor "gnome-terminal"; then GCC_URLS, or if unset
+// TERM_URLS, decides when either is set ("" or "no": none); otherwise TERM
+// "xterm" or "linux" without COLORTERM prints none.
+func gccURLs(getenv func(string) (string, bool)) bool {
+	term, ok := getenv("TERM")
+	if !ok || term == "dumb" {
+		return false
+	}
+	colorterm, colortermSet := getenv("COLORTERM")
+	if colortermSet && (colorterm == "xfce4-terminal" || colorterm == "gnome-terminal") {
+		return false
+	}
+	format, set := getenv("GCC_URLS")
+	if !set {
+		format, set = getenv("TERM_URLS")
+	}
+	if set {
+		return format != "" && format != "no"
+	}
+	return colortermSet || (term != "xterm" && term != "linux")
 }
 
 // retarget replaces the first rule's target of a depfile with target.

@@ -36,6 +36,9 @@ func (c *gccCall) store(ctx context.Context, run *missRun, obj, dep []byte, incl
 	if run.colored {
 		e.Outputs = append(e.Outputs, cache.Output{Kind: colorKind})
 	}
+	if run.urls {
+		e.Outputs = append(e.Outputs, cache.Output{Kind: urlsKind})
+	}
 	c.storeEntry(ctx, e, includes)
 }
 
