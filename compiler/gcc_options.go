@@ -154,6 +154,18 @@ var gccOptions = []option{
 	// unused by a compile (clang warns), Darwin's with several values
 	// (-sectcreate …) are left out: those values are read as linker
 	// inputs, and the call passes through.
+	// Preprocessor flags that change no file the compile reads or writes
+	// (-P and -C shape -E output only): known here so that they are
+	// cacheable after -Wp, and -Xpreprocessor too, where an option the
+	// table does not know passes the call through (forwarded.go).
+	{name: "-P", form: flag}, {name: "-C", form: flag}, {name: "-CC", form: flag},
+	{name: "-undef", form: flag}, {name: "-nostdinc", form: flag}, {name: "-nostdinc++", form: flag},
+	{name: "-trigraphs", form: flag}, {name: "-traditional-cpp", form: flag}, {name: "-remap", form: flag},
+	{name: "-fdirectives-only", form: flag}, {name: "-fworking-directory", form: flag},
+	{name: "-fno-working-directory", form: flag}, {name: "-fcanonical-system-headers", form: flag},
+	{name: "-fno-canonical-system-headers", form: flag}, {name: "-fdollars-in-identifiers", form: flag},
+	{name: "-fno-dollars-in-identifiers", form: flag}, {name: "-fextended-identifiers", form: flag},
+	{name: "-fno-extended-identifiers", form: flag},
 	{name: "-mllvm", form: separate, role: roleLLVMOption}, {name: "-Xanalyzer", form: separate},
 	{name: "-Xcuda-fatbinary", form: separate}, {name: "-Xcuda-ptxas", form: separate},
 	{name: "-z", form: joinedSep}, {name: "-T", form: joinedSep}, {name: "-e", form: joinedSep},

@@ -136,3 +136,24 @@ func utf16le(s string) []byte {
 	}
 	return out
 }
+
+// TestForwardedPreprocessorFlagsCached: a preprocessor flag that changes no
+// file (-Wp,-P, -Xpreprocessor -C) stays cacheable, as in ccache's suite
+// ("-Wp,-P"), now that an option the driver table does not know passes a
+// -Wp, call through.
+func TestForwardedPreprocessorFlagsCached(t *testing.T) {
+	for _, c := range compilers {
+		t.Run(c.name, func(t *testing.T) {
+			cc := requireTool(t, c.name, c.install)
+			e := newEnv(t)
+			e.write("t.c", "int x;\n")
+			for _, args := range [][]string{
+				{"-Wp,-P", "-c", "t.c", "-o", "t.o"},
+				{"-Xpreprocessor", "-C", "-c", "t.c", "-o", "t.o"},
+			} {
+				checkAgainstCompiler(t, e, cc, args, []string{"t.o"}, false)
+			}
+			e.wantStats(map[string]int64{"misses": 2, "hits": 2})
+		})
+	}
+}
