@@ -150,16 +150,20 @@ func (c *msvcCall) run(ctx context.Context) *result {
 		return c.uncached(outcome)
 	}
 	src := c.sourceState(c.src.Path)
+	hidden := ""
+	if src.err == nil {
+		if hidden = c.hiddenReadReason(src); hidden == "" {
+			hidden = c.argsHiddenReadReason(c.p.HashArgs)
+		}
+	}
 	switch {
 	case src.err != nil:
 		return c.uncached(prefixUncacheable + "unreadable-source")
 	case (src.timeMacro | compiler.ArgTimeMacros(c.p.HashArgs)).Unstable(c.dateSet):
 		// A macro in /D, CL or _CL_ is expanded as if in the source.
 		return c.uncached(prefixUncacheable + reasonTimeMacro)
-	case c.hiddenReadReason(src) != "":
-		return c.uncached(prefixUncacheable + c.hiddenReadReason(src))
-	case c.argsHiddenReadReason(c.p.HashArgs) != "":
-		return c.uncached(prefixUncacheable + c.argsHiddenReadReason(c.p.HashArgs))
+	case hidden != "":
+		return c.uncached(prefixUncacheable + hidden)
 	}
 	c.keyed[c.src.Path] = src.hash
 	in := manifest.KeyInputs{
