@@ -35,11 +35,7 @@ func findCompiler(name, pathList, dir, self string) (string, error) {
 		return p, nil
 	}
 	sawSelf := false
-	for _, d := range filepath.SplitList(pathList) {
-		if d == "" {
-			d = "."
-		}
-		d = rawpath.Join(dir, d)
+	for _, d := range pathDirs(pathList, dir) {
 		for _, cand := range executableNames(rawpath.Join(d, name)) {
 			fi, err := os.Stat(cand)
 			if err != nil || fi.IsDir() || (runtime.GOOS != "windows" && fi.Mode()&0o111 == 0) {
@@ -114,4 +110,19 @@ func isSelf(path, self string) bool {
 	}
 	b, err := os.Stat(self)
 	return err == nil && os.SameFile(a, b)
+}
+
+// pathDirs returns the directories of a PATH list as execvp searches them:
+// an empty entry is the current directory, and relative entries are
+// joined to dir as the kernel resolves them (rawpath: "link/.." is not
+// folded).
+func pathDirs(pathList, dir string) []string {
+	var dirs []string
+	for _, d := range filepath.SplitList(pathList) {
+		if d == "" {
+			d = "."
+		}
+		dirs = append(dirs, rawpath.Join(dir, d))
+	}
+	return dirs
 }

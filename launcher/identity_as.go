@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/objcache/objcache/digest"
+	"github.com/objcache/objcache/rawpath"
 )
 
 // gcc's -c, and clang's with -fno-integrated-as, run GNU as, which the
@@ -100,14 +101,8 @@ func (inv *invocation) assemblerName(id digest.Sum) (string, error) {
 // lookPath finds an executable named name in pathList as execvp does, ""
 // if there is none; relative entries are relative to dir.
 func lookPath(name, pathList, dir string) string {
-	for _, d := range filepath.SplitList(pathList) {
-		if d == "" {
-			d = "."
-		}
-		if !filepath.IsAbs(d) {
-			d = filepath.Join(dir, d)
-		}
-		p := filepath.Join(d, name)
+	for _, d := range pathDirs(pathList, dir) {
+		p := rawpath.Join(d, name)
 		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0 {
 			return p
 		}
