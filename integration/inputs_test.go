@@ -218,6 +218,19 @@ type pchCase struct {
 	counter string
 	// preprocess makes u.i from u.c with -fpch-preprocess after the build.
 	preprocess bool
+	// hits is how many of the four calls must hit, if not 2.
+	hits int
+}
+
+// touch returns a change that moves a file's modification time a minute
+// on, its content unchanged.
+func touch(name string) func(e *env, cc string) {
+	return func(e *env, cc string) {
+		later := time.Now().Add(time.Minute)
+		if err := os.Chtimes(filepath.Join(e.work, name), later, later); err != nil {
+			e.t.Fatal(err)
+		}
+	}
 }
 
 // TestPrecompiledHeaders (item 7): gcc uses DIR/NAME.gch in place of a
@@ -292,6 +305,29 @@ func TestPrecompiledHeaders(t *testing.T) {
 			change: func(e *env, cc string) {
 				e.build(cc, "-x", "c-header", "-DK=7", "p.h", "-o", "x.pch")
 			}},
+		{name: "clang -include with .pch, header touched", cc: "clang-14",
+			// Clang checks the PCH's headers by size and time: after a
+			// touch it fails, and so must the call through objcache.
+			files: map[string]string{"p.h": "static const int k[] = {K};\n", "u.c": "int f(int i) { return k[i]; }\n"},
+			build: []string{"-x", "c-header", "-DK=1", "p.h", "-o", "p.h.pch"}, args: []string{"-c", "-include", "p.h", "u.c", "-o", "u.o"},
+			change:  touch("p.h"),
+			counter: "uncacheable.pch-stale"},
+		{name: "clang -include-pch, nested header touched", cc: "clang-14",
+			files: map[string]string{"p.h": "#include \"q.h\"\n", "q.h": "static const int k[] = {1};\n", "u.c": "int f(int i) { return k[i]; }\n"},
+			build: []string{"-x", "c-header", "p.h", "-o", "x.pch"}, args: []string{"-c", "-include-pch", "x.pch", "u.c", "-o", "u.o"},
+			change:  touch("q.h"),
+			counter: "uncacheable.pch-stale"},
+		{name: "clang -Xclang -include-pch, header touched", cc: "clang-14",
+			files: map[string]string{"p.h": "static const int k[] = {1};\n", "u.c": "int f(int i) { return k[i]; }\n"},
+			build: []string{"-x", "c-header", "p.h", "-o", "x.pch"}, args: []string{"-c", "-Xclang", "-include-pch", "-Xclang", "x.pch", "u.c", "-o", "u.o"},
+			change:  touch("p.h"),
+			counter: "uncacheable.pch-stale"},
+		{name: "clang PCH without timestamps, header touched", cc: "clang-14",
+			// -fno-pch-timestamp: clang compares sizes only, and so the
+			// hits go on.
+			files: map[string]string{"p.h": "static const int k[] = {1};\n", "u.c": "int f(int i) { return k[i]; }\n"},
+			build: []string{"-x", "c-header", "-Xclang", "-fno-pch-timestamp", "p.h", "-o", "p.h.pch"}, args: []string{"-c", "-include", "p.h", "u.c", "-o", "u.o"},
+			change: touch("p.h"), hits: 3},
 		{name: "gcc directory of PCHs", cc: "gcc",
 			files: map[string]string{"p.h": "#define V 1\n", "u.c": "int v = V;\n"},
 			args:  []string{"-c", "-include", "p.h", "u.c", "-o", "u.o"},
@@ -331,8 +367,12 @@ func TestPrecompiledHeaders(t *testing.T) {
 				}
 				return
 			}
-			if s["hits"] != 2 {
-				t.Errorf("%d hits, want 2 (stats %v)", s["hits"], s)
+			want := int64(2)
+			if tc.hits != 0 {
+				want = int64(tc.hits)
+			}
+			if s["hits"] != want {
+				t.Errorf("%d hits, want %d (stats %v)", s["hits"], want, s)
 			}
 		})
 	}

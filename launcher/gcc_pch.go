@@ -81,6 +81,9 @@ func (c *gccCall) implicitInputs(src *fileState, compilerID digest.Sum) ([]manif
 		return nil, prefixUncacheable + reason
 	}
 	pchs, reason := c.findPCHs(src)
+	if reason == "" {
+		reason = c.clangPCHsReason(pchs)
+	}
 	if reason != "" {
 		return nil, prefixUncacheable + reason
 	}
