@@ -508,3 +508,50 @@ func TestDoubleDash(t *testing.T) {
 		e.sameAsCompiler(t, "gcc --", "", gcc, []string{"-c", "--", "a.c"}, "a.o")
 	})
 }
+
+// TestIncludeDirectorySymlinkRetargeted: an include directory named by a
+// symlink ("-Icur", cur -> v1) that is pointed at another directory, one
+// that has a header the search found further on before: the compiler now
+// reads the new one, and a hit must not give the old object.
+func TestIncludeDirectorySymlinkRetargeted(t *testing.T) {
+	cases := []struct {
+		name, cc string
+		args     []string
+		obj      string
+	}{
+		{"gcc -I", "gcc", []string{"-c", "-Icur", "-Ia", "m.c"}, "m.o"},
+		{"gcc -I with a trailing slash", "gcc", []string{"-c", "-Icur/", "-Ia", "m.c"}, "m.o"},
+		{"clang -isystem", "clang-14", []string{"-c", "-isystem", "cur", "-isystem", "a", "m.c"}, "m.o"},
+		{"cl.exe /I", "cl.exe", []string{"/c", "/Brepro", "/Icur", "/Ia", "m.c"}, "m.obj"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t)
+			var cc string
+			if tc.cc == "cl.exe" {
+				cc = clExe(t, e)
+			} else {
+				cc = requireTool(t, tc.cc, "apt-get install -y "+tc.cc)
+			}
+			e.write("m.c", "#include <foo.h>\n")
+			e.write("a/foo.h", "char x[] = \"content_a\";\n")
+			e.write("v1/other.h", "\n")
+			e.write("v2/foo.h", "char x[] = \"content_v2\";\n")
+			link := filepath.Join(e.work, "cur")
+			if err := os.Symlink("v1", link); err != nil {
+				t.Fatal(err)
+			}
+			e.sameAsCompiler(t, "cur -> v1", "", cc, tc.args, tc.obj)
+			e.sameAsCompiler(t, "cur -> v1 again", "", cc, tc.args, tc.obj)
+			os.Remove(link)
+			if err := os.Symlink("v2", link); err != nil {
+				t.Fatal(err)
+			}
+			e.sameAsCompiler(t, "cur -> v2", "", cc, tc.args, tc.obj)
+			e.sameAsCompiler(t, "cur -> v2 again", "", cc, tc.args, tc.obj)
+			if s := e.stats(); s["hits"] != 2 || s["misses"] != 2 {
+				t.Errorf("stats %v, want 2 misses and 2 hits", s)
+			}
+		})
+	}
+}

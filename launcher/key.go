@@ -2,6 +2,7 @@ package launcher
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"strings"
@@ -50,11 +51,22 @@ func (inv *invocation) honoursSourceDateEpoch(flavor compiler.Flavor) bool {
 // manifest checks, and no depfile names the map. Maps are small, and
 // reading one on every lookup keeps the key exact without the stat-record
 // rules of hashed inputs.
+//
+// A directory named by a symlink ("-Iinc/current") is preceded by 'l' and
+// the link's target: pointing the link elsewhere puts other headers first
+// in the search, which the manifest's files cannot show (a header there
+// that shadows one found later). Links among the path's other components
+// are not followed up: that is the known hole of direct mode.
 func dirStates(cwd string, dirs []string) string {
 	var b strings.Builder
 	for _, d := range dirs {
 		path := joinDir(cwd, d)
-		fi, err := os.Stat(path)
+		fi, err := os.Lstat(trimTrailingSeparators(path))
+		if err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+			target, _ := os.Readlink(trimTrailingSeparators(path))
+			fmt.Fprintf(&b, "l%d:%s", len(target), target)
+			fi, err = os.Stat(path)
+		}
 		switch {
 		case err != nil:
 			b.WriteByte('-')
@@ -75,6 +87,15 @@ func dirStates(cwd string, dirs []string) string {
 		}
 	}
 	return b.String()
+}
+
+// trimTrailingSeparators drops the separators that end p but the root's,
+// so that Lstat looks at the last name itself ("inc/cur/" follows a link).
+func trimTrailingSeparators(p string) string {
+	for len(p) > 1 && os.IsPathSeparator(p[len(p)-1]) && !strings.HasSuffix(p, ":"+string(p[len(p)-1])) {
+		p = p[:len(p)-1]
+	}
+	return p
 }
 
 // joinDir resolves p against cwd unless it is absolute (on Windows, also

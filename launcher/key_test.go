@@ -45,6 +45,22 @@ func TestDirStates(t *testing.T) {
 	if got, want := dirStates(dir, []string{"d", "f", "missing", filepath.Join(dir, "d"), "d/../d", "f/x"}), "df("+empty+")-dd-"; got != want {
 		t.Errorf("dirStates = %q, want %q", got, want)
 	}
+	// A link names its target, with or without a trailing slash.
+	if err := os.Symlink("d", filepath.Join(dir, "cur")); err != nil {
+		t.Skip(err)
+	}
+	os.Symlink("gone", filepath.Join(dir, "dangling"))
+	if got, want := dirStates(dir, []string{"cur", "cur/", "dangling"}), "l1:dd"+"l1:dd"+"l4:gone-"; got != want {
+		t.Errorf("dirStates with links = %q, want %q", got, want)
+	}
+}
+
+func TestTrimTrailingSeparators(t *testing.T) {
+	for in, want := range map[string]string{"a/b/": "a/b", "a//": "a", "/": "/", "a": "a", "": ""} {
+		if got := trimTrailingSeparators(in); got != want {
+			t.Errorf("trimTrailingSeparators(%q) = %q, want %q", in, got, want)
+		}
+	}
 }
 
 // TestPathState: what a profile input is when it has no content to hash.
