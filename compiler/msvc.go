@@ -54,6 +54,21 @@ type MSVCInvocation struct {
 	// skip marks the indexes of Args that belong to one source or to the
 	// option objcache replaces (/Fo), for SourceArgs.
 	skip map[int]bool
+	// langAll marks the indexes of the user's /TC and /TP; dropLangAll is
+	// set when SourceArgs leaves them out of a /Tc or /Tp source's command
+	// (see DropsLangAll).
+	langAll     map[int]bool
+	dropLangAll bool
+}
+
+// DropsLangAll reports whether source i's command (SourceArgs) leaves out
+// the user's /TC and /TP. They never apply to a /Tc or /Tp source, but
+// clang-cl warns about one that applies to no source of its call; in a
+// call that also has sources they apply to, the source's own command must
+// not warn either. Whether they were left out changes what the command
+// prints, so it belongs in the source's key.
+func (inv *MSVCInvocation) DropsLangAll(i int) bool {
+	return inv.dropLangAll && inv.Sources[i].Forced != ""
 }
 
 // MSVCSource is one source of an MSVC-family call.
@@ -82,7 +97,7 @@ func ParseMSVC(flavor Flavor, args []string, clEnv, clTailEnv, cwd string) *MSVC
 // miss runs, and in HashArgs. CL and _CL_ are left as they are: cl applies
 // them itself.
 func ParseMSVCRebased(flavor Flavor, args []string, clEnv, clTailEnv, cwd string, rel Rebase) *MSVCInvocation {
-	inv := &MSVCInvocation{Flavor: flavor, skip: map[int]bool{}}
+	inv := &MSVCInvocation{Flavor: flavor, skip: map[int]bool{}, langAll: map[int]bool{}}
 	expanded, err := expandMSVCResponseFiles(args, cwd, 0)
 	if err != nil {
 		inv.Args, inv.Reason = args, "bad-response-file"
@@ -110,6 +125,8 @@ type msvcParser struct {
 
 	compile bool
 	langAll string
+	// langAllEnv is set when CL or _CL_ holds /TC or /TP.
+	langAllEnv bool
 	output  string
 	reason  string
 	// cc1 holds the values of -Xclang, read together at the end (a value
@@ -196,6 +213,11 @@ func (p *msvcParser) run(all []string) {
 			}
 		case msvcLangAll:
 			p.langAll = map[string]string{"TC": "c", "TP": "c++"}[opt.name]
+			if j := i - p.offset; j >= 0 && j < p.userArgs {
+				inv.langAll[j] = true
+			} else {
+				p.langAllEnv = true
+			}
 		case msvcLangOne:
 			hashed = false
 			p.skipRange(start, i)
@@ -318,10 +340,21 @@ func (p *msvcParser) finish() {
 		p.fail(reason)
 	}
 	// /TC and /TP apply to sources named before them too.
+	forced, unforced := false, false
 	for i := range inv.Sources {
-		if s := &inv.Sources[i]; s.Forced == "" && p.langAll != "" {
+		s := &inv.Sources[i]
+		if s.Forced == "" && p.langAll != "" {
 			s.Lang = p.langAll
 		}
+		forced, unforced = forced || s.Forced != "", unforced || s.Forced == ""
+	}
+	if p.langAll != "" && forced && unforced {
+		// /TC or /TP applies to some sources only (DropsLangAll). From CL
+		// or _CL_ it cannot be left out of one source's command.
+		if p.langAllEnv {
+			p.fail("lang-all-in-env")
+		}
+		inv.dropLangAll = true
 	}
 	dir, file := "", ""
 	if p.output != "" {
@@ -365,8 +398,9 @@ func (p *msvcParser) finish() {
 // (with its /Tc or /Tp), /Fo naming output, and extra options.
 func (inv *MSVCInvocation) SourceArgs(i int, output string, extra ...string) []string {
 	var args []string
+	drop := inv.DropsLangAll(i)
 	for j, a := range inv.Args {
-		if !inv.skip[j] {
+		if !inv.skip[j] && !(drop && inv.langAll[j]) {
 			args = append(args, a)
 		}
 	}

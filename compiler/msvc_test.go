@@ -139,3 +139,37 @@ func TestMSVCResponseFiles(t *testing.T) {
 		t.Errorf("missing response file: %q", inv.Reason)
 	}
 }
+
+// TestMSVCSourceArgsLangAll: /TC and /TP are left out of a /Tc or /Tp
+// source's command only when the call also has sources they apply to.
+func TestMSVCSourceArgsLangAll(t *testing.T) {
+	for _, tt := range []struct {
+		args, cl, reason string
+		want               []string
+	}{
+		{args: "/c /TP /Tpm.cpp two.c", want: []string{"/c /Tpm.cpp /Fox.obj", "/c /TP two.c /Fox.obj"}},
+		{args: "/c /Tpm.cpp /TC /TP two.c", want: []string{"/c /Tpm.cpp /Fox.obj", "/c /TC /TP two.c /Fox.obj"}},
+		{args: "/c /TP /Tpm.cpp", want: []string{"/c /TP /Tpm.cpp /Fox.obj"}},
+		{args: "/c /TC /Tpm.cpp /Tctwo.c", want: []string{"/c /TC /Tpm.cpp /Fox.obj", "/c /TC /Tctwo.c /Fox.obj"}},
+		{args: "/c /TP one.c two.c", want: []string{"/c /TP one.c /Fox.obj", "/c /TP two.c /Fox.obj"}},
+		{args: "/c /Tpm.cpp two.c", cl: "/TP", reason: "lang-all-in-env"},
+		{args: "/c /Tpm.cpp", cl: "/TP", want: []string{"/c /Tpm.cpp /Fox.obj"}},
+	} {
+		inv := ParseMSVC("", strings.Fields(tt.args), tt.cl, "", "/")
+		if inv.Reason != tt.reason {
+			t.Errorf("%q (CL=%q): reason %q, want %q", tt.args, tt.cl, inv.Reason, tt.reason)
+			continue
+		}
+		if tt.reason != "" {
+			continue
+		}
+		for i, want := range tt.want {
+			if got := strings.Join(inv.SourceArgs(i, "x.obj"), " "); got != want {
+				t.Errorf("%q: SourceArgs(%d) = %q, want %q", tt.args, i, got, want)
+			}
+			if got, drop := inv.DropsLangAll(i), (strings.Contains(tt.args, "/TP ") || strings.Contains(tt.args, "/TC ")) && !strings.Contains(want, "/TP ") && !strings.Contains(want, "/TC "); got != drop {
+				t.Errorf("%q: DropsLangAll(%d) = %v, want %v", tt.args, i, got, drop)
+			}
+		}
+	}
+}

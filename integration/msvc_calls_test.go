@@ -116,3 +116,39 @@ func TestClangCLDriverWarningsOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestClangCLLangAllWithForcedSources: "/TP /Tpm.cpp two.c" warns about
+// nothing (/TP applies to two.c), "/TP /Tpm.cpp" alone warns that /TP is
+// unused. Each source compiled alone must print what its call prints, and
+// the two m.cpp units must not share an entry.
+func TestClangCLLangAllWithForcedSources(t *testing.T) {
+	e := newEnv(t)
+	cl := clExe(t, e)
+	e.write("m.cpp", "int m() { return 1; }\n")
+	e.write("two.c", "int two() { return 2; }\n")
+	for _, args := range [][]string{
+		{"/c", "/nologo", "/Brepro", "/TP", "/Tpm.cpp", "two.c"},
+		{"/c", "/nologo", "/Brepro", "/TP", "/Tpm.cpp"},
+		{"/c", "/nologo", "/Brepro", "/Tcm.cpp", "/TC", "/TP", "two.c"},
+		{"/c", "/nologo", "/Brepro", "/TP", "/Tpm.cpp", "two.c"},
+	} {
+		clean := func() {
+			os.Remove(filepath.Join(e.work, "m.obj"))
+			os.Remove(filepath.Join(e.work, "two.obj"))
+		}
+		clean()
+		ref := e.run(cl, args...)
+		objs := map[string]string{"m.obj": e.read("m.obj"), "two.obj": e.read("two.obj")}
+		for i := 0; i < 2; i++ { // a miss (or a hit of the first call), then a hit
+			clean()
+			if o := e.objcache(append([]string{cl}, args...)...); o != ref {
+				t.Errorf("%q call %d: %v\nwant (clang-cl alone) %v", args, i, o, ref)
+			}
+			for name, want := range objs {
+				if got := e.read(name); got != want {
+					t.Errorf("%q call %d: %s differs from clang-cl's (%d bytes, want %d)", args, i, name, len(got), len(want))
+				}
+			}
+		}
+	}
+}

@@ -173,6 +173,9 @@ func (c *msvcCall) run(ctx context.Context) *result {
 		SourceHash: src.hash,
 		Extra:      c.withBaseDirs([]string{c.src.Lang, c.src.Forced}),
 	}
+	if c.p.DropsLangAll(c.i) {
+		in.Extra = append(in.Extra, "without /TC /TP")
+	}
 	for _, name := range c.p.HashEnv {
 		if v, ok := lookupEnv(c.Environ, name); ok {
 			in.Env = append(in.Env, name+"="+v)
