@@ -337,3 +337,34 @@ func symlink(t *testing.T, target, path string) {
 		t.Fatal(err)
 	}
 }
+
+// TestOutputsFIFOFailedCompile: gcc -S that fails has written part of its
+// assembly to a FIFO output before the error; the FIFO's reader must get
+// the same bytes through objcache (the failure runs again as given).
+func TestOutputsFIFOFailedCompile(t *testing.T) {
+	cases := []struct{ name, cc string }{{"gcc", "gcc"}, {"clang", "clang-14"}}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			requireTool(t, tc.cc, "apt-get install -y gcc clang-14")
+			e := newEnv(t)
+			e.write("bad.c", "int a = 1;\nint f(void) { return a; }\nint broken = ;\n")
+			node := filepath.Join(e.work, "out.s")
+			fifo := fifoReader(t, node)
+			args := []string{"-S", "bad.c", "-o", node}
+			ref := e.run(tc.cc, args...)
+			if ref.code == 0 {
+				t.Fatalf("%s alone: %v", tc.cc, ref)
+			}
+			want := received(t, fifo)
+			for i := 0; i < 2; i++ {
+				o := e.objcache(append([]string{tc.cc}, args...)...)
+				if o != ref {
+					t.Errorf("call %d: %v\nwant (compiler alone) %v", i, o, ref)
+				}
+				if got := received(t, fifo); string(got) != string(want) {
+					t.Errorf("call %d: the FIFO's reader got %q, want %q", i, got, want)
+				}
+			}
+		})
+	}
+}

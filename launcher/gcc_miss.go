@@ -163,7 +163,7 @@ func (c *gccCall) missRecorded(ctx context.Context, run *missRun) int {
 func (c *gccCall) compile(ctx context.Context) (run *missRun, existed bool, err error) {
 	p := c.p
 	run = &missRun{janitor: c.janitor}
-	existed = removable(c.absPath(p.Output)) || (p.Depfile != nil && removable(c.absPath(p.Depfile.Path)))
+	existed = failureTouches(c.absPath(p.Output)) || (p.Depfile != nil && failureTouches(c.absPath(p.Depfile.Path)))
 	if c.ownPaths() {
 		return run, existed, c.compileRecorded(ctx, run)
 	}

@@ -44,7 +44,7 @@ func (c *msvcCall) miss(ctx context.Context) *result {
 	if c.p.Recording {
 		return c.missRecorded(ctx)
 	}
-	existed := removable(c.objPlan.path)
+	existed := failureTouches(c.objPlan.path)
 	st, err := c.newStaging()
 	if err != nil {
 		c.log.printf("miss run not done: %v", err)

@@ -1,7 +1,6 @@
 package launcher
 
 import (
-	"io/fs"
 	"os"
 )
 
@@ -40,11 +39,13 @@ func exists(path string) bool {
 	return err == nil
 }
 
-// removable reports whether path names a regular file or a symbolic link:
-// what a compiler that fails may remove (gcc and clang remove only those,
-// never a device), so that a failed compile is then run again as the user
-// wrote it.
-func removable(path string) bool {
+// failureTouches reports whether a compiler that fails leaves a mark at
+// path that a replay from objcache's staging cannot: a regular file or a
+// symbolic link it may remove (gcc and clang remove only those, never a
+// device), or a FIFO or device it writes into as it goes (what gcc -S
+// wrote before the error reaches the FIFO's reader). A failed compile is
+// then run again as the user wrote it.
+func failureTouches(path string) bool {
 	fi, err := os.Lstat(path)
-	return err == nil && (fi.Mode().IsRegular() || fi.Mode()&fs.ModeSymlink != 0)
+	return err == nil && !fi.IsDir()
 }
