@@ -136,6 +136,7 @@ align() { local now; now=$(date +%s); while [ "$(date +%s)" = "$now" ]; do sleep
 killrun() {
 	local sig=$1 ms=$2 d=$3 pid; shift 3
 	(cd "$A" && find . -mindepth 1 -printf '%P\n' | LC_ALL=C sort) >"$root/before.list"
+	KILLSIG=$sig LOGSTART=$(stat -c %s "$root/objcache.log" 2>/dev/null || echo 0)
 	( exec setsid unshare -m --propagation private sh -c "$NS" sh "$A" "$M" "$d" "$@" ) >/dev/null 2>&1 &
 	pid=$!
 	sleep "$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))"
@@ -144,10 +145,15 @@ killrun() {
 	while grep -qsaF "DIFFTEST_TWIN=$A" /proc/[0-9]*/environ; do sleep 0.01; done
 }
 # strays STEP: files the killed run left that the compiler alone did not write
-# (clang's own temporaries are allowed: clang alone, interrupted, may leave them too).
+# (clang's own temporaries are allowed: clang alone, interrupted, may leave them too;
+# after SIGKILL, objcache clean runs first and may remove objcache's temporaries beside
+# outputs; when objcache was running the compiler as given, only objcache's names count).
 strays() {
-	local p bad=0
+	local p bad=0 given=0
+	[ "$KILLSIG" != KILL ] || OBJCACHE_DIR="$root/cache" "$OBJCACHE" clean >/dev/null
+	tail -c +$((LOGSTART + 1)) "$root/objcache.log" 2>/dev/null | grep -qF ' as given' && given=1
 	while IFS= read -r p; do
+		[ "$given" = 0 ] || [[ "${p##*/}" == *.objcache-* ]] || continue
 		[ -e "$B/$p" ] || [ -L "$B/$p" ] || { echo "step $1: $p left by the killed objcache; the compiler alone writes no such file"; bad=1; }
 	done < <(comm -13 "$root/before.list" <(cd "$A" && find . -mindepth 1 -printf '%P\n' | LC_ALL=C sort) | grep -Ev -- '-[0-9a-f]{8}(\.[^./]+)?\.tmp$')
 	return $bad
