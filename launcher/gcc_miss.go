@@ -164,6 +164,7 @@ func (c *gccCall) compile(ctx context.Context) (run *missRun, existed bool, err 
 	p := c.p
 	run = &missRun{janitor: c.janitor}
 	existed = failureTouches(c.absPath(p.Output)) || (p.Depfile != nil && failureTouches(c.absPath(p.Depfile.Path)))
+	c.markCompileStart()
 	if c.ownPaths() {
 		return run, existed, c.compileRecorded(ctx, run)
 	}

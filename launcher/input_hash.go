@@ -166,25 +166,3 @@ func readState(path string, buf *[]byte, mode scanMode) *fileState {
 	}
 	return st
 }
-
-// clockSlack covers the file system's clock lagging the one objcache reads:
-// Linux stamps files with a coarse clock that trails the precise one by up
-// to a scheduler tick (4 ms at the common HZ=250, 10 ms at the lowest,
-// HZ=100), so a file changed just after the compile started can carry a
-// time just before it. It is no larger than that: a build that generates a
-// header (CMake's zconf.h) and compiles at once must still store its
-// results.
-const clockSlack = 15 * time.Millisecond
-
-// tooNew reports whether the file may have changed after the compile
-// started: its mtime or ctime is not older than start. On file systems that
-// keep whole seconds (or FAT's two), a change after start can carry a time
-// before it; there, times with no fraction of a second, start is rounded
-// down to two seconds first.
-func (st *fileState) tooNew(start time.Time) bool {
-	limit := start.Add(-clockSlack)
-	if st.mtime.Nanosecond() == 0 && st.ctime.Nanosecond() == 0 {
-		limit = limit.Truncate(2 * time.Second)
-	}
-	return !st.mtime.Before(limit) || !st.ctime.Before(limit)
-}

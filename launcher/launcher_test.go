@@ -26,21 +26,29 @@ func TestStripColor(t *testing.T) {
 
 func TestTooNew(t *testing.T) {
 	start := time.Date(2026, 1, 2, 3, 4, 5, 500_000_000, time.UTC)
+	precise := compileStart{at: start}
+	stamp := compileStart{at: start, fsClock: true}
 	tests := []struct {
 		name         string
+		start        compileStart
 		mtime, ctime time.Time
 		want         bool
 	}{
-		{"old file", start.Add(-time.Hour), start.Add(-time.Hour), false},
-		{"written after start", start.Add(-time.Hour), start.Add(time.Millisecond), true},
-		{"mtime after start", start.Add(time.Second), start.Add(-time.Hour), true},
-		{"within the clock slack", start.Add(-time.Hour), start.Add(-10 * time.Millisecond), true},
-		{"coarse times in the same two seconds", start.Add(-time.Hour).Truncate(time.Second), start.Truncate(time.Second), true},
-		{"coarse times well before", start.Add(-time.Hour).Truncate(time.Second), start.Add(-3 * time.Second).Truncate(time.Second), false},
+		{"old file", precise, start.Add(-time.Hour), start.Add(-time.Hour), false},
+		{"written after start", precise, start.Add(-time.Hour), start.Add(time.Millisecond), true},
+		{"mtime after start", precise, start.Add(time.Second), start.Add(-time.Hour), true},
+		{"within the clock slack", precise, start.Add(-time.Hour), start.Add(-10 * time.Millisecond), true},
+		{"coarse times in the same two seconds", precise, start.Add(-time.Hour).Truncate(time.Second), start.Truncate(time.Second), true},
+		{"coarse times well before", precise, start.Add(-time.Hour).Truncate(time.Second), start.Add(-3 * time.Second).Truncate(time.Second), false},
+		{"stamp: a tick before", stamp, start.Add(-4 * time.Millisecond), start.Add(-4 * time.Millisecond), false},
+		{"stamp: the same tick", stamp, start, start, true},
+		{"stamp: after", stamp, start.Add(time.Nanosecond), start.Add(-time.Hour), true},
+		{"stamp: a coarser clock truncated below", stamp, start.Add(-time.Hour), start.Truncate(time.Microsecond), true},
+		{"stamp: whole seconds in the same two", stamp, start.Add(-time.Hour).Truncate(time.Second), start.Truncate(time.Second), true},
 	}
 	for _, tt := range tests {
 		st := &fileState{mtime: tt.mtime, ctime: tt.ctime}
-		if got := st.tooNew(start); got != tt.want {
+		if got := st.tooNew(tt.start); got != tt.want {
 			t.Errorf("%s: tooNew = %v, want %v", tt.name, got, tt.want)
 		}
 	}

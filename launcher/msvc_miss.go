@@ -41,6 +41,7 @@ func (c *msvcCall) miss(ctx context.Context) *result {
 	if c.offline() {
 		return c.uncached(errorLockTimeout)
 	}
+	c.markCompileStart()
 	if c.p.Recording {
 		return c.missRecorded(ctx)
 	}

@@ -95,7 +95,7 @@ func (u *unit) checkInputs(includes []manifest.Include) string {
 	}
 	for _, p := range paths {
 		st := u.hashes.file(u.absPath(p))
-		if st.err != nil || st.tooNew(u.start) {
+		if st.err != nil || st.tooNew(u.compileStart) {
 			u.log.printf("not stored: %s changed at or after the compile's start", p)
 			return reasonModified
 		}

@@ -28,6 +28,8 @@ type unit struct {
 	// assembler is set when the source is assembler (.s, .S), where an
 	// ".include" is the assembler's whatever follows it.
 	assembler bool
+	// compileStart is when a miss's compile started (markCompileStart).
+	compileStart compileStart
 }
 
 func newUnit(inv *invocation, source string, inputs []string) *unit {
