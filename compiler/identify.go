@@ -48,7 +48,8 @@ func Identify(path, override string) (family Family, flavor Flavor, ok bool) {
 //     OBJC_INCLUDE_PATH, OBJCPLUS_INCLUDE_PATH;
 //   - the language of messages: LANG, LC_ALL, LC_CTYPE, LC_MESSAGES and
 //     gettext's LANGUAGE;
-//   - the date the time macros expand to: SOURCE_DATE_EPOCH (gcc);
+//   - the date the time macros expand to: SOURCE_DATE_EPOCH (gcc; the
+//     launcher keys it only where a time macro may read it);
 //   - where the driver finds its programs: GCC_EXEC_PREFIX, COMPILER_PATH;
 //   - diagnostics: GCC_COLORS (the colours of the coloured output objcache
 //     stores), GCC_URLS and TERM_URLS (the form of

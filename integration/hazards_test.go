@@ -114,3 +114,40 @@ func TestSourceDateEpochMakesTimeMacrosCacheable(t *testing.T) {
 	e.wantStats(map[string]int64{"hits": 1, "misses": 2})
 
 }
+
+// TestSourceDateEpochOnlyWhereUsed (issue 13, O9): SOURCE_DATE_EPOCH is
+// keyed only where a time macro may read it. A source that names none
+// hits whatever the variable says (reproducible builds set it per
+// commit); one whose header names __DATE__ gets the object of the value
+// it is compiled under, through its manifest entry.
+func TestSourceDateEpochOnlyWhereUsed(t *testing.T) {
+	requireTool(t, "gcc", "apt-get install -y gcc")
+	t.Run("no time macro", func(t *testing.T) {
+		e := newEnv(t)
+		e.write("t.c", "int t = 1;\n")
+		for _, v := range []string{"1700000000", "1700000001", "1800000000"} {
+			e.setenv("SOURCE_DATE_EPOCH", v)
+			sameAsCompiler(t, e, "SOURCE_DATE_EPOCH="+v, "gcc", []string{"-c", "t.c", "-o", "t.o"}, "t.o")
+		}
+		e.wantStats(map[string]int64{"hits": 2, "misses": 1})
+	})
+	t.Run("__DATE__ in a header", func(t *testing.T) {
+		e := newEnv(t)
+		e.write("d.h", "static const char date[] = __DATE__ \" \" __TIME__;\n")
+		e.write("t.c", "#include \"d.h\"\nconst char *get(void) { return date; }\n")
+		for _, v := range []string{"1700000000", "1700000000", "1800000000", "1700000000", "1800000000"} {
+			e.setenv("SOURCE_DATE_EPOCH", v)
+			sameAsCompiler(t, e, "SOURCE_DATE_EPOCH="+v, "gcc", []string{"-c", "t.c", "-o", "t.o"}, "t.o")
+		}
+		e.wantStats(map[string]int64{"hits": 3, "misses": 2})
+	})
+	t.Run("__TIME__ in the source", func(t *testing.T) {
+		e := newEnv(t)
+		e.write("t.c", "const char *t = __TIME__;\n")
+		for _, v := range []string{"1700000000", "1800000000", "1700000000"} {
+			e.setenv("SOURCE_DATE_EPOCH", v)
+			sameAsCompiler(t, e, "SOURCE_DATE_EPOCH="+v, "gcc", []string{"-c", "t.c", "-o", "t.o"}, "t.o")
+		}
+		e.wantStats(map[string]int64{"hits": 1, "misses": 2})
+	})
+}

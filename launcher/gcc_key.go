@@ -30,6 +30,11 @@ func (c *gccCall) manifestKey() (digest.Sum, string) {
 		Extra:      c.withBaseDirs(nil),
 	}
 	for _, name := range compiler.HashedEnv() {
+		if name == sourceDateEpoch && (src.timeMacro|p.TimeMacros)&compiler.DateTime == 0 {
+			// Only the time macros read it: a header that uses one keys
+			// it in its manifest entry (sourceDateEpochInclude).
+			continue
+		}
 		if v, ok := lookupEnv(c.Environ, name); ok {
 			in.Env = append(in.Env, name+"="+v)
 		}

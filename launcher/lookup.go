@@ -76,6 +76,9 @@ func (u *unit) lookupLocal(ctx context.Context) (e *cache.Entry, want *manifest.
 // includeMatches reports whether an include file of a manifest entry has
 // the recorded size and content now.
 func (u *unit) includeMatches(inc manifest.Include) bool {
+	if inc.Path == sourceDateEpochPath {
+		return inc == u.sourceDateEpochValue()
+	}
 	st := u.hashes.file(u.absPath(inc.Path))
 	return st.err == nil && st.size == inc.Size && st.hash == inc.Hash
 }

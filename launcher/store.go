@@ -52,6 +52,9 @@ func (u *unit) checkedIncludes(lists ...[]string) (includes []manifest.Include, 
 	if reason != "" {
 		return nil, reason
 	}
+	if inc, ok := u.sourceDateEpochInclude(includes); ok {
+		includes = append(includes, inc)
+	}
 	return includes, ""
 }
 
