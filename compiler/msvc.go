@@ -127,8 +127,8 @@ type msvcParser struct {
 	langAll string
 	// langAllEnv is set when CL or _CL_ holds /TC or /TP.
 	langAllEnv bool
-	output  string
-	reason  string
+	output     string
+	reason     string
 	// cc1 holds the values of -Xclang, read together at the end (a value
 	// may take the next one).
 	cc1 []string

@@ -145,7 +145,7 @@ func TestMSVCResponseFiles(t *testing.T) {
 func TestMSVCSourceArgsLangAll(t *testing.T) {
 	for _, tt := range []struct {
 		args, cl, reason string
-		want               []string
+		want             []string
 	}{
 		{args: "/c /TP /Tpm.cpp two.c", want: []string{"/c /Tpm.cpp /Fox.obj", "/c /TP two.c /Fox.obj"}},
 		{args: "/c /Tpm.cpp /TC /TP two.c", want: []string{"/c /Tpm.cpp /Fox.obj", "/c /TC /TP two.c /Fox.obj"}},
