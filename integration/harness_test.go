@@ -110,6 +110,17 @@ func lastLines(s string, n int) string {
 	return strings.Join(lines, "\n")
 }
 
+// unsetenv removes name from the environment of the programs run.
+func (e *env) unsetenv(name string) {
+	kept := e.vars[:0]
+	for _, kv := range e.vars {
+		if !strings.HasPrefix(kv, name+"=") {
+			kept = append(kept, kv)
+		}
+	}
+	e.vars = kept
+}
+
 // setenv adds or replaces a variable for the programs this env runs.
 func (e *env) setenv(name, value string) {
 	kept := e.vars[:0]

@@ -115,7 +115,11 @@ func (l *Launcher) Run(ctx context.Context, compilerName string, args []string) 
 		inv.log.printf("running inside another objcache call (%s=%d): passing through", DepthVar, depth)
 		return inv.passThrough("")
 	case l.ConfigErr != nil:
+		// A bad setting is the user's to fix, and a build log is where it
+		// is seen: one line on every call (the compile itself runs as
+		// given, uncached, and its output follows unchanged).
 		inv.log.printf("configuration error: %v", l.ConfigErr)
+		fmt.Fprintf(l.Stderr, "objcache: %v; compiling without the cache\n", l.ConfigErr)
 		return inv.passThrough("")
 	case l.Config.Disable:
 		inv.log.printf("disabled by configuration")
