@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"syscall"
 	"time"
 )
 
@@ -37,12 +38,27 @@ func (s *Store) statsShard(n int) string {
 // that concurrent processes rarely contend.
 //
 // The shard is rewritten in place under its exclusive lock (see
-// rewriteCounters). A damaged shard counts as empty and is replaced. A
-// read-only store writes nothing and returns nil.
+// rewriteCounters). A damaged shard counts as empty and is replaced.
+//
+// A read-only store counts too (ccache does): a CI job that only consumes
+// a cache wants its hit rate. It writes nothing else, creates no
+// directory, and where the statistics cannot be written (a read-only
+// mount, a cache that does not exist) it counts nowhere and returns nil.
 func (s *Store) AddStats(ctx context.Context, delta Counters) error {
 	if s.opts.ReadOnly {
+		if fi, err := os.Stat(filepath.Join(s.dir, statsDir)); err != nil || !fi.IsDir() {
+			return nil
+		}
+		if err := s.addStats(ctx, delta); err != nil && !errors.Is(err, fs.ErrPermission) && !errors.Is(err, syscall.EROFS) {
+			return err
+		}
 		return nil
 	}
+	return s.addStats(ctx, delta)
+}
+
+// addStats is AddStats' work.
+func (s *Store) addStats(ctx context.Context, delta Counters) error {
 	for name := range delta {
 		if !validCounterName(name) {
 			return fmt.Errorf("add stats: bad counter name %q", name)

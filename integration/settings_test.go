@@ -74,3 +74,44 @@ func TestBadSettingsAreNotSilent(t *testing.T) {
 		})
 	}
 }
+
+// TestReadOnlyCounts (issue 13, O12): with read_only, a CI job that only
+// consumes a cache sees its hits, misses and pass-throughs counted, and
+// stores nothing.
+func TestReadOnlyCounts(t *testing.T) {
+	cc := requireTool(t, "gcc", "apt-get install -y gcc")
+	e := newEnv(t)
+	e.write("a.c", "int a = 1;\n")
+	e.write("b.c", "int b = 2;\n")
+	if o := e.objcache(cc, "-c", "a.c", "-o", "a.o"); o.code != 0 {
+		t.Fatal(o)
+	}
+	before := e.stats()
+	e.setenv("OBJCACHE_READ_ONLY", "true")
+	for _, args := range [][]string{
+		{"-c", "a.c", "-o", "a.o"}, // hit
+		{"-c", "b.c", "-o", "b.o"}, // miss, not stored
+		{"-c", "b.c", "-o", "b.o"}, // miss again
+		{"-E", "a.c"},              // not a compile
+	} {
+		sameAsCompiler(t, e, strings.Join(args, " "), cc, args)
+	}
+	s := e.stats()
+	for name, want := range map[string]int64{"hits": 1, "misses": before["misses"] + 2, "not_stored.read-only": 2} {
+		if s[name] != want {
+			t.Errorf("%s = %d, want %d (stats %v)", name, s[name], want, s)
+		}
+	}
+	if s["files"] != before["files"] || s["stored"] != before["stored"] {
+		t.Errorf("a read-only cache stored something: before %v, after %v", before, s)
+	}
+	var passed int64
+	for k, v := range s {
+		if strings.HasPrefix(k, "uncacheable.") {
+			passed += v
+		}
+	}
+	if passed != 1 {
+		t.Errorf("%d pass-throughs counted, want 1 (the -E call; stats %v)", passed, s)
+	}
+}

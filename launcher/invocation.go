@@ -118,7 +118,7 @@ func (inv *invocation) lockCtx(ctx context.Context) (context.Context, context.Ca
 // lock_timeout to every compile.
 func (inv *invocation) writeStats(ctx context.Context) {
 	inv.remoteStats()
-	if inv.Store == nil || len(inv.stats) == 0 || inv.Config.ReadOnly {
+	if inv.Store == nil || len(inv.stats) == 0 {
 		return
 	}
 	timeout := min(inv.Config.LockTimeout, statsTimeout)
