@@ -103,9 +103,18 @@ var errNotRegular = errors.New("not a regular file")
 // its writer meant for the compiler; a device may block or have effects
 // of its own. So the path is looked at first, and the file is opened
 // without waiting (openInput), in case a FIFO took its place meanwhile.
+//
+// A null device (/dev/null, a configure probe's source) is the empty file
+// it reads as, without being opened; its times never change.
 func readState(path string, buf *[]byte, mode scanMode) *fileState {
 	if fi, err := os.Stat(path); err != nil {
 		return &fileState{err: err}
+	} else if isNullDevice(fi) {
+		st := &fileState{hash: digest.Of(nil)}
+		if mode == scanSource {
+			st.leading = &[]compiler.LeadingInclude{}
+		}
+		return st
 	} else if !fi.Mode().IsRegular() {
 		return &fileState{err: fmt.Errorf("%s: %w", path, errNotRegular)}
 	}
