@@ -146,6 +146,17 @@ type Depfile struct {
 	// HasTarget is true when -MT or -MQ name the target; otherwise the
 	// target is Target, quoted as -MQ quotes.
 	HasTarget bool
+	// Targets are the -MT and -MQ targets in order, as the depfile shows
+	// them (-MQ's quoted).
+	Targets []string
 	// Phony is -MP.
 	Phony bool
+}
+
+// RuleTargets returns the targets the depfile's first rule names.
+func (d *Depfile) RuleTargets() []string {
+	if d.HasTarget {
+		return d.Targets
+	}
+	return []string{QuoteTarget(d.Target)}
 }

@@ -76,6 +76,7 @@ type parser struct {
 	depMode           DepMode
 	depPath           string
 	hasTarget, phony  bool
+	depTargets        []string // the -MT and -MQ targets, as the depfile shows them
 	archs             int
 	linkerInput       bool // an input that is not a source: the linker's
 	reason            string
@@ -199,7 +200,13 @@ func (p *parser) run() {
 		case roleDepFile:
 			p.depPath, inv.mf, hashed = value, ref, false
 		case roleDepTarget:
-			p.hasTarget = true
+			// Out of the key: a hit writes this call's targets into the
+			// depfile (RetargetDepfile).
+			p.hasTarget, hashed = true, false
+			if opt.name == "-MQ" {
+				value = QuoteTarget(value)
+			}
+			p.depTargets = append(p.depTargets, value)
 		case roleDepPhony:
 			p.phony = true
 		case roleInputFile:
@@ -310,14 +317,6 @@ func (p *parser) rebase(opt option, ref argRef, value string, span []string) (st
 			span = append([]string(nil), span...)
 			span[len(span)-1] = args[ref.at]
 			return r, span
-		}
-	case opt.role == roleDepTarget:
-		// The depfile's target, in the key only: the depfile must name
-		// the target as the user wrote it, and a hit's depfile is
-		// expanded for its checkout (basedir.Decode).
-		if r, ok := p.rel(value); ok {
-			span = append([]string(nil), span...)
-			span[len(span)-1] = ref.prefix + r
 		}
 	case isPrefixMapRole(opt.role):
 		// "OLD=NEW", or the directory of -fdebug-compilation-dir.
@@ -436,7 +435,7 @@ func (p *parser) finish() {
 		if !explicitOutput {
 			target = trimExt(filepath.Base(inv.Source)) + ".o"
 		}
-		inv.Depfile = &Depfile{Mode: p.depMode, Path: path, Target: target, HasTarget: p.hasTarget, Phony: p.phony}
+		inv.Depfile = &Depfile{Mode: p.depMode, Path: path, Target: target, HasTarget: p.hasTarget, Targets: p.depTargets, Phony: p.phony}
 	}
 }
 

@@ -131,3 +131,44 @@ func TestIncludeDirWithNewline(t *testing.T) {
 		t.Errorf("stats %v: a hit from an entry without the header", s)
 	}
 }
+
+// TestDepfileTargetsOutOfKey (issue 13, O15): -o, -MT and -MQ are out of
+// the key, and a hit writes the depfile the compiler writes for this
+// call's targets, byte for byte: the compilers wrap the prerequisites
+// according to the targets' length, so the rule is laid out again.
+func TestDepfileTargetsOutOfKey(t *testing.T) {
+	for _, name := range []string{"gcc", "clang-14"} {
+		t.Run(name, func(t *testing.T) {
+			cc := requireTool(t, name, "apt-get install -y gcc clang-14")
+			e := newEnv(t)
+			var src strings.Builder
+			for _, h := range []string{"first_header.h", "second_header_name.h", "third.h", "a_fourth_header_with_a_longer_name.h"} {
+				e.write(h, "\n")
+				src.WriteString("#include \"" + h + "\"\n")
+			}
+			e.write("m.c", src.String()+"int m;\n")
+			long := strings.Repeat("t", 50)
+			calls := [][]string{
+				{"-MD", "-MF", "m.d", "-MT", "x"},
+				{"-MD", "-MF", "m.d", "-MT", long},
+				{"-MD", "-MF", "m.d", "-MQ", "obj dir/m.o", "-MP"},
+				{"-MD", "-MF", "m.d", "-MQ", "obj dir/m.o"},
+				{"-MD", "-MF", "m.d", "-MT", "a", "-MT", long + "$"},
+				{"-MD", "-MF", "m.d"},
+				{"-MD", "-MF", "m.d", "-o", strings.Repeat("o", 60) + ".o"},
+			}
+			for _, extra := range calls {
+				args := append([]string{"-c", "m.c"}, extra...)
+				out := "m.o"
+				if extra[len(extra)-2] == "-o" {
+					out = extra[len(extra)-1]
+				}
+				sameAsCompiler(t, e, strings.Join(extra, " "), cc, args, out, "m.d")
+			}
+			s := e.stats()
+			if s["misses"] != 2 || s["hits"] != int64(len(calls))-2 {
+				t.Errorf("stats %v, want 2 misses (with and without -MP) and %d hits", s, len(calls)-2)
+			}
+		})
+	}
+}

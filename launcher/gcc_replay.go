@@ -18,8 +18,15 @@ func (c *gccCall) replayHit(e *cache.Entry) (status int, ok bool) {
 		c.log.printf("entry lacks an output this call needs: treated as a miss")
 		return 0, false
 	}
-	if c.p.Depfile != nil && !c.p.Depfile.HasTarget {
-		dep = retarget(dep, compiler.QuoteTarget(c.p.Depfile.Target))
+	if c.p.Depfile != nil {
+		// The entry may have been stored for other targets (-o, -MT and
+		// -MQ are not in the key): the rule is laid out again for this
+		// call's, as the compiler would write it.
+		var laid bool
+		if dep, laid = compiler.RetargetDepfile(c.flavor, dep, c.p.Depfile.RuleTargets()); !laid {
+			c.log.printf("the stored depfile is not laid out as the compiler lays one out: treated as a miss")
+			return 0, false
+		}
 	}
 	if err := c.placeOutputs(obj, dep, "", ""); err != nil {
 		c.log.printf("hit not written: %v", err)
@@ -142,15 +149,4 @@ func gccURLs(getenv func(string) (string, bool)) bool {
 		return format != "" && format != "no"
 	}
 	return colortermSet || (term != "xterm" && term != "linux")
-}
-
-// retarget replaces the first rule's target of a depfile with target.
-func retarget(dep []byte, target string) []byte {
-	_, n, err := compiler.ParseDepfile(dep)
-	if err != nil || n > len(dep) {
-		return dep
-	}
-	out := make([]byte, 0, len(dep)-n+len(target))
-	out = append(out, target...)
-	return append(out, dep[n:]...)
 }

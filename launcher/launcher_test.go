@@ -54,18 +54,6 @@ func TestTooNew(t *testing.T) {
 	}
 }
 
-func TestRetarget(t *testing.T) {
-	tests := []struct{ dep, target, want string }{
-		{"old.o: a.c a.h\n", "new.o", "new.o: a.c a.h\n"},
-		{"dir/old.o: a.c \\\n a.h\n\na.h:\n", "x\\ y.o", "x\\ y.o: a.c \\\n a.h\n\na.h:\n"},
-	}
-	for _, tt := range tests {
-		if got := string(retarget([]byte(tt.dep), tt.target)); got != tt.want {
-			t.Errorf("retarget(%q, %q) = %q, want %q", tt.dep, tt.target, got, tt.want)
-		}
-	}
-}
-
 func TestEnv(t *testing.T) {
 	env := []string{"A=1", "B=2", "A=3"}
 	if v, ok := lookupEnv(env, "A"); !ok || v != "3" {
