@@ -101,6 +101,11 @@ type Invocation struct {
 	// Color is the user's own colour choice: "" (not given), "always",
 	// "never" or "auto".
 	Color string
+	// ColorArgs are the colour options that made it, in order. They are
+	// not in HashArgs: a launcher that stores diagnostics coloured and
+	// strips them on replay needs no key for them, and one that cannot
+	// must key them itself.
+	ColorArgs []string
 	// Preprocessed is true for inputs the compiler does not preprocess
 	// (.i, .ii, .s): they include no files and get no depfile.
 	Preprocessed bool

@@ -249,7 +249,10 @@ func (p *parser) run() {
 		case roleNoRecord:
 			inv.Recording = false
 		case roleColor:
-			inv.Color = colorChoice(arg)
+			// Out of HashArgs: the launcher stores coloured diagnostics
+			// and keys the choice only where it cannot (ColorArgs).
+			inv.Color, hashed = colorChoice(arg), false
+			inv.ColorArgs = append(inv.ColorArgs, span...)
 		case roleArch:
 			p.archs++
 		case roleIncludeDir:

@@ -104,7 +104,7 @@ func TestParseFields(t *testing.T) {
 			HashArgs: []string{"-c", "-gz", "-gdwarf-4", "-fdebug-prefix-map=/a=b"}, DebugInfo: true, PrefixMapped: true}},
 		{"-c foo.c -frecord-gcc-switches", Invocation{Source: "foo.c", Lang: "c", Output: "foo.o", HashArgs: []string{"-c", "-frecord-gcc-switches"}, Recording: true}},
 		{"-c foo.c -fprofile-generate=prof", Invocation{Source: "foo.c", Lang: "c", Output: "foo.o", HashArgs: []string{"-c", "-fprofile-generate=prof"}, Recording: true}},
-		{"-c foo.c -fdiagnostics-color=never", Invocation{Source: "foo.c", Lang: "c", Output: "foo.o", HashArgs: []string{"-c", "-fdiagnostics-color=never"}, Color: "never"}},
+		{"-c foo.c -fdiagnostics-color=never", Invocation{Source: "foo.c", Lang: "c", Output: "foo.o", HashArgs: []string{"-c"}, Color: "never", ColorArgs: []string{"-fdiagnostics-color=never"}}},
 	}
 	for _, tt := range tests {
 		inv := Parse(FlavorGCC, strings.Fields(tt.args), "/nowhere")
@@ -113,7 +113,7 @@ func TestParseFields(t *testing.T) {
 			continue
 		}
 		got := Invocation{Source: inv.Source, Lang: inv.Lang, Output: inv.Output, HashArgs: inv.HashArgs, Depfile: inv.Depfile,
-			DebugInfo: inv.DebugInfo, PrefixMapped: inv.PrefixMapped, Recording: inv.Recording, Color: inv.Color, Preprocessed: inv.Preprocessed}
+			DebugInfo: inv.DebugInfo, PrefixMapped: inv.PrefixMapped, Recording: inv.Recording, Color: inv.Color, ColorArgs: inv.ColorArgs, Preprocessed: inv.Preprocessed}
 		if !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("Parse(%q) =\n%+v\nwant\n%+v", tt.args, got, tt.want)
 		}

@@ -49,3 +49,46 @@ func shellQuote(argv []string) string {
 	}
 	return strings.Join(quoted, " ")
 }
+
+// TestColorStoredWhateverTheTerminal (issue 13, O13 and O16): a miss
+// stores coloured diagnostics even when its stderr is a pipe, so a later
+// hit on a terminal is coloured as the compiler would colour it; the
+// colour options are out of the key, each call getting the compiler's own
+// bytes for its choice.
+func TestColorStoredWhateverTheTerminal(t *testing.T) {
+	requireTool(t, "script", "apt-get install -y bsdutils")
+	for _, c := range compilers {
+		cc := requireTool(t, c.name, c.install)
+		t.Run(c.name, func(t *testing.T) {
+			e := newEnv(t)
+			e.setenv("TERM", "xterm")
+			e.write("warn.c", "int f(int x) { int unused; if (x = 1) return 0; }\n")
+			args := []string{"-Wall", "-c", "warn.c", "-o", "warn.o"}
+			onTerminal := func(argv ...string) outcome {
+				return e.run("script", "-qec", shellQuote(argv), "/dev/null")
+			}
+			// Stored from a pipe, replayed on a terminal.
+			if got, want := e.objcache(append([]string{cc}, args...)...), e.run(cc, args...); got != want {
+				t.Errorf("miss to a pipe: %v, want %v", got, want)
+			}
+			ref := onTerminal(append([]string{cc}, args...)...)
+			if got := onTerminal(append([]string{objcacheBin, cc}, args...)...); got.stdout != ref.stdout {
+				t.Errorf("hit on a terminal: %q, want %q", got.stdout, ref.stdout)
+			}
+			always, never := "-fdiagnostics-color=always", "-fno-diagnostics-color"
+			if c.name == "clang-14" {
+				always, never = "-fcolor-diagnostics", "-fno-color-diagnostics"
+			}
+			for _, opt := range []string{always, never, "-fdiagnostics-color=auto", always} {
+				a := append([]string{opt}, args...)
+				if got, want := e.objcache(append([]string{cc}, a...)...), e.run(cc, a...); got != want {
+					t.Errorf("%s to a pipe: %v, want %v", opt, got, want)
+				}
+				if got, want := onTerminal(append([]string{objcacheBin, cc}, a...)...), onTerminal(append([]string{cc}, a...)...); got.stdout != want.stdout {
+					t.Errorf("%s on a terminal: %q, want %q", opt, got.stdout, want.stdout)
+				}
+			}
+			e.wantStats(map[string]int64{"misses": 1, "hits": 9})
+		})
+	}
+}

@@ -56,9 +56,40 @@ func (c *gccCall) replayConsole(stdout, stderr []byte, colored bool) {
 	c.Stderr.Write(stderr)
 }
 
-// wantColor reports whether objcache should ask the compiler for colour:
-// the user's stderr is a terminal, the user did not choose, and the
-// compiler alone would colour there (compilerColors).
+// storesColor reports whether a miss asks the compiler for colour, so
+// that the entry holds coloured diagnostics whoever asks for it later, and
+// each hit (and the miss itself) strips them where this call's compiler
+// alone would not colour (keepColor); the colour options are then out of
+// the key. Not where objcache runs the user's command as given (ownPaths:
+// the object may record an added option), nor under
+// -fdiagnostics-plain-output or -fdiagnostics-format=, which change more
+// than colour: there the options are keyed (colorKey) and the entry holds
+// what the compiler printed.
+func (c *gccCall) storesColor() bool {
+	if c.ownPaths() {
+		return false
+	}
+	for _, a := range c.p.HashArgs {
+		if a == "-fdiagnostics-plain-output" || strings.HasPrefix(a, "-fdiagnostics-format") {
+			return false
+		}
+	}
+	return true
+}
+
+// colorKey is what the key holds of the colour options: nothing where the
+// entry is stored coloured (storesColor), the options otherwise.
+func (c *gccCall) colorKey() []string {
+	if len(c.p.ColorArgs) == 0 || c.storesColor() {
+		return nil
+	}
+	return []string{"color " + strings.Join(c.p.ColorArgs, "\x00")}
+}
+
+// wantColor reports whether the compiler alone would colour this call's
+// diagnostics without being told to: the user's stderr is a terminal, the
+// user did not choose, and the compiler's own rule says yes
+// (compilerColors).
 func (c *gccCall) wantColor() bool {
 	return c.StderrIsTerminal && (c.p.Color == "" || c.p.Color == "auto") &&
 		compilerColors(c.colorFlavor(), func(name string) (string, bool) { return lookupEnv(c.Environ, name) })
