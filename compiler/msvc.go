@@ -226,8 +226,9 @@ func (p *msvcParser) run(all []string) {
 			inv.ShowIncludes = true
 		case msvcParallel:
 			// Kept in each source's command: with one source cl ignores
-			// it, and clang-cl warns about it as it would alone.
-			hashed = false
+			// it, and clang-cl warns about it as it would alone; that
+			// warning names its spelling, so under clang-cl it is keyed.
+			hashed = p.inv.Flavor == FlavorClang
 			inv.Parallel = -1
 			if n, ok := parsePositive(value); ok {
 				inv.Parallel = n

@@ -523,6 +523,8 @@ func TestIncludeDirectorySymlinkRetargeted(t *testing.T) {
 		{"gcc -I with a trailing slash", "gcc", []string{"-c", "-Icur/", "-Ia", "m.c"}, "m.o"},
 		{"clang -isystem", "clang-14", []string{"-c", "-isystem", "cur", "-isystem", "a", "m.c"}, "m.o"},
 		{"cl.exe /I", "cl.exe", []string{"/c", "/Brepro", "/Icur", "/Ia", "m.c"}, "m.obj"},
+		{"gcc -I with /. after the link", "gcc", []string{"-c", "-Icur/.", "-Ia", "m.c"}, "m.o"},
+		{"cl.exe /I with /. after the link", "cl.exe", []string{"/c", "/Brepro", "/Icur/.", "/Ia", "m.c"}, "m.obj"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -554,4 +556,54 @@ func TestIncludeDirectorySymlinkRetargeted(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSymlinkChainsRetargeted: the same through a link to a link (the
+// first link stays, the second moves), and for the source's own
+// directory, which the compiler searches first for #include "x.h".
+func TestSymlinkChainsRetargeted(t *testing.T) {
+	cc := requireTool(t, "gcc", "apt-get install -y gcc")
+	t.Run("link to a link", func(t *testing.T) {
+		e := newEnv(t)
+		e.write("m.c", "#include <foo.h>\n")
+		e.write("a/foo.h", "char x[] = \"content_a\";\n")
+		e.write("v1/other.h", "\n")
+		e.write("v2/foo.h", "char x[] = \"content_v2\";\n")
+		mid := filepath.Join(e.work, "mid")
+		if err := os.Symlink("v1", mid); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink("mid", filepath.Join(e.work, "cur")); err != nil {
+			t.Fatal(err)
+		}
+		args := []string{"-c", "-Icur", "-Ia", "m.c"}
+		e.sameAsCompiler(t, "mid -> v1", "", cc, args, "m.o")
+		e.sameAsCompiler(t, "mid -> v1 again", "", cc, args, "m.o")
+		os.Remove(mid)
+		if err := os.Symlink("v2", mid); err != nil {
+			t.Fatal(err)
+		}
+		e.sameAsCompiler(t, "mid -> v2", "", cc, args, "m.o")
+		e.wantStats(map[string]int64{"hits": 1, "misses": 2})
+	})
+	t.Run("source directory", func(t *testing.T) {
+		e := newEnv(t)
+		e.write("v1/t.c", "#include \"foo.h\"\n")
+		e.write("v2/t.c", "#include \"foo.h\"\n")
+		e.write("v2/foo.h", "char x[] = \"content_v2\";\n")
+		e.write("a/foo.h", "char x[] = \"content_a\";\n")
+		link := filepath.Join(e.work, "src")
+		if err := os.Symlink("v1", link); err != nil {
+			t.Fatal(err)
+		}
+		args := []string{"-c", "-Ia", "src/t.c", "-o", "t.o"}
+		e.sameAsCompiler(t, "src -> v1", "", cc, args, "t.o")
+		e.sameAsCompiler(t, "src -> v1 again", "", cc, args, "t.o")
+		os.Remove(link)
+		if err := os.Symlink("v2", link); err != nil {
+			t.Fatal(err)
+		}
+		e.sameAsCompiler(t, "src -> v2", "", cc, args, "t.o")
+		e.wantStats(map[string]int64{"hits": 1, "misses": 2})
+	})
 }

@@ -55,6 +55,9 @@ func (c *gccCall) manifestKey() (digest.Sum, string) {
 	if dirs := append(slices.Clip(p.IncludeDirs), compiler.EnvIncludeDirs(getenv)...); len(dirs) > 0 {
 		in.Extra = append(in.Extra, "include dirs "+dirStates(c.Dir, dirs))
 	}
+	if link := sourceDirLink(c.Dir, p.Source); link != "" {
+		in.Extra = append(in.Extra, link)
+	}
 	id, err := c.compilerIdentity()
 	if err != nil {
 		c.log.printf("compiler identity: %v", err)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"syscall"
 
@@ -52,18 +53,24 @@ func (inv *invocation) honoursSourceDateEpoch(flavor compiler.Flavor) bool {
 // reading one on every lookup keeps the key exact without the stat-record
 // rules of hashed inputs.
 //
-// A directory named by a symlink ("-Iinc/current") is preceded by 'l' and
-// the link's target: pointing the link elsewhere puts other headers first
-// in the search, which the manifest's files cannot show (a header there
-// that shadows one found later). Links among the path's other components
-// are not followed up: that is the known hole of direct mode.
+// A directory named by a symlink ("-Iinc/current", "inc/current/.") is
+// preceded by 'l' and the directory the link leads to, every link on the
+// way resolved: pointing a link elsewhere puts other headers first in the
+// search, which the manifest's files cannot show (a header there that
+// shadows one found later). Where the last name is not a link, links among
+// the path's other components are not followed up (that costs a stat per
+// component on every lookup): that is the known hole of direct mode.
 func dirStates(cwd string, dirs []string) string {
 	var b strings.Builder
 	for _, d := range dirs {
 		path := joinDir(cwd, d)
-		fi, err := os.Lstat(trimTrailingSeparators(path))
+		last := lastName(path)
+		fi, err := os.Lstat(last)
 		if err == nil && fi.Mode()&fs.ModeSymlink != 0 {
-			target, _ := os.Readlink(trimTrailingSeparators(path))
+			target, evalErr := filepath.EvalSymlinks(last)
+			if evalErr != nil {
+				target = "?" // dangling or a loop: the compiler finds nothing there either
+			}
 			fmt.Fprintf(&b, "l%d:%s", len(target), target)
 			fi, err = os.Stat(path)
 		}
@@ -89,13 +96,42 @@ func dirStates(cwd string, dirs []string) string {
 	return b.String()
 }
 
-// trimTrailingSeparators drops the separators that end p but the root's,
-// so that Lstat looks at the last name itself ("inc/cur/" follows a link).
-func trimTrailingSeparators(p string) string {
-	for len(p) > 1 && os.IsPathSeparator(p[len(p)-1]) && !strings.HasSuffix(p, ":"+string(p[len(p)-1])) {
-		p = p[:len(p)-1]
+// sourceDirLink returns, when the directory of source (relative to cwd)
+// is named by a symlink, the key's note of where it leads ("" otherwise):
+// the compiler searches that directory first for #include "x.h", so
+// pointing the link elsewhere is as pointing an include directory
+// elsewhere (dirStates). One lstat on every lookup.
+func sourceDirLink(cwd, source string) string {
+	dir := filepath.Dir(source)
+	if dir == "." {
+		return ""
 	}
-	return p
+	last := lastName(joinDir(cwd, dir))
+	if fi, err := os.Lstat(last); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+		return ""
+	}
+	target, err := filepath.EvalSymlinks(last)
+	if err != nil {
+		target = "?"
+	}
+	return "source dir link " + target
+}
+
+// lastName drops what ends p without naming another file, separators and
+// "." components ("inc/cur/", "inc/cur/."), but the root's, so that Lstat
+// looks at the last name itself: through a trailing separator or "." it
+// would follow a link.
+func lastName(p string) string {
+	for {
+		switch {
+		case len(p) > 1 && os.IsPathSeparator(p[len(p)-1]) && !strings.HasSuffix(p, ":"+string(p[len(p)-1])):
+			p = p[:len(p)-1]
+		case len(p) >= 2 && p[len(p)-1] == '.' && os.IsPathSeparator(p[len(p)-2]):
+			p = p[:len(p)-1]
+		default:
+			return p
+		}
+	}
 }
 
 // joinDir resolves p against cwd unless it is absolute (on Windows, also

@@ -1,6 +1,7 @@
 package launcher
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -50,15 +51,21 @@ func TestDirStates(t *testing.T) {
 		t.Skip(err)
 	}
 	os.Symlink("gone", filepath.Join(dir, "dangling"))
-	if got, want := dirStates(dir, []string{"cur", "cur/", "dangling"}), "l1:dd"+"l1:dd"+"l4:gone-"; got != want {
+	os.Symlink("cur", filepath.Join(dir, "link2"))
+	real := filepath.Join(dir, "d")
+	if r, err := filepath.EvalSymlinks(real); err == nil {
+		real = r
+	}
+	l := fmt.Sprintf("l%d:%s", len(real), real)
+	if got, want := dirStates(dir, []string{"cur", "cur/", "cur/.", "cur/./", "link2", "dangling"}), l+"d"+l+"d"+l+"d"+l+"d"+l+"d"+"l1:?-"; got != want {
 		t.Errorf("dirStates with links = %q, want %q", got, want)
 	}
 }
 
-func TestTrimTrailingSeparators(t *testing.T) {
-	for in, want := range map[string]string{"a/b/": "a/b", "a//": "a", "/": "/", "a": "a", "": ""} {
-		if got := trimTrailingSeparators(in); got != want {
-			t.Errorf("trimTrailingSeparators(%q) = %q, want %q", in, got, want)
+func TestLastName(t *testing.T) {
+	for in, want := range map[string]string{"a/b/": "a/b", "a//": "a", "a/.": "a", "a/./.": "a", "a/./": "a", "/": "/", "/.": "/", "a": "a", ".": ".", "": "", "a/..": "a/.."} {
+		if got := lastName(in); got != want {
+			t.Errorf("lastName(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -77,8 +77,8 @@ func (inv *invocation) runMSVC(ctx context.Context, flavor compiler.Flavor) int 
 		}
 		wg.Wait()
 	}
-	if flavor == compiler.FlavorClang {
-		dropRepeatedDriverLines(results)
+	if flavor == compiler.FlavorClang && len(p.Sources) > 1 && !inv.mergeDriverLines(results) {
+		return inv.passThrough("")
 	}
 	status := 0
 	for _, r := range results {
@@ -187,6 +187,9 @@ func (c *msvcCall) run(ctx context.Context) *result {
 	getenv := func(name string) (string, bool) { return lookupEnv(c.Environ, name) }
 	if dirs := append(slices.Clip(c.p.IncludeDirs), compiler.MSVCEnvIncludeDirs(getenv, c.p.IncludeEnv())...); len(dirs) > 0 {
 		in.Extra = append(in.Extra, "include dirs "+dirStates(c.Dir, dirs))
+	}
+	if link := sourceDirLink(c.Dir, c.src.Path); link != "" {
+		in.Extra = append(in.Extra, link)
 	}
 	if c.p.Recording {
 		in.Dir, in.Output = c.Dir, c.src.Output

@@ -5,40 +5,61 @@ import (
 	"regexp"
 )
 
-// clang-cl's driver reports what it makes of the command line once per
-// call ("clang: warning: argument unused during compilation: '/MP2'"),
-// before its sources' diagnostics; objcache compiles each source by its
-// own driver run, so every unit reports those lines. They are kept where
-// the first unit printed them and dropped from the units after it, which
-// print them the same (same arguments), on a miss and on a hit alike.
+// clang-cl's driver reports what it makes of the command line before any
+// source is compiled: some lines once per call ("argument unused during
+// compilation: '/MP2'"), some once per source ("ignoring invalid /arch:
+// argument", a /std: option the source's language does not use), all of
+// them first, also for sources after one that fails (the driver builds
+// every job before it runs the first). objcache compiles each source by
+// its own driver run, so each unit prints its own lines, which cannot be
+// told apart. Where a call of several sources has any, the driver is asked
+// for them once more, for the whole call and without compiling (-###), and
+// its lines replace the units': on a miss and on a hit alike, at the cost
+// of one driver run.
 
 // driverLine matches a diagnostic of the driver itself: a program name,
 // not a source location ("x.c(2,10): …"), then the severity; colour
 // sequences may come first.
 var driverLine = regexp.MustCompile(`^(\x1b\[[0-9;]*m)*[A-Za-z0-9_.+-]+: (\x1b\[[0-9;]*m)*(warning|error|note|remark): `)
 
-// dropRepeatedDriverLines removes from the stderr of every result after
-// the first the driver lines that the first one printed.
-func dropRepeatedDriverLines(results []*result) {
-	if len(results) < 2 {
-		return
+// mergeDriverLines gives a clang-cl call of several sources the driver
+// lines the whole call prints, in place of the units' own: first, before
+// the first unit's output. ok is false when the driver could not be asked
+// (the call must then run as given).
+func (inv *invocation) mergeDriverLines(results []*result) (ok bool) {
+	some := false
+	for _, r := range results {
+		some = some || len(driverLines(r.stderr)) > 0
 	}
-	first := map[string]bool{}
-	for _, line := range bytes.SplitAfter(results[0].stderr, []byte("\n")) {
-		if driverLine.Match(line) {
-			first[string(line)] = true
-		}
+	if !some {
+		return true
 	}
-	if len(first) == 0 {
-		return
+	res, err := inv.runCaptured(append([]string{"-###"}, inv.args...))
+	if err != nil {
+		inv.log.printf("driver lines of the whole call: %v", err)
+		return false
 	}
-	for _, r := range results[1:] {
+	lines := bytes.Join(driverLines(res.stderr), nil)
+	for _, r := range results {
 		var kept []byte
 		for _, line := range bytes.SplitAfter(r.stderr, []byte("\n")) {
-			if !first[string(line)] {
+			if !driverLine.Match(line) {
 				kept = append(kept, line...)
 			}
 		}
 		r.stderr = kept
 	}
+	results[0].stderr = append(lines, results[0].stderr...)
+	return true
+}
+
+// driverLines returns the driver's lines in stderr, each with its newline.
+func driverLines(stderr []byte) [][]byte {
+	var lines [][]byte
+	for _, line := range bytes.SplitAfter(stderr, []byte("\n")) {
+		if driverLine.Match(line) {
+			lines = append(lines, line)
+		}
+	}
+	return lines
 }
