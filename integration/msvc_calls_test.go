@@ -152,3 +152,32 @@ func TestClangCLLangAllWithForcedSources(t *testing.T) {
 		}
 	}
 }
+
+// TestClangCLDriverLinesOfTheWholeCall: clang-cl prints some driver lines
+// once per call (/MP2 unused), some once per source (an invalid /arch:, a
+// /std: the source's language ignores), all before the first source's
+// diagnostics; and /MP's spelling is in its warning. Each call through
+// objcache prints what clang-cl alone prints, on a miss and on hits.
+func TestClangCLDriverLinesOfTheWholeCall(t *testing.T) {
+	e := newEnv(t)
+	cl := clExe(t, e)
+	e.write("a.c", "int a(void) { return 1; }\n")
+	e.write("b.c", "int b(void) { return 2; }\n")
+	e.write("m.cpp", "#warning mwarn\nint m() { return 1; }\n")
+	for _, args := range [][]string{
+		{"/c", "/nologo", "/Brepro", "a.c", "b.c", "/arch:AVX9"},
+		{"/c", "/nologo", "/Brepro", "a.c", "b.c", "/std:c++17"},
+		{"/c", "/nologo", "/Brepro", "/Tpm.cpp", "a.c", "/std:c++17"},
+		{"/c", "/nologo", "/Brepro", "/MP", "a.c"},
+		{"/c", "/nologo", "/Brepro", "/MP2", "a.c"},
+		{"/c", "/nologo", "/Brepro", "a.c"},
+		{"/c", "/nologo", "/Brepro", "/MP2", "a.c", "b.c"},
+	} {
+		ref := e.run(cl, args...)
+		for i := 0; i < 2; i++ {
+			if o := e.objcache(append([]string{cl}, args...)...); o != ref {
+				t.Errorf("%q call %d: %v\nwant (clang-cl alone) %v", args, i, o, ref)
+			}
+		}
+	}
+}
