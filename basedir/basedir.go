@@ -45,9 +45,17 @@ func New(dirs []string, cwd string, fold bool) *Mapper {
 	cwd = filepath.Clean(cwd)
 	m.cwd = m.split(cwd)
 	for _, d := range dirs {
-		if filepath.IsAbs(d) {
-			m.dirs = append(m.dirs, strings.TrimRight(filepath.Clean(d), `/\`))
+		if !filepath.IsAbs(d) {
+			continue
 		}
+		d = filepath.Clean(d)
+		if !isRoot(d) {
+			// A root ("/", "C:\") keeps its separator: trimmed, it would
+			// be empty, or a drive letter, and match no path (ccache
+			// accepts base_dir = /, though it advises against it).
+			d = strings.TrimRight(d, `/\`)
+		}
+		m.dirs = append(m.dirs, d)
 	}
 	if len(m.dirs) == 0 {
 		return nil
@@ -58,6 +66,12 @@ func New(dirs []string, cwd string, fold bool) *Mapper {
 		m.physical = real
 	}
 	return m
+}
+
+// isRoot reports whether the clean absolute path p is a root: "/", or a
+// volume's root ("C:\", "\\server\share\") on Windows.
+func isRoot(p string) bool {
+	return filepath.Dir(p) == p
 }
 
 // isAbsWindows reports whether p is a Windows absolute path (C:\ or C:/),
@@ -107,7 +121,8 @@ func (m *Mapper) under(p string) int {
 		if len(p) < len(d) {
 			continue
 		}
-		if m.samePath(p[:len(d)], d) && (len(p) == len(d) || m.isSep(p[len(d)])) {
+		// A root ends with its separator: whatever follows is under it.
+		if m.samePath(p[:len(d)], d) && (len(p) == len(d) || m.isSep(p[len(d)]) || m.isSep(d[len(d)-1])) {
 			return len(d)
 		}
 	}
@@ -145,8 +160,17 @@ func (m *Mapper) equal(a, b string) bool {
 
 // Rel returns p relative to the working directory when p is absolute and
 // under a base dir, and reports whether it did.
+//
+// p is normalised first, as the file system would resolve it: empty and
+// "." components are dropped, and "dir/.." where dir is a real directory
+// (not a link, whose ".." leads elsewhere), so that one directory written
+// several ways gets one key.
 func (m *Mapper) Rel(p string) (string, bool) {
-	if m == nil || m.under(p) == 0 {
+	if m == nil {
+		return p, false
+	}
+	p = m.normalize(p)
+	if m.under(p) == 0 {
 		return p, false
 	}
 	n, prefixLen := m.common(p)
@@ -166,6 +190,52 @@ func (m *Mapper) Rel(p string) (string, bool) {
 		return p, false
 	}
 	return rel, true
+}
+
+// normalize returns the absolute path p without empty or "." components,
+// and without "dir/.." where dir is a real directory; p as it is when it
+// has none (one scan), or is not absolute.
+func (m *Mapper) normalize(p string) string {
+	if !filepath.IsAbs(p) || !m.needsNormalizing(p) {
+		return p
+	}
+	vol := filepath.VolumeName(p)
+	sep := string(filepath.Separator)
+	var kept []string
+	for _, c := range m.split(p[len(vol):]) {
+		switch {
+		case c == ".":
+		case c == ".." && len(kept) > 0 && kept[len(kept)-1] != "..":
+			if fi, err := os.Lstat(vol + sep + strings.Join(kept, sep)); err == nil && fi.IsDir() {
+				kept = kept[:len(kept)-1]
+				continue
+			}
+			kept = append(kept, c)
+		default:
+			kept = append(kept, c)
+		}
+	}
+	return vol + sep + strings.Join(kept, sep)
+}
+
+// needsNormalizing reports whether p has an empty, "." or ".." component,
+// or ends with a separator.
+func (m *Mapper) needsNormalizing(p string) bool {
+	for i := 0; i < len(p); i++ {
+		if !m.isSep(p[i]) {
+			continue
+		}
+		rest := p[i+1:]
+		switch {
+		case rest == "", m.isSep(rest[0]):
+			return i > 0 || rest != ""
+		case rest[0] == '.' && (len(rest) == 1 || m.isSep(rest[1])):
+			return true
+		case strings.HasPrefix(rest, "..") && (len(rest) == 2 || m.isSep(rest[2])):
+			return true
+		}
+	}
+	return false
 }
 
 // sameTarget reports whether rel, resolved by the kernel from the working
@@ -223,6 +293,21 @@ func delimiter(c byte) bool {
 	return false
 }
 
+// afterEscape reports whether text ends with a terminal escape sequence
+// (ESC [ digits-and-; m or K): coloured diagnostics put one just before a
+// path.
+func afterEscape(text []byte) bool {
+	n := len(text)
+	if n < 3 || (text[n-1] != 'm' && text[n-1] != 'K') {
+		return false
+	}
+	j := n - 2
+	for j >= 0 && (text[j] >= '0' && text[j] <= '9' || text[j] == ';') {
+		j--
+	}
+	return j >= 1 && text[j] == '[' && text[j-1] == 0x1b
+}
+
 // Encode returns text with each absolute path under a base dir rewritten to
 // the location-free form: the part it shares with the working directory
 // becomes "that many levels up from the working directory". Text without
@@ -234,7 +319,7 @@ func (m *Mapper) Encode(text []byte) []byte {
 	var out []byte
 	last := 0
 	for i := 0; i < len(text); i++ {
-		if i > 0 && !delimiter(text[i-1]) {
+		if i > 0 && !delimiter(text[i-1]) && !afterEscape(text[:i]) {
 			continue
 		}
 		// A Windows drive letter's colon is part of the path, not a

@@ -32,12 +32,53 @@ func TestRel(t *testing.T) {
 		{"backslashes are part of names on Unix", []string{"/ci/job1"}, "/ci/job1/build", `/ci\job1\src\a.c`, true, `/ci\job1\src\a.c`, false},
 		{"no base dirs", nil, "/ci/job1", "/ci/job1/a.c", false, "/ci/job1/a.c", false},
 		{"shares only the root", []string{"/ci"}, "/home/me/build", "/ci/job1/a.c", false, "/ci/job1/a.c", false},
+		{"the root as base dir", []string{"/"}, "/home/me/build", "/home/me/src/a.c", false, "../src/a.c", true},
+		{"the root, written twice", []string{"//"}, "/home/me/build", "/home/me/build/a.c", false, "a.c", true},
+		{"the root shares only the root", []string{"/"}, "/home/me/build", "/usr/include/stdio.h", false, "/usr/include/stdio.h", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, ok := New(tt.dirs, tt.cwd, tt.fold).Rel(tt.path)
 			if got != tt.want || ok != tt.wantOK {
 				t.Errorf("Rel(%q) = %q, %v; want %q, %v", tt.path, got, ok, tt.want, tt.wantOK)
+			}
+		})
+	}
+}
+
+// TestRelNormalizes: //, /./ and dir/.. (dir a real directory) name one
+// directory one way; a link's .. is left alone, for it leads elsewhere.
+func TestRelNormalizes(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Unix paths")
+	}
+	root := t.TempDir()
+	if r, err := filepath.EvalSymlinks(root); err == nil {
+		root = r
+	}
+	for _, d := range []string{"build", "include", "subdir", "other/deep"} {
+		if err := os.MkdirAll(filepath.Join(root, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink("other/deep", filepath.Join(root, "link")); err != nil {
+		t.Fatal(err)
+	}
+	cwd := filepath.Join(root, "build")
+	tests := []struct{ path, want string }{
+		{root + "/include", "../include"},
+		{root + "//./subdir/../include", "../include"},
+		{root + "/./include/.", "../include"},
+		{root + "/include/", "../include"},
+		{root + "/subdir/../../" + filepath.Base(root) + "/include", "../include"},
+		{root + "/link/../include", "../link/../include"}, // link/.. is other/, not root
+		{root + "/missing/../include", "../missing/../include"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			got, ok := New([]string{root}, cwd, false).Rel(tt.path)
+			if got != tt.want || !ok {
+				t.Errorf("Rel(%q) = %q, %v; want %q, true", tt.path, got, ok, tt.want)
 			}
 		})
 	}
@@ -88,6 +129,19 @@ func TestEncodeDecodeAcrossCheckouts(t *testing.T) {
 				t.Errorf("replayed where it was stored:\n%q\nwant\n%q", got, tt.text)
 			}
 		})
+	}
+}
+
+// TestEncodeColouredText: a path right after a colour sequence is a path.
+func TestEncodeColouredText(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Unix paths")
+	}
+	text := "\x1b[1m/ci/job1/inc/w.h:1:33: \x1b[0m\x1b[0;1;35mwarning: \x1b[0m\x1b[1m/ci/job1/src/a.c\x1b[m\x1b[K\n"
+	enc := New([]string{"/ci"}, "/ci/job1/build", false).Encode([]byte(text))
+	want := "\x1b[1m/ci/job2/inc/w.h:1:33: \x1b[0m\x1b[0;1;35mwarning: \x1b[0m\x1b[1m/ci/job2/src/a.c\x1b[m\x1b[K\n"
+	if got := string(Decode(enc, "/ci/job2/build")); got != want {
+		t.Errorf("Decode(Encode(%q)) = %q, want %q", text, got, want)
 	}
 }
 

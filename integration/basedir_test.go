@@ -304,3 +304,36 @@ func TestBaseDirsSymlinkedBuildDir(t *testing.T) {
 		t.Error("object differs from gcc's own")
 	}
 }
+
+// TestBaseDirsRootAndSpellings (issue 13, O11 and O17): base_dirs = ["/"]
+// rewrites paths as any base dir does, and one directory written several
+// ways (//, /./, dir/..) makes one key.
+func TestBaseDirsRootAndSpellings(t *testing.T) {
+	cc := requireTool(t, "gcc", "apt-get install -y gcc")
+	t.Run("the root as base dir", func(t *testing.T) {
+		e := newEnv(t)
+		e.setenv("OBJCACHE_BASEDIR", "/")
+		for _, job := range []string{"job1", "job2"} {
+			e.write(job+"/inc/x.h", "#define X 1\n")
+			e.write(job+"/a.c", "#include <x.h>\nint x = X;\n")
+			dir := filepath.Join(e.work, job)
+			if o := e.runIn(dir, objcacheBin, cc, "-I"+filepath.Join(dir, "inc"), "-c", filepath.Join(dir, "a.c"), "-o", "a.o"); o.code != 0 {
+				t.Fatal(o)
+			}
+		}
+		e.wantStats(map[string]int64{"hits": 1, "misses": 1})
+	})
+	t.Run("spellings of one directory", func(t *testing.T) {
+		e := newEnv(t)
+		e.setenv("OBJCACHE_BASEDIR", e.work)
+		e.write("include/x.h", "#define X 1\n")
+		e.write("subdir/keep", "")
+		e.write("a.c", "#include <x.h>\nint x = X;\n")
+		for _, inc := range []string{"/include", "//./subdir/../include", "/./include/.", "/include/"} {
+			if o := e.objcache(cc, "-I"+e.work+inc, "-c", filepath.Join(e.work, "a.c"), "-o", "a.o"); o.code != 0 {
+				t.Fatalf("-I%s%s: %v", e.work, inc, o)
+			}
+		}
+		e.wantStats(map[string]int64{"hits": 3, "misses": 1})
+	})
+}
