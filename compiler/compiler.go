@@ -101,6 +101,12 @@ type Invocation struct {
 	// Color is the user's own colour choice: "" (not given), "always",
 	// "never" or "auto".
 	Color string
+	// Rebased are the paths base dirs rewrote in Args (ParseRebased), the
+	// source among them; unrebased are the values of path options left as
+	// the user wrote them. DepfileRenamer turns the depfile the rewritten
+	// command writes into the one the user's command writes.
+	Rebased   []RebasedPath
+	unrebased []string
 	// ColorArgs are the colour options that made it, in order. They are
 	// not in HashArgs: a launcher that stores diagnostics coloured and
 	// strips them on replay needs no key for them, and one that cannot
@@ -156,6 +162,14 @@ type Depfile struct {
 	Targets []string
 	// Phony is -MP.
 	Phony bool
+}
+
+// RebasedPath is one path base dirs rewrote: Orig as the user wrote it
+// (absolute), Rel as the compiler was given it.
+type RebasedPath struct {
+	Rel, Orig string
+	// Source is set for the source file.
+	Source bool
 }
 
 // RuleTargets returns the targets the depfile's first rule names.

@@ -25,20 +25,54 @@ const (
 // file (phony rules) is kept. ok is false when dep is not laid out as
 // either compiler would lay it out.
 func RetargetDepfile(flavor Flavor, dep []byte, targets []string) (out []byte, ok bool) {
+	return RewriteDepfile(flavor, dep, targets, nil)
+}
+
+// RewriteDepfile is RetargetDepfile that also renames every prerequisite
+// and phony rule's name (escaped, as written) by rename, when it is not
+// nil; nil targets keep the stored ones.
+func RewriteDepfile(flavor Flavor, dep []byte, targets []string, rename func(string) string) (out []byte, ok bool) {
 	oldTargets, prereqs, rest, ok := splitFirstRule(dep)
 	if !ok {
 		return nil, false
+	}
+	if targets == nil {
+		targets = oldTargets
 	}
 	layouts := []func(t, p []string) []byte{layoutGCC, layoutClang}
 	if flavor == FlavorClang {
 		layouts[0], layouts[1] = layoutClang, layoutGCC
 	}
 	for _, layout := range layouts {
-		if bytes.Equal(append(layout(oldTargets, prereqs), rest...), dep) {
-			return append(layout(targets, prereqs), rest...), true
+		if !bytes.Equal(append(layout(oldTargets, prereqs), rest...), dep) {
+			continue
 		}
+		if rename != nil {
+			renamed := make([]string, len(prereqs))
+			for i, p := range prereqs {
+				renamed[i] = rename(p)
+			}
+			prereqs, rest = renamed, renamePhony(rest, rename)
+		}
+		return append(layout(targets, prereqs), rest...), true
 	}
 	return nil, false
+}
+
+// renamePhony renames the target of each phony rule ("name:" alone on its
+// line, as -MP writes them) in rest.
+func renamePhony(rest []byte, rename func(string) string) []byte {
+	var out []byte
+	for _, line := range bytes.SplitAfter(rest, []byte("\n")) {
+		body := bytes.TrimSuffix(line, []byte("\n"))
+		if name, ok := bytes.CutSuffix(body, []byte(":")); ok && len(name) > 0 && !bytes.ContainsAny(name, " \t") {
+			out = append(out, rename(string(name))...)
+			out = append(out, line[len(name):]...)
+			continue
+		}
+		out = append(out, line...)
+	}
+	return out
 }
 
 // splitFirstRule splits a depfile into its first rule's targets and

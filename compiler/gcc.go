@@ -319,7 +319,11 @@ func (p *parser) rebase(opt option, ref argRef, value string, span []string) (st
 			args[ref.at] = ref.prefix + r
 			span = append([]string(nil), span...)
 			span[len(span)-1] = args[ref.at]
+			p.inv.Rebased = append(p.inv.Rebased, RebasedPath{Rel: r, Orig: value})
 			return r, span
+		}
+		if opt.path {
+			p.inv.unrebased = append(p.inv.unrebased, value)
 		}
 	case isPrefixMapRole(opt.role):
 		// "OLD=NEW", or the directory of -fdebug-compilation-dir.
@@ -355,6 +359,7 @@ func (p *parser) input(i int) {
 	}
 	if p.rel != nil {
 		if r, ok := p.rel(arg); ok {
+			p.inv.Rebased = append(p.inv.Rebased, RebasedPath{Rel: r, Orig: arg, Source: true})
 			p.inv.Args[i], arg = r, r
 		}
 	}

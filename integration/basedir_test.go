@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // checkout copies src into dir as a CI job checks code out, with the file
@@ -256,6 +257,8 @@ func TestBaseDirsAbsolutePathsInText(t *testing.T) {
 		o := e.runIn(build, objcacheBin, append(append([]string{clang}, common...),
 			"-I"+filepath.Join(root, "inc"), filepath.Join(root, "src", "a.c"), "-MF", "a.d", "-o", "a.o")...)
 		ref := e.runIn(build, clang, append(common, "-I../inc", "../src/a.c", "-MF", "ref.d", "-o", "ref.o")...)
+		// The depfile names the files as the user's own command does.
+		e.runIn(build, clang, append(common, "-I"+filepath.Join(root, "inc"), filepath.Join(root, "src", "a.c"), "-MF", "abs.d", "-o", "abs.o")...)
 		if o.code != 0 || ref.code != 0 {
 			t.Fatalf("%s: %v (alone: %v)", job, o, ref)
 		}
@@ -265,7 +268,7 @@ func TestBaseDirsAbsolutePathsInText(t *testing.T) {
 		if o.stderr != ref.stderr {
 			t.Errorf("%s: stderr\n%s\nwant (clang alone)\n%s", job, o.stderr, ref.stderr)
 		}
-		dep, refDep := e.read(filepath.Join("ci", job, "build", "a.d")), e.read(filepath.Join("ci", job, "build", "ref.d"))
+		dep, refDep := e.read(filepath.Join("ci", job, "build", "a.d")), e.read(filepath.Join("ci", job, "build", "abs.d"))
 		if dep != refDep {
 			t.Errorf("%s: depfile\n%s\nwant (clang alone)\n%s", job, dep, refDep)
 		}
@@ -336,4 +339,81 @@ func TestBaseDirsRootAndSpellings(t *testing.T) {
 		}
 		e.wantStats(map[string]int64{"hits": 3, "misses": 1})
 	})
+}
+
+// TestBaseDirsMakefileDepfiles (issue 13, item 4): a Makefile with
+// absolute paths that compiles from another directory and includes its
+// depfiles, built in two checkouts with base dirs. The depfiles name the
+// files as the user's command does (absolute, this checkout's), on a miss
+// and on a hit: the second checkout builds from the cache, a second make
+// has nothing to do, and a header edit rebuilds exactly the objects that
+// include it.
+func TestBaseDirsMakefileDepfiles(t *testing.T) {
+	cc := requireTool(t, "gcc", "apt-get install -y gcc")
+	requireTool(t, "make", "apt-get install -y make")
+	e := newEnv(t)
+	e.setenv("OBJCACHE_BASEDIR", e.work)
+	makefile := "D := $(CURDIR)\n" +
+		"OBJS := $(D)/build/m1.o $(D)/build/m2.o\n" +
+		"all: $(OBJS)\n" +
+		"$(D)/build/%.o: $(D)/src/%.c\n" +
+		"\t@mkdir -p $(D)/build\n" +
+		"\tcd $(D)/src && $(CC) -I$(D)/include -MD -MF $@.d -c $< -o $@\n" +
+		"-include $(OBJS:.o=.o.d)\n"
+	for _, job := range []string{"job1", "job2"} {
+		e.write(job+"/Makefile", makefile)
+		e.write(job+"/include/a.h", "#define A 1\n")
+		e.write(job+"/include/b.h", "#define B 2\n")
+		e.write(job+"/src/local.h", "#define L 3\n")
+		e.write(job+"/src/m1.c", "#include <a.h>\n#include \"local.h\"\nint m1 = A + L;\n")
+		e.write(job+"/src/m2.c", "#include <b.h>\nint m2 = B;\n")
+	}
+	mk := func(job string, args ...string) outcome {
+		t.Helper()
+		o := e.runIn(filepath.Join(e.work, job), "make", append([]string{"CC=" + objcacheBin + " " + cc}, args...)...)
+		if o.code != 0 {
+			t.Fatalf("make in %s: %v", job, o)
+		}
+		return o
+	}
+	compiles := func(o outcome) int { return strings.Count(o.stdout, " -c ") }
+	mk("job1")
+	before := e.stats()
+	if o := mk("job2"); compiles(o) != 2 {
+		t.Fatalf("job2: %d compiles, want 2:\n%s", compiles(o), o.stdout)
+	}
+	if s := e.stats(); s["hits"]-before["hits"] != 2 {
+		t.Errorf("job2 built with %d hits, want 2", s["hits"]-before["hits"])
+	}
+	dep := e.read("job2/build/m1.o.d")
+	for _, want := range []string{filepath.Join(e.work, "job2/src/m1.c"), filepath.Join(e.work, "job2/include/a.h"), filepath.Join(e.work, "job2/src/local.h")} {
+		if !strings.Contains(dep, want) {
+			t.Errorf("job2's depfile does not name %s:\n%s", want, dep)
+		}
+	}
+	if strings.Contains(dep, "job1") {
+		t.Errorf("job2's depfile names job1's files:\n%s", dep)
+	}
+	if o := mk("job2"); compiles(o) != 0 {
+		t.Errorf("a second make in job2 compiled:\n%s", o.stdout)
+	}
+	edit := func(name, content string) {
+		// e.write backdates its files; an edit is newer than the objects.
+		p := filepath.Join(e.work, name)
+		if err := os.WriteFile(p, []byte(content), 0o666); err != nil {
+			t.Fatal(err)
+		}
+		now := time.Now()
+		if err := os.Chtimes(p, now, now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	edit("job2/include/a.h", "#define A 10\n")
+	if o := mk("job2"); compiles(o) != 1 || !strings.Contains(o.stdout, "m1.o") {
+		t.Errorf("after editing a.h, make ran:\n%s\nwant m1.o's compile alone", o.stdout)
+	}
+	edit("job2/src/local.h", "#define L 30\n")
+	if o := mk("job2"); compiles(o) != 1 || !strings.Contains(o.stdout, "m1.o") {
+		t.Errorf("after editing local.h, make ran:\n%s\nwant m1.o's compile alone", o.stdout)
+	}
 }

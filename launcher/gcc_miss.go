@@ -97,7 +97,18 @@ func (c *gccCall) miss(ctx context.Context) int {
 		run.cleanup()
 		return c.passThrough(outcome)
 	}
-	if err := c.placeOutputs(obj, dep, run.objTmp, run.depTmp); err != nil {
+	userDep, depTmp := dep, run.depTmp
+	if rename := c.p.DepfileRenamer(); rename != nil && c.p.Depfile != nil {
+		// The depfile names files as the rewritten command did; the user's
+		// gets the names the user's command gives them (what is stored
+		// keeps the rewritten ones, which every checkout shares).
+		if named, ok := compiler.RewriteDepfile(c.flavor, dep, nil, rename); ok {
+			userDep, depTmp = named, ""
+		} else {
+			c.log.printf("depfile not laid out as the compiler lays one out: its names are left as the compile wrote them")
+		}
+	}
+	if err := c.placeOutputs(obj, userDep, run.objTmp, depTmp); err != nil {
 		// Let the compiler itself write (or fail to write) the output.
 		c.log.printf("outputs: %v", err)
 		c.count(prefixNotStored + reasonNoOutput)

@@ -502,6 +502,21 @@ func (x *run) compare(i int, a, b outcome, ref twin) (*Failure, error) {
 	if err != nil {
 		return nil, err
 	}
+	if ref == twinPlain && x.twinC != "" {
+		// With base dirs objcache compiles as the plain reference does,
+		// with relative paths, but writes depfiles that name the files as
+		// the user's command does (README, "Sharing one cache"): the
+		// original reference's.
+		sc, err := x.snapshot(x.twinC, nil)
+		if err != nil {
+			return nil, err
+		}
+		for p, e := range sb.Files {
+			if o, ok := sc.Files[p]; ok && e.Type == 'f' && o.Type == 'f' && isDepfile(e.Data) && isDepfile(o.Data) {
+				sb.Files[p] = o
+			}
+		}
+	}
 	defer func() {
 		for p, e := range sb.Files {
 			if e.Type == 'f' {
@@ -534,6 +549,16 @@ func (x *run) compare(i int, a, b outcome, ref twin) (*Failure, error) {
 		return nil, x.copyTree(x.tree(ref), x.twinA)
 	}
 	return f, nil
+}
+
+// isDepfile reports whether data looks like a Make dependency file: text
+// whose first line is a rule.
+func isDepfile(data []byte) bool {
+	if bytes.IndexByte(data, 0) >= 0 {
+		return false
+	}
+	line, _, _ := bytes.Cut(data, []byte("\n"))
+	return bytes.Contains(line, []byte(": ")) || bytes.HasSuffix(line, []byte(":")) || bytes.HasSuffix(line, []byte(": \\"))
 }
 
 func clip(b []byte) string {

@@ -1,0 +1,70 @@
+package compiler
+
+import (
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// With base dirs the compiler runs with relative paths (-I../inc for
+// -I/ci/job1/inc), and its depfile names the files through them
+// (../inc/x.h), where the user's own command would have named them through
+// the user's absolute paths (/ci/job1/inc/x.h). A Makefile that includes
+// such a depfile from another directory then finds no rule for a relative
+// name, or silently stops rebuilding (ccache #1042). DepfileRenamer
+// returns the renaming that gives back the user's names.
+//
+// The compiler forms each name from the directory it searched, as it was
+// given, and the name it looked up: a name that starts with a rewritten
+// directory (as a whole component) gets the user's spelling of it; the
+// source gets the user's name; and a name with no directory at all was
+// found beside a source in the working directory, whose user-given
+// directory it gets, unless a path the user wrote relative (-include x.h)
+// could have given it too. A rewritten path that the user also wrote
+// relative is ambiguous and left alone.
+
+// DepfileRenamer returns the function that renames the depfile's escaped
+// names for the user's command, or nil when base dirs rewrote nothing.
+func (inv *Invocation) DepfileRenamer() func(string) string {
+	if len(inv.Rebased) == 0 {
+		return nil
+	}
+	type pair struct{ rel, orig string }
+	var pairs []pair
+	ambiguous := func(rel string) bool { return slices.Contains(inv.unrebased, rel) }
+	srcDir := ""
+	for _, r := range inv.Rebased {
+		if ambiguous(r.Rel) {
+			continue
+		}
+		pairs = append(pairs, pair{QuoteTarget(r.Rel), QuoteTarget(r.Orig)})
+		if r.Source {
+			dir := filepath.Dir(r.Rel)
+			if dir == "." {
+				srcDir = QuoteTarget(filepath.Dir(r.Orig))
+			} else if !ambiguous(dir) {
+				pairs = append(pairs, pair{QuoteTarget(dir), QuoteTarget(filepath.Dir(r.Orig))})
+			}
+		}
+	}
+	for _, u := range inv.unrebased {
+		if !strings.ContainsAny(u, `/\`) {
+			srcDir = "" // a relative -include x.h is named "x.h" too
+		}
+	}
+	slices.SortStableFunc(pairs, func(a, b pair) int { return len(b.rel) - len(a.rel) })
+	return func(name string) string {
+		for _, p := range pairs {
+			if name == p.rel {
+				return p.orig
+			}
+			if strings.HasPrefix(name, p.rel) && len(name) > len(p.rel) && name[len(p.rel)] == '/' {
+				return p.orig + name[len(p.rel):]
+			}
+		}
+		if srcDir != "" && !strings.Contains(name, "/") {
+			return strings.TrimSuffix(srcDir, "/") + "/" + name
+		}
+		return name
+	}
+}
