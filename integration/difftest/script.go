@@ -158,6 +158,16 @@ strays() {
 	done < <(comm -13 "$root/before.list" <(cd "$A" && find . -mindepth 1 -printf '%P\n' | LC_ALL=C sort) | grep -Ev -- '-[0-9a-f]{8}(\.[^./]+)?\.tmp$')
 	return $bad
 }
+# depsync: with base dirs, objcache compiles as tree b's compiler does (relative paths) but writes
+# depfiles as tree c's (the user's own arguments): c's depfiles go into b before the comparison.
+depsync() {
+	local f
+	while IFS= read -r f; do
+		cmp -s "$B/$f" "$C/$f" && continue
+		isdep "$B/$f" && isdep "$C/$f" && cp -p "$C/$f" "$B/$f"
+	done < <(cd "$C" && find . -type f -printf '%P\n')
+}
+isdep() { [ -f "$1" ] && ! grep -qaP '\x00' "$1" && head -n1 "$1" | grep -qE '(: |:$|: \\$)'; }
 # resync: make tree a what tree b is.
 resync() { syncref "$B" "$A"; [ ${#TREES[@]} = 2 ] || syncref "$B" "$C"; }
 `
@@ -389,6 +399,7 @@ func (w *scriptWriter) step(i int, st Step) {
 		}
 		if w.s.hasOriginal() {
 			w.line("%s", w.runLine(c, twinOriginal))
+			w.line(`depsync`)
 			w.line(`if same b%s; then syncref "$B" "$C"; elif same c%s; then syncref "$C" "$B"; else compare %d b%s; fail %d; fi`, nohash, nohash, n, nohash, n)
 		} else {
 			w.line("compare %d b%s || fail %d", n, nohash, n)
