@@ -158,8 +158,9 @@ type Depfile struct {
 	// target is Target, quoted as -MQ quotes.
 	HasTarget bool
 	// Targets are the -MT and -MQ targets in order, as the depfile shows
-	// them (-MQ's quoted).
+	// them (-MQ's quoted); quoted says which -MQ gave.
 	Targets []string
+	quoted  []bool
 	// Phony is -MP.
 	Phony bool
 }
@@ -172,10 +173,37 @@ type RebasedPath struct {
 	Source bool
 }
 
-// RuleTargets returns the targets the depfile's first rule names.
-func (d *Depfile) RuleTargets() []string {
-	if d.HasTarget {
+// RuleTargets returns the targets the depfile's first rule names, in the
+// order the compiler of flavor writes them: clang in the command's order.
+// gcc's driver hands cc1 the -MQ targets first, then the -MT ones (its
+// specs), and cc1 moves each -MT target before the -MQ ones by swapping it
+// with the first of them (mkdeps.cc, deps_add_target).
+func (d *Depfile) RuleTargets(flavor Flavor) []string {
+	if !d.HasTarget {
+		return []string{QuoteTarget(d.Target)}
+	}
+	if flavor == FlavorClang || len(d.quoted) != len(d.Targets) {
 		return d.Targets
 	}
-	return []string{QuoteTarget(d.Target)}
+	var order []int
+	for _, quoted := range []bool{true, false} {
+		for i := range d.Targets {
+			if d.quoted[i] == quoted {
+				order = append(order, i)
+			}
+		}
+	}
+	out := make([]string, 0, len(d.Targets))
+	lwm := 0 // the first quoted target's index
+	for _, i := range order {
+		t := d.Targets[i]
+		if !d.quoted[i] {
+			if lwm != len(out) {
+				out[lwm], t = t, out[lwm]
+			}
+			lwm++
+		}
+		out = append(out, t)
+	}
+	return out
 }

@@ -1,7 +1,6 @@
 package compiler
 
 import (
-	"path/filepath"
 	"slices"
 	"strings"
 )
@@ -25,7 +24,10 @@ import (
 
 // DepfileRenamer returns the function that renames the depfile's escaped
 // names for the user's command, or nil when base dirs rewrote nothing.
-func (inv *Invocation) DepfileRenamer() func(string) string {
+//
+// flavor is the compiler's that runs (a gcc-named clang is clang): gcc
+// drops a directory's trailing "/" and "/.", clang only the "/".
+func (inv *Invocation) DepfileRenamer(flavor Flavor) func(string) string {
 	if len(inv.Rebased) == 0 {
 		return nil
 	}
@@ -37,14 +39,24 @@ func (inv *Invocation) DepfileRenamer() func(string) string {
 		if ambiguous(r.Rel) {
 			continue
 		}
+		if !r.Source {
+			// The compilers drop a directory's trailing "/" and "/." before
+			// they join names to it.
+			pairs = append(pairs, pair{QuoteTarget(r.Rel), QuoteTarget(trimDirEnd(r.Orig, flavor))})
+			continue
+		}
 		pairs = append(pairs, pair{QuoteTarget(r.Rel), QuoteTarget(r.Orig)})
-		if r.Source {
-			dir := filepath.Dir(r.Rel)
-			if dir == "." {
-				srcDir = QuoteTarget(filepath.Dir(r.Orig))
-			} else if !ambiguous(dir) {
-				pairs = append(pairs, pair{QuoteTarget(dir), QuoteTarget(filepath.Dir(r.Orig))})
-			}
+		// A header beside the source is named by the source's directory
+		// as written (gcc: "src//t.c" gives "src//x.h"), not a cleaned one.
+		relDir, origDir := dirAsWritten(r.Rel), dirAsWritten(r.Orig)
+		if flavor == FlavorClang {
+			origDir = strings.TrimRight(origDir, "/") // clang's parent_path: "src//t.c" gives "src/x.h"
+		}
+		switch {
+		case relDir == "":
+			srcDir = QuoteTarget(origDir)
+		case !ambiguous(relDir):
+			pairs = append(pairs, pair{QuoteTarget(relDir), QuoteTarget(origDir)})
 		}
 	}
 	for _, u := range inv.unrebased {
@@ -63,8 +75,34 @@ func (inv *Invocation) DepfileRenamer() func(string) string {
 			}
 		}
 		if srcDir != "" && !strings.Contains(name, "/") {
-			return strings.TrimSuffix(srcDir, "/") + "/" + name
+			return srcDir + "/" + name
 		}
 		return name
+	}
+}
+
+// dirAsWritten returns the part of path before its last separator, as
+// written ("" when it has none; "/" for a file in the root gives "").
+func dirAsWritten(path string) string {
+	i := strings.LastIndexByte(path, '/')
+	if i < 0 {
+		return ""
+	}
+	return path[:i]
+}
+
+// trimDirEnd drops what the compiler of flavor drops from the end of a
+// directory's path before it joins names to it: "/" (both), "/." (gcc),
+// but the root's.
+func trimDirEnd(dir string, flavor Flavor) string {
+	for {
+		switch {
+		case len(dir) > 1 && strings.HasSuffix(dir, "/"):
+			dir = dir[:len(dir)-1]
+		case flavor != FlavorClang && len(dir) > 2 && strings.HasSuffix(dir, "/."):
+			dir = dir[:len(dir)-2]
+		default:
+			return dir
+		}
 	}
 }

@@ -87,3 +87,37 @@ func TestRetargetDepfileRefuses(t *testing.T) {
 		}
 	}
 }
+
+// TestRuleTargetsOrder: gcc writes -MT targets before -MQ ones (with its
+// swap), clang in the command's order; checked against both compilers.
+func TestRuleTargetsOrder(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "m.c"), []byte("int m;\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		cc     string
+		flavor Flavor
+	}{{"gcc", FlavorGCC}, {"clang-14", FlavorClang}} {
+		if _, err := exec.LookPath(tc.cc); err != nil {
+			continue
+		}
+		for _, opts := range []string{"-MQ q.o -MT t.o", "-MQ q1 -MQ q2 -MT t1 -MT t2", "-MT t1 -MQ q1 -MT t2 -MQ q2 -MT t3", "-MQ q1 -MT t1 -MQ q2 -MT t2", "-MQ $q -MT a$b"} {
+			args := append([]string{"-c", "m.c", "-o", "/dev/null", "-MD", "-MF", "m.d"}, strings.Fields(opts)...)
+			cmd := exec.Command(tc.cc, args...)
+			cmd.Dir = dir
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Fatalf("%s %q: %v\n%s", tc.cc, args, err, out)
+			}
+			data, err := os.ReadFile(filepath.Join(dir, "m.d"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			inv := Parse(tc.flavor, args, dir)
+			got, ok := RetargetDepfile(tc.flavor, data, inv.Depfile.RuleTargets(tc.flavor))
+			if !ok || string(got) != string(data) {
+				t.Errorf("%s %s: retargeted\n%s\nwant\n%s", tc.cc, opts, got, data)
+			}
+		}
+	}
+}

@@ -77,6 +77,7 @@ type parser struct {
 	depPath           string
 	hasTarget, phony  bool
 	depTargets        []string // the -MT and -MQ targets, as the depfile shows them
+	depQuoted         []bool   // which of depTargets -MQ gave
 	archs             int
 	linkerInput       bool // an input that is not a source: the linker's
 	reason            string
@@ -207,6 +208,7 @@ func (p *parser) run() {
 				value = QuoteTarget(value)
 			}
 			p.depTargets = append(p.depTargets, value)
+			p.depQuoted = append(p.depQuoted, opt.name == "-MQ")
 		case roleDepPhony:
 			p.phony = true
 		case roleInputFile:
@@ -443,7 +445,7 @@ func (p *parser) finish() {
 		if !explicitOutput {
 			target = trimExt(filepath.Base(inv.Source)) + ".o"
 		}
-		inv.Depfile = &Depfile{Mode: p.depMode, Path: path, Target: target, HasTarget: p.hasTarget, Targets: p.depTargets, Phony: p.phony}
+		inv.Depfile = &Depfile{Mode: p.depMode, Path: path, Target: target, HasTarget: p.hasTarget, Targets: p.depTargets, quoted: p.depQuoted, Phony: p.phony}
 	}
 }
 

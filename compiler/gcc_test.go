@@ -88,9 +88,9 @@ func TestParseFields(t *testing.T) {
 		{"-c foo.c -o dir/x.obj.o -MMD -MP", Invocation{Source: "foo.c", Lang: "c", Output: "dir/x.obj.o", HashArgs: []string{"-c", "-MMD", "-MP"},
 			Depfile: &Depfile{Mode: DepUser, Path: "dir/x.obj.d", Target: "dir/x.obj.o", Phony: true}}},
 		{"-c foo.c -o x -MD -MF deps/x.d -MT tgt", Invocation{Source: "foo.c", Lang: "c", Output: "x", HashArgs: []string{"-c", "-MD"},
-			Depfile: &Depfile{Mode: DepAll, Path: "deps/x.d", Target: "x", HasTarget: true, Targets: []string{"tgt"}}}},
+			Depfile: &Depfile{Mode: DepAll, Path: "deps/x.d", Target: "x", HasTarget: true, Targets: []string{"tgt"}, quoted: []bool{false}}}},
 		{"-c foo.c -MD -MT a -MQ b$c -MTd", Invocation{Source: "foo.c", Lang: "c", Output: "foo.o", HashArgs: []string{"-c", "-MD"},
-			Depfile: &Depfile{Mode: DepAll, Path: "foo.d", Target: "foo.o", HasTarget: true, Targets: []string{"a", "b$$c", "d"}}}},
+			Depfile: &Depfile{Mode: DepAll, Path: "foo.d", Target: "foo.o", HasTarget: true, Targets: []string{"a", "b$$c", "d"}, quoted: []bool{false, true, false}}}},
 		{"-c foo.c -MMD -MD -MFx.d", Invocation{Source: "foo.c", Lang: "c", Output: "foo.o", HashArgs: []string{"-c", "-MMD", "-MD"},
 			Depfile: &Depfile{Mode: DepAll, Path: "x.d", Target: "foo.o"}}},
 		// Without -o the target is the object's name, also under -S.

@@ -154,6 +154,8 @@ func TestDepfileTargetsOutOfKey(t *testing.T) {
 				{"-MD", "-MF", "m.d", "-MQ", "obj dir/m.o", "-MP"},
 				{"-MD", "-MF", "m.d", "-MQ", "obj dir/m.o"},
 				{"-MD", "-MF", "m.d", "-MT", "a", "-MT", long + "$"},
+				{"-MD", "-MF", "m.d", "-MQ", "q.o", "-MT", "t.o"}, // gcc writes -MT targets first
+				{"-MD", "-MF", "m.d", "-MQ", "q1", "-MT", "t1", "-MQ", "q2", "-MT", "t2"},
 				{"-MD", "-MF", "m.d"},
 				{"-MD", "-MF", "m.d", "-o", strings.Repeat("o", 60) + ".o"},
 			}

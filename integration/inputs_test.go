@@ -401,3 +401,26 @@ func TestPCHTimeMacro(t *testing.T) {
 		t.Errorf("no object written")
 	}
 }
+
+// TestPCHTimeMacroWithSourceDateEpoch: SOURCE_DATE_EPOCH is keyed only
+// where a source, argument or header names a time macro, so a .gch whose
+// macro expands to __DATE__ or __TIMESTAMP__ is never stored under it
+// either (the fourth break-it round's e3 and e4).
+func TestPCHTimeMacroWithSourceDateEpoch(t *testing.T) {
+	cc := requireTool(t, "gcc", "apt-get install -y gcc")
+	for _, macro := range []string{`__DATE__ " " __TIME__`, "__TIMESTAMP__"} {
+		t.Run(macro, func(t *testing.T) {
+			e := newEnv(t)
+			e.write("q.h", "#define STAMP "+macro+"\n")
+			e.write("t.c", "#include \"q.h\"\nconst char *s = STAMP;\n")
+			e.build(cc, "-c", "q.h")
+			for _, sde := range []string{"1000000", "2000000000", "1000000"} {
+				e.setenv("SOURCE_DATE_EPOCH", sde)
+				sameAsCompiler(t, e, "SOURCE_DATE_EPOCH="+sde, cc, []string{"-c", "t.c", "-o", "t.o"}, "t.o")
+			}
+			if s := e.stats(); s["hits"] != 0 {
+				t.Errorf("stats %v, want no hit", s)
+			}
+		})
+	}
+}

@@ -98,7 +98,7 @@ func (c *gccCall) miss(ctx context.Context) int {
 		return c.passThrough(outcome)
 	}
 	userDep, depTmp := dep, run.depTmp
-	if rename := c.p.DepfileRenamer(); rename != nil && c.p.Depfile != nil {
+	if rename := c.p.DepfileRenamer(c.colorFlavor()); rename != nil && c.p.Depfile != nil {
 		// The depfile names files as the rewritten command did; the user's
 		// gets the names the user's command gives them (what is stored
 		// keeps the rewritten ones, which every checkout shares).
@@ -190,7 +190,7 @@ func (c *gccCall) compile(ctx context.Context) (run *missRun, existed bool, err 
 	}
 	run.stage, run.low = st.dir, st.low
 	run.objTmp = st.stagedPath("object", p.Output, ".o")
-	plan := compiler.MissPlan{Output: run.objTmp, Color: c.storesColor()}
+	plan := compiler.MissPlan{Output: run.objTmp, Color: c.storesColor() || c.wantColor()}
 	run.colored = plan.Color
 	switch {
 	case p.Preprocessed:

@@ -26,8 +26,12 @@ import (
 //
 // clang needs no probe: its dependency file names the headers a PCH was
 // built from, and clang refuses a PCH whose headers changed.
+//
+// The probe runs with SOURCE_DATE_EPOCH set too: the variable is keyed only
+// where a source, argument or header names a time macro (input_epoch.go),
+// not for a PCH's macros, and __TIMESTAMP__ ignores it anyway.
 func (c *gccCall) checkPCHMacros(lists [][]string) string {
-	if c.flavor != compiler.FlavorGCC || c.dateSet {
+	if c.flavor != compiler.FlavorGCC {
 		return ""
 	}
 	for _, f := range c.pch.files {

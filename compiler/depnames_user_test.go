@@ -1,0 +1,40 @@
+package compiler
+
+import (
+	"path"
+	"strings"
+	"testing"
+)
+
+// TestDepfileRenamer: names through rewritten paths get the user's
+// spelling; ambiguous ones keep the compiler's.
+func TestDepfileRenamer(t *testing.T) {
+	rel := func(p string) (string, bool) {
+		if strings.HasPrefix(p, "/ci/job/") {
+			return path.Clean(strings.TrimPrefix(p, "/ci/job/")), true // as basedir normalises
+		}
+		return p, false
+	}
+	for _, tt := range []struct {
+		flavor   Flavor
+		args     string
+		in, want []string
+	}{
+		{FlavorGCC, "-I/ci/job/inc -c /ci/job/src/a.c", []string{"src/a.c", "src/b.h", "inc/x.h", "/usr/include/stdio.h"},
+			[]string{"/ci/job/src/a.c", "/ci/job/src/b.h", "/ci/job/inc/x.h", "/usr/include/stdio.h"}},
+		{FlavorGCC, "-I/ci/job/inc/ -isystem /ci/job/sys/. -c a.c", []string{"inc/x.h", "sys/s.h"}, []string{"/ci/job/inc/x.h", "/ci/job/sys/s.h"}},
+		{FlavorClang, "-I/ci/job/inc/ -isystem /ci/job/sys/. -c a.c", []string{"inc/x.h", "sys/s.h"}, []string{"/ci/job/inc/x.h", "/ci/job/sys/./s.h"}},
+		{FlavorGCC, "-c /ci/job/src//a.c", []string{"src/a.c", "src/b.h"}, []string{"/ci/job/src//a.c", "/ci/job/src//b.h"}},
+		{FlavorClang, "-c /ci/job/src//a.c", []string{"src/a.c", "src/b.h"}, []string{"/ci/job/src//a.c", "/ci/job/src/b.h"}},
+		{FlavorGCC, "-c /ci/job/a.c", []string{"a.c", "b.h"}, []string{"/ci/job/a.c", "/ci/job/b.h"}},
+		{FlavorGCC, "-include here.h -c /ci/job/a.c", []string{"a.c", "here.h"}, []string{"/ci/job/a.c", "here.h"}},
+	} {
+		inv := ParseRebased(tt.flavor, strings.Fields(tt.args), "/ci/job", rel)
+		rename := inv.DepfileRenamer(tt.flavor)
+		for i, name := range tt.in {
+			if got := rename(name); got != tt.want[i] {
+				t.Errorf("%s %q: rename(%q) = %q, want %q", tt.flavor, tt.args, name, got, tt.want[i])
+			}
+		}
+	}
+}
