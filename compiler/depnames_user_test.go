@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"path"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -9,6 +10,9 @@ import (
 // TestDepfileRenamer: names through rewritten paths get the user's
 // spelling; ambiguous ones keep the compiler's.
 func TestDepfileRenamer(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Unix paths")
+	}
 	rel := func(p string) (string, bool) {
 		if strings.HasPrefix(p, "/ci/job/") {
 			return path.Clean(strings.TrimPrefix(p, "/ci/job/")), true // as basedir normalises
