@@ -50,6 +50,9 @@ func TestDirStates(t *testing.T) {
 	if err := os.Symlink("d", filepath.Join(dir, "cur")); err != nil {
 		t.Skip(err)
 	}
+	if fi, err := os.Stat(filepath.Join(dir, "cur")); err != nil || !fi.IsDir() {
+		t.Skip("a symlink to a directory does not resolve here (Wine)")
+	}
 	os.Symlink("gone", filepath.Join(dir, "dangling"))
 	os.Symlink("cur", filepath.Join(dir, "link2"))
 	real := filepath.Join(dir, "d")
