@@ -181,3 +181,20 @@ func TestClangCLDriverLinesOfTheWholeCall(t *testing.T) {
 		}
 	}
 }
+
+// TestClangCLOverrideOptionsWholeCall: with CCC_OVERRIDE_OPTIONS set,
+// clang-cl reports what it does once per call; a call of several sources
+// passes through whole, not source by source (the long differential run,
+// seed 4, found the lines twice).
+func TestClangCLOverrideOptionsWholeCall(t *testing.T) {
+	e := newEnv(t)
+	cl := clExe(t, e)
+	e.write("a.c", "int a(void) { return OVR; }\n")
+	e.write("b.c", "int b(void) { return OVR; }\n")
+	e.setenv("CCC_OVERRIDE_OPTIONS", "+-DOVR=2")
+	args := []string{"/c", "/nologo", "/Brepro", "a.c", "b.c"}
+	ref := e.run(cl, args...)
+	if o := e.objcache(append([]string{cl}, args...)...); o != ref {
+		t.Errorf("objcache: %v\nwant (clang-cl alone) %v", o, ref)
+	}
+}

@@ -26,6 +26,13 @@ func (inv *invocation) runMSVC(ctx context.Context, flavor compiler.Flavor) int 
 		// be compiled by the very command the user wrote.
 		return inv.passThrough(prefixUncacheable + "z7-multiple-sources")
 	}
+	if name, ok := inv.passThroughEnv(); ok {
+		// For the whole call, not per source: clang-cl reports what the
+		// variable does once per call (### lines), which per-source runs
+		// would repeat.
+		inv.log.printf("%s is set: clang-cl changes its command line or writes more with it", name)
+		return inv.passThrough(prefixUncacheable + reasonCompilerEnv)
+	}
 	if len(p.Sources) > 1 {
 		// cl reports every missing source and then fails once; compiled
 		// one by one, each would fail on its own and the messages would

@@ -963,12 +963,17 @@ func (x *run) stats() map[string]int64 {
 	return m
 }
 
-// clean runs `objcache clean` on the scenario's cache.
+// clean runs `objcache clean` on the scenario's cache, in twin A's mount
+// namespace: the journal of temporaries beside outputs names directories
+// as the killed run saw them, under the mount point.
 func (x *run) clean() error {
-	cmd := exec.Command(x.r.cfg.Objcache, "clean")
-	cmd.Env = []string{"OBJCACHE_DIR=" + x.cache, "HOME=" + filepath.Join(x.root, "home"), "PATH=/usr/bin:/bin"}
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("objcache clean: %v: %s", err, out)
+	env := []string{"OBJCACHE_DIR=" + x.cache, "HOME=" + filepath.Join(x.root, "home"), "PATH=/usr/bin:/bin"}
+	o, err := x.exec(x.twinA, []string{x.r.cfg.Objcache, "clean"}, env, nil)
+	if err == nil && o.code != 0 {
+		err = fmt.Errorf("exit %d: %s", o.code, o.stderr)
+	}
+	if err != nil {
+		return fmt.Errorf("objcache clean: %w", err)
 	}
 	return nil
 }

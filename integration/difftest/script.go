@@ -150,7 +150,7 @@ killrun() {
 # outputs; when objcache was running the compiler as given, only objcache's names count).
 strays() {
 	local p bad=0 given=0
-	[ "$KILLSIG" != KILL ] || OBJCACHE_DIR="$root/cache" "$OBJCACHE" clean >/dev/null
+	[ "$KILLSIG" != KILL ] || at "$A" . env OBJCACHE_DIR="$root/cache" "$OBJCACHE" clean >/dev/null
 	tail -c +$((LOGSTART + 1)) "$root/objcache.log" 2>/dev/null | grep -qF ' as given' && given=1
 	while IFS= read -r p; do
 		[ "$given" = 0 ] || [[ "${p##*/}" == *.objcache-* ]] || continue
