@@ -67,8 +67,9 @@ func TestDisable(t *testing.T) {
 }
 
 // TestBadConfig: a malformed config.toml does not stop a compile (it runs
-// uncached), while objcache's own commands fail with one line naming the
-// file, line and key, and exit 2.
+// uncached, after one line on stderr that says why: issue 13, O10), while
+// objcache's own commands fail with one line naming the file, line and
+// key, and exit 2.
 func TestBadConfig(t *testing.T) {
 	requireTool(t, "gcc", "apt-get install -y gcc")
 	e := newEnv(t)
@@ -77,10 +78,13 @@ func TestBadConfig(t *testing.T) {
 	e.write("hello.c", helloC)
 	e.write("hello.h", "#define GREETING \"x\"\n")
 	ref := e.run("gcc", "-c", "hello.c", "-o", "ref.o")
-	if o := e.objcache("gcc", "-c", "hello.c", "-o", "hello.o"); o != ref || e.read("hello.o") != e.read("ref.o") {
-		t.Errorf("compile with a bad config: %v", o)
+	o := e.objcache("gcc", "-c", "hello.c", "-o", "hello.o")
+	line, rest, _ := strings.Cut(o.stderr, "\n")
+	if !strings.Contains(line, "config.toml:2") || !strings.HasSuffix(line, "compiling without the cache") ||
+		(outcome{o.stdout, rest, o.code}) != ref || e.read("hello.o") != e.read("ref.o") {
+		t.Errorf("compile with a bad config: %v\nwant one line naming config.toml:2, then gcc's own %v", o, ref)
 	}
-	o := e.objcache("stats")
+	o = e.objcache("stats")
 	if o.code != 2 || strings.Count(o.stderr, "\n") != 1 || !strings.Contains(o.stderr, "config.toml:2") || !strings.Contains(o.stderr, "max_sise") {
 		t.Errorf("objcache stats with a bad config: %v; want exit 2 and one line naming config.toml:2 and max_sise", o)
 	}

@@ -190,7 +190,7 @@ func (c *gccCall) compile(ctx context.Context) (run *missRun, existed bool, err 
 	}
 	run.stage, run.low = st.dir, st.low
 	run.objTmp = st.stagedPath("object", p.Output, ".o")
-	plan := compiler.MissPlan{Output: run.objTmp, Color: c.storesColor() || c.wantColor()}
+	plan := compiler.MissPlan{Output: run.objTmp, Color: c.storesColor() || (c.wantColor() && !c.isAssembler())}
 	run.colored = plan.Color
 	switch {
 	case p.Preprocessed:

@@ -66,7 +66,7 @@ func (c *gccCall) replayConsole(stdout, stderr []byte, colored bool) {
 // than colour: there the options are keyed (colorKey) and the entry holds
 // what the compiler printed.
 func (c *gccCall) storesColor() bool {
-	if c.ownPaths() {
+	if c.ownPaths() || c.isAssembler() {
 		return false
 	}
 	for _, a := range c.p.HashArgs {
@@ -75,6 +75,13 @@ func (c *gccCall) storesColor() bool {
 		}
 	}
 	return true
+}
+
+// isAssembler reports whether the source is assembler, where clang warns
+// that a colour option goes unused (the assembler prints few diagnostics,
+// and colours none of them).
+func (c *gccCall) isAssembler() bool {
+	return c.p.Lang == "assembler" || c.p.Lang == "assembler-with-cpp"
 }
 
 // colorKey is what the key holds of the colour options: nothing where the
