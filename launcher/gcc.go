@@ -21,6 +21,9 @@ type gccCall struct {
 	// objPlan and depPlan say how the object and the user's depfile (if
 	// any) are put in place, on a hit and on a miss alike.
 	objPlan, depPlan outputPlan
+	// realFlavor memoizes colorFlavor: resolving the compiler's path
+	// costs a stat and a readlink per link.
+	realFlavor compiler.Flavor
 }
 
 // runGCC caches one GCC-family call in direct mode (DESIGN.md §2).

@@ -110,10 +110,13 @@ func (c *gccCall) colorFlavor() compiler.Flavor {
 	if c.p.Flavor != compiler.FlavorGCC {
 		return c.p.Flavor
 	}
-	if _, real, ok := compiler.Identify(resolved(c.compilerPath), ""); ok {
-		return real
+	if c.realFlavor == "" {
+		c.realFlavor = c.p.Flavor
+		if _, real, ok := compiler.Identify(resolved(c.compilerPath), ""); ok {
+			c.realFlavor = real
+		}
 	}
-	return c.p.Flavor
+	return c.realFlavor
 }
 
 // keepColor reports whether coloured diagnostics reach this user as they
