@@ -46,16 +46,7 @@ func TestRetargetDepfileAsTheCompilers(t *testing.T) {
 				if phony {
 					args = append(args, "-MP")
 				}
-				cmd := exec.Command(tc.cc, args...)
-				cmd.Dir = dir
-				if out, err := cmd.CombinedOutput(); err != nil {
-					t.Fatalf("%s %q: %v\n%s", tc.cc, args, err, out)
-				}
-				data, err := os.ReadFile(filepath.Join(dir, "m.d"))
-				if err != nil {
-					t.Fatal(err)
-				}
-				deps[i] = data
+				deps[i] = compileDepfile(t, dir, tc.cc, args)
 				quoted[i] = tg.value
 				if tg.opt == "-MQ" {
 					quoted[i] = QuoteTarget(tg.value)
@@ -104,15 +95,7 @@ func TestRuleTargetsOrder(t *testing.T) {
 		}
 		for _, opts := range []string{"-MQ q.o -MT t.o", "-MQ q1 -MQ q2 -MT t1 -MT t2", "-MT t1 -MQ q1 -MT t2 -MQ q2 -MT t3", "-MQ q1 -MT t1 -MQ q2 -MT t2", "-MQ $q -MT a$b"} {
 			args := append([]string{"-c", "m.c", "-o", "/dev/null", "-MD", "-MF", "m.d"}, strings.Fields(opts)...)
-			cmd := exec.Command(tc.cc, args...)
-			cmd.Dir = dir
-			if out, err := cmd.CombinedOutput(); err != nil {
-				t.Fatalf("%s %q: %v\n%s", tc.cc, args, err, out)
-			}
-			data, err := os.ReadFile(filepath.Join(dir, "m.d"))
-			if err != nil {
-				t.Fatal(err)
-			}
+			data := compileDepfile(t, dir, tc.cc, args)
 			inv := Parse(tc.flavor, args, dir)
 			got, ok := RetargetDepfile(tc.flavor, data, inv.Depfile.RuleTargets(tc.flavor))
 			if !ok || string(got) != string(data) {
@@ -120,4 +103,20 @@ func TestRuleTargetsOrder(t *testing.T) {
 			}
 		}
 	}
+}
+
+// compileDepfile runs cc with args (which write m.d) in dir and returns the
+// depfile.
+func compileDepfile(t *testing.T, dir, cc string, args []string) []byte {
+	t.Helper()
+	cmd := exec.Command(cc, args...)
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%s %q: %v\n%s", cc, args, err, out)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "m.d"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
 }
