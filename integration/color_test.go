@@ -17,9 +17,7 @@ func TestColorFollowsTheTerminal(t *testing.T) {
 			e.setenv("TERM", "xterm")
 			e.write("warn.c", "int f(void) { int unused; return 0; }\n")
 			args := []string{"-Wall", "-c", "warn.c", "-o", "warn.o"}
-			onTerminal := func(argv ...string) outcome {
-				return e.run("script", "-qec", shellQuote(argv), "/dev/null")
-			}
+			onTerminal := func(argv ...string) outcome { return runOnTerminal(e, argv...) }
 			ref := onTerminal(append([]string{cc}, args...)...)
 			if !strings.Contains(ref.stdout, "\x1b[") {
 				t.Fatalf("the compiler prints no colour on a terminal: %q", ref.stdout)
@@ -39,6 +37,12 @@ func TestColorFollowsTheTerminal(t *testing.T) {
 			e.wantStats(map[string]int64{"misses": 1, "hits": 2})
 		})
 	}
+}
+
+// runOnTerminal runs argv with a terminal for its stdout and stderr
+// (script(1)); what it printed comes back as stdout.
+func runOnTerminal(e *env, argv ...string) outcome {
+	return e.run("script", "-qec", shellQuote(argv), "/dev/null")
 }
 
 // shellQuote joins argv into one sh command line.
@@ -64,9 +68,7 @@ func TestColorStoredWhateverTheTerminal(t *testing.T) {
 			e.setenv("TERM", "xterm")
 			e.write("warn.c", "int f(int x) { int unused; if (x = 1) return 0; }\n")
 			args := []string{"-Wall", "-c", "warn.c", "-o", "warn.o"}
-			onTerminal := func(argv ...string) outcome {
-				return e.run("script", "-qec", shellQuote(argv), "/dev/null")
-			}
+			onTerminal := func(argv ...string) outcome { return runOnTerminal(e, argv...) }
 			// Stored from a pipe, replayed on a terminal.
 			if got, want := e.objcache(append([]string{cc}, args...)...), e.run(cc, args...); got != want {
 				t.Errorf("miss to a pipe: %v, want %v", got, want)
