@@ -545,10 +545,7 @@ func TestIncludeDirectorySymlinkRetargeted(t *testing.T) {
 			}
 			e.sameAsCompiler(t, "cur -> v1", "", cc, tc.args, tc.obj)
 			e.sameAsCompiler(t, "cur -> v1 again", "", cc, tc.args, tc.obj)
-			os.Remove(link)
-			if err := os.Symlink("v2", link); err != nil {
-				t.Fatal(err)
-			}
+			pointLink(t, link, "v2")
 			e.sameAsCompiler(t, "cur -> v2", "", cc, tc.args, tc.obj)
 			e.sameAsCompiler(t, "cur -> v2 again", "", cc, tc.args, tc.obj)
 			if s := e.stats(); s["hits"] != 2 || s["misses"] != 2 {
@@ -579,10 +576,7 @@ func TestSymlinkChainsRetargeted(t *testing.T) {
 		args := []string{"-c", "-Icur", "-Ia", "m.c"}
 		e.sameAsCompiler(t, "mid -> v1", "", cc, args, "m.o")
 		e.sameAsCompiler(t, "mid -> v1 again", "", cc, args, "m.o")
-		os.Remove(mid)
-		if err := os.Symlink("v2", mid); err != nil {
-			t.Fatal(err)
-		}
+		pointLink(t, mid, "v2")
 		e.sameAsCompiler(t, "mid -> v2", "", cc, args, "m.o")
 		e.wantStats(map[string]int64{"hits": 1, "misses": 2})
 	})
@@ -599,11 +593,17 @@ func TestSymlinkChainsRetargeted(t *testing.T) {
 		args := []string{"-c", "-Ia", "src/t.c", "-o", "t.o"}
 		e.sameAsCompiler(t, "src -> v1", "", cc, args, "t.o")
 		e.sameAsCompiler(t, "src -> v1 again", "", cc, args, "t.o")
-		os.Remove(link)
-		if err := os.Symlink("v2", link); err != nil {
-			t.Fatal(err)
-		}
+		pointLink(t, link, "v2")
 		e.sameAsCompiler(t, "src -> v2", "", cc, args, "t.o")
 		e.wantStats(map[string]int64{"hits": 1, "misses": 2})
 	})
+}
+
+// pointLink points the symlink at link to target, as ln -sfn does.
+func pointLink(t *testing.T, link, target string) {
+	t.Helper()
+	os.Remove(link)
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
 }
