@@ -24,14 +24,15 @@ var ErrNotCache = errors.New("not an objcache cache")
 // CACHEDIR.TAG or after it (a cache may lose its tag and keep the rest).
 var layoutDirs = map[string]bool{
 	manifestsDir: true, objectsDir: true, statsDir: true, tmpDir: true,
-	statDir: true, besideDir: true, outputLocksDir: true, "compilers": true,
+	oldStatDir: true, besideDir: true, outputLocksDir: true, "compilers": true,
 }
 
 // layoutName matches every name the layout gives a file or a directory
 // below layoutDirs: sections and lock buckets (hex), keys and records (hex,
 // some with a suffix: .native, .prefix), section files (.lock, .counters),
-// stats shards (digits, N.lock) and staged files in tmp/.
-var layoutName = regexp.MustCompile(`^(\.lock|\.counters|[0-9a-f]+(\.[a-z]+)?|[0-9]+(\.lock)?|objcache-[0-9]+\.tmp|objcache-[0-9a-z-]+)$`)
+// stats shards (digits, N.lock), the ledger (usage, usage.lock), trim
+// locks (.trim) and staged files in tmp/.
+var layoutName = regexp.MustCompile(`^(\.lock|\.counters|\.trim|usage(\.lock)?|[0-9a-f]+(\.[a-z]+)?|[0-9]+(\.lock)?|objcache-[0-9]+\.tmp|objcache-[0-9a-z-]+)$`)
 
 // checkAdoptable returns nil when dir may be made a cache: it does not
 // exist, is empty, or holds only the cache's layout (layoutDirs, and below

@@ -105,30 +105,29 @@ func readUsage(sec section) (SectionUsage, error) {
 }
 
 // addUsage adds bytes and files (either may be negative) to the counters of
-// sec. The caller holds sec's exclusive lock. A count that would go below
-// zero (after a counter file was lost or damaged) stops at zero: clean
-// recounts it.
+// sec, and the change to the ledger. The caller holds sec's exclusive lock.
+// A count that would go below zero (after a counter file was lost or
+// damaged) stops at zero: clean recounts it.
 func (s *Store) addUsage(sec section, bytes, files int64) error {
 	u, err := readUsage(sec)
 	if err != nil {
 		return fmt.Errorf("update counters of %s: %w", sec.dir, err)
 	}
-	u.Bytes = max(0, u.Bytes+bytes)
-	u.Files = max(0, u.Files+files)
-	return s.setUsage(sec, u)
+	return s.setUsage(sec, u, SectionUsage{Bytes: max(0, u.Bytes+bytes), Files: max(0, u.Files+files)})
 }
 
-// setUsage replaces the counters of sec. The caller holds sec's exclusive
-// lock.
-func (s *Store) setUsage(sec section, u SectionUsage) error {
+// setUsage replaces the counters of sec, which said before, with after, and
+// adds the difference to the ledger, so that the ledger stays the sum of
+// the section counters. The caller holds sec's exclusive lock.
+func (s *Store) setUsage(sec section, before, after SectionUsage) error {
 	err := s.rewriteCounters(sec.countersPath(), func(c Counters) {
 		clear(c)
-		c[counterBytes], c[counterFiles] = u.Bytes, u.Files
+		c[counterBytes], c[counterFiles] = after.Bytes, after.Files
 	})
 	if err != nil {
 		return fmt.Errorf("update counters of %s: %w", sec.dir, err)
 	}
-	return nil
+	return s.addToLedger(after.Bytes-before.Bytes, after.Files-before.Files)
 }
 
 // rewriteCounters reads the counter file at path (a missing or damaged one

@@ -1,12 +1,12 @@
 package cache
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/objcache/objcache/digest"
 )
@@ -106,6 +106,13 @@ func (s *Store) makeLayout() error {
 	if err := s.mkdirAll(filepath.Join(s.dir, tmpDir)); err != nil {
 		return err
 	}
+	// A new cache's ledger is counted: it is empty.
+	if err := s.makeLockFile(s.ledgerPath() + lockName); err != nil {
+		return err
+	}
+	if err := s.setLedger(context.Background(), SectionUsage{}, false); err != nil {
+		return err
+	}
 	return s.writeAtomic(tag, []byte(tagContent))
 }
 
@@ -160,18 +167,20 @@ func (s *Store) mkdirAll(dir string) error {
 	return nil
 }
 
-// trimLockName is the lock file that one trimmer of an object section holds
-// while it trims (try-lock: others skip the work). It is not a section lock:
-// it is never waited for, so it takes no place in the lock order.
+// trimLockName is the lock file, objects/.trim, that the one process
+// trimming the cache holds while it trims (try-lock: others skip the
+// work). It is not a section lock: it is never waited for, so it takes no
+// place in the lock order. (Object sections held one each before the limit
+// was kept for the whole cache; listSection still passes over the name.)
 const trimLockName = ".trim"
 
-// TryTrim takes object section i's trim lock if no process holds it, and
-// reports whether it did. The holder calls unlock when done.
-func (s *Store) TryTrim(i int) (unlock func(), ok bool, err error) {
+// TryTrim takes the cache's trim lock if no process holds it, and reports
+// whether it did. The holder calls unlock when done.
+func (s *Store) TryTrim() (unlock func(), ok bool, err error) {
 	if s.opts.ReadOnly {
 		return nil, false, nil
 	}
-	path := filepath.Join(s.sectionAt(Objects, i).dir, trimLockName)
+	path := filepath.Join(s.dir, objectsDir, trimLockName)
 	unlock, ok, err = s.locks.TryLock(path)
 	if err != nil && errors.Is(err, fs.ErrNotExist) {
 		if err := s.makeLockFile(path); err != nil {
@@ -180,68 +189,4 @@ func (s *Store) TryTrim(i int) (unlock func(), ok bool, err error) {
 		unlock, ok, err = s.locks.TryLock(path)
 	}
 	return unlock, ok, err
-}
-
-// statDir holds the launcher's stat records, one per manifest (see
-// StatRecordPath).
-const statDir = "stat"
-
-// StatRecordPath returns where the launcher keeps the stat record of the
-// manifest under key: machine-local hashes of that manifest's include files
-// by their stat data, so that a hit need not read them. Records are
-// shortcuts, written by rename without a lock; SweepStatRecords removes
-// those whose manifest is gone.
-func (s *Store) StatRecordPath(key digest.Sum) string {
-	name := key.String()
-	return filepath.Join(s.dir, statDir, name[:2], name)
-}
-
-// SourceRecordPath returns where the launcher keeps the stat record of the
-// source file at path (absolute): its hash by its stat data, one file per
-// source.
-func (s *Store) SourceRecordPath(path string) string {
-	name := digest.Of([]byte(path)).String()
-	return filepath.Join(s.dir, statDir, sourceRecordDir, name[:2], name)
-}
-
-// sourceRecordDir holds the sources' stat records, under statDir.
-const sourceRecordDir = "src"
-
-// sourceRecordAge is how long a source's record may go unchanged before
-// SweepStatRecords removes it: records are rewritten only when their source
-// changes, so an old one costs a single re-read, and a deleted source's
-// record goes within a week.
-const sourceRecordAge = 7 * 24 * time.Hour
-
-// SweepStatRecords removes the stat records whose manifest no longer
-// exists, and source records older than a week, and returns how many it
-// removed. No lock is needed: a record removed as it is used costs one
-// re-hash.
-func (s *Store) SweepStatRecords() (int, error) {
-	if s.opts.ReadOnly {
-		return 0, nil
-	}
-	n := 0
-	sources, _ := filepath.Glob(filepath.Join(s.dir, statDir, sourceRecordDir, "??", "*"))
-	for _, r := range sources {
-		if fi, err := os.Lstat(r); err == nil && time.Since(fi.ModTime()) > sourceRecordAge && os.Remove(r) == nil {
-			n++
-		}
-	}
-	records, err := filepath.Glob(filepath.Join(s.dir, statDir, "??", "*"))
-	if err != nil {
-		return n, fmt.Errorf("sweep stat records: %w", err)
-	}
-	for _, r := range records {
-		key, err := digest.Parse(filepath.Base(r))
-		if err == nil {
-			if _, err := os.Lstat(s.manifestSection(key).file(key)); err == nil {
-				continue
-			}
-		}
-		if os.Remove(r) == nil {
-			n++
-		}
-	}
-	return n, nil
 }

@@ -61,7 +61,8 @@ func (tx *ManifestTx) DropObject(key digest.Sum) { tx.drops = append(tx.drops, k
 // UpdateManifest replaces the manifest under key with update(current, tx),
 // where current is nil when there is none. It holds the manifest section's
 // exclusive lock across the fresh read, the call, the rename and the removal
-// of the objects update dropped (tx.DropObject), so concurrent updates never
+// of the objects update dropped (tx.DropObject); a manifest deleted takes
+// its stat record with it, so concurrent updates never
 // lose each other's entries. update must be quick and do no I/O of its own
 // (tx.ObjectExists is a stat). Returning nil from update deletes the manifest. If objectKey is not zero,
 // the update is abandoned (returning ErrNotFound) when that object does not
@@ -131,6 +132,10 @@ func (s *Store) updateManifest(ctx context.Context, key, objectKey digest.Sum, u
 			return fmt.Errorf("remove manifest: %w", err)
 		}
 		err = s.addUsage(sec, -int64(len(current)), -1)
+		// Its stat record goes with it (records.go).
+		if rerr := s.removeStatRecord(sec, key); rerr != nil {
+			err = errors.Join(err, rerr)
+		}
 	}
 	if _, derr := s.removeObjects(ctx, tx.drops); derr != nil {
 		err = errors.Join(err, fmt.Errorf("remove dropped objects: %w", derr))

@@ -51,13 +51,15 @@ func (s *Store) sectionAt(a Area, i int) section { return s.section(a.String(), 
 // StoredFile is one manifest or entry file, as a listing saw it.
 type StoredFile struct {
 	Key     digest.Sum
+	Kind    FileKind
 	Size    int64
 	ModTime time.Time
 }
 
-// Listing is what a section held at one moment: its key-named files, what
-// its counter file said at that moment, and the names that are neither keys
-// nor the section's own files (left by hand or by another program).
+// Listing is what a section held at one moment: its key-named files (in a
+// manifest section, the stat records too), what its counter file said at
+// that moment, and the names that are neither (left by hand or by another
+// program).
 type Listing struct {
 	Files   []StoredFile
 	Counted SectionUsage
@@ -85,7 +87,7 @@ func (s *Store) List(ctx context.Context, a Area, i int) (*Listing, error) {
 		return nil, fmt.Errorf("list %s: %w", sec.dir, err)
 	}
 	defer unlock()
-	l, err := listSection(sec)
+	l, err := listSection(a, sec)
 	if err != nil {
 		return nil, fmt.Errorf("list %s: %w", sec.dir, err)
 	}
@@ -95,8 +97,9 @@ func (s *Store) List(ctx context.Context, a Area, i int) (*Listing, error) {
 	return l, nil
 }
 
-// listSection reads sec's directory. The caller holds sec's lock.
-func listSection(sec section) (*Listing, error) {
+// listSection reads the directory of sec, a section of area a. The caller
+// holds sec's lock.
+func listSection(a Area, sec section) (*Listing, error) {
 	l := &Listing{}
 	dirents, err := os.ReadDir(sec.dir)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -110,8 +113,8 @@ func listSection(sec section) (*Listing, error) {
 		if name == lockName || name == countersName || name == trimLockName {
 			continue
 		}
-		key, err := digest.Parse(name)
-		if err != nil || !d.Type().IsRegular() || key.String() != name {
+		key, kind, ok := parseFileName(a, name)
+		if !ok || !d.Type().IsRegular() {
 			l.Strays = append(l.Strays, name)
 			continue
 		}
@@ -122,7 +125,7 @@ func listSection(sec section) (*Listing, error) {
 		if err != nil {
 			return nil, err
 		}
-		l.Files = append(l.Files, StoredFile{Key: key, Size: fi.Size(), ModTime: fi.ModTime()})
+		l.Files = append(l.Files, StoredFile{Key: key, Kind: kind, Size: fi.Size(), ModTime: fi.ModTime()})
 	}
 	return l, nil
 }
@@ -137,9 +140,11 @@ func (f *StoredFile) matches(now fs.FileInfo) bool {
 	return now.Mode().IsRegular() && now.Size() == f.Size && now.ModTime().Equal(f.ModTime)
 }
 
-// Removed is an entry file that RemoveObjects or Clear deleted.
+// Removed is an entry file that RemoveObjects or Clear deleted (or, from
+// Clear, a manifest or a stat record).
 type Removed struct {
 	Key  digest.Sum
+	Kind FileKind
 	Size int64
 	// ManifestKey is the manifest the entry's header named; zero when the
 	// header was unreadable.
@@ -326,7 +331,7 @@ func (s *Store) Recount(ctx context.Context, a Area, i int) (before, after Secti
 		return before, after, fmt.Errorf("recount %s: %w", sec.dir, err)
 	}
 	defer unlock()
-	l, err := listSection(sec)
+	l, err := listSection(a, sec)
 	if err == nil {
 		before, err = readUsage(sec)
 	}
@@ -335,7 +340,7 @@ func (s *Store) Recount(ctx context.Context, a Area, i int) (before, after Secti
 	}
 	after = l.OnDisk()
 	if before != after && !s.opts.ReadOnly {
-		if err := s.setUsage(sec, after); err != nil {
+		if err := s.setUsage(sec, before, after); err != nil {
 			return before, before, fmt.Errorf("recount %s: %w", sec.dir, err)
 		}
 	}
@@ -356,27 +361,31 @@ func (s *Store) Clear(ctx context.Context, a Area, i int) ([]Removed, error) {
 		return nil, fmt.Errorf("clear %s: %w", sec.dir, err)
 	}
 	defer unlock()
-	l, err := listSection(sec)
+	l, err := listSection(a, sec)
+	var before SectionUsage
+	if err == nil {
+		before, err = readUsage(sec)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("clear %s: %w", sec.dir, err)
 	}
 	var removed []Removed
 	var firstErr error
 	for _, f := range l.Files {
-		if err := remove(sec.file(f.Key)); err != nil {
+		if err := remove(s.path(a, i, f)); err != nil {
 			if firstErr == nil {
 				firstErr = err
 			}
 			continue
 		}
-		removed = append(removed, Removed{Key: f.Key, Size: f.Size})
+		removed = append(removed, Removed{Key: f.Key, Kind: f.Kind, Size: f.Size})
 	}
 	after := l.OnDisk()
 	for _, r := range removed {
 		after.Bytes -= r.Size
 		after.Files--
 	}
-	if err := s.setUsage(sec, after); err != nil && firstErr == nil {
+	if err := s.setUsage(sec, before, after); err != nil && firstErr == nil {
 		firstErr = err
 	}
 	if firstErr != nil {
@@ -453,7 +462,7 @@ func (s *Store) RemoveStrays(ctx context.Context, a Area, i int, names []string)
 	}
 	defer unlock()
 	for _, name := range names {
-		if _, err := digest.Parse(name); err == nil || name == lockName || name == countersName || name == trimLockName || filepath.Base(name) != name {
+		if _, _, ok := parseFileName(a, name); ok || name == lockName || name == countersName || name == trimLockName || filepath.Base(name) != name {
 			return fmt.Errorf("remove stray files from %s: %q is not a stray name", sec.dir, name)
 		}
 		if err := os.RemoveAll(filepath.Join(sec.dir, name)); err != nil {

@@ -12,7 +12,8 @@ import (
 )
 
 // Kinds of problem Check finds. The first four are DESIGN.md §5's
-// invariants; the others are damage.
+// invariants, the last two the stat records' and the ledger's (cache
+// package, records.go and ledger.go); the others are damage.
 const (
 	ProblemDangling    = "dangling manifest entries" // a manifest entry names a missing object
 	ProblemOrphan      = "orphan entries"            // an object its manifest does not name
@@ -21,10 +22,12 @@ const (
 	ProblemCorrupt     = "corrupt entries"           // an object entry that fails its checksum or format
 	ProblemBadManifest = "unreadable manifests"      // a manifest that fails its checksum or format
 	ProblemStray       = "stray files"               // a name in a section that is no key
+	ProblemRecord      = "orphan stat records"       // a manifest's stat record without its manifest
+	ProblemLedger      = "wrong cache total"         // the ledger differs from the sum of the section counters
 )
 
 // Problems lists the kinds in the order reports print them.
-var Problems = []string{ProblemDangling, ProblemOrphan, ProblemOldTmp, ProblemCounters, ProblemCorrupt, ProblemBadManifest, ProblemStray}
+var Problems = []string{ProblemDangling, ProblemOrphan, ProblemOldTmp, ProblemCounters, ProblemCorrupt, ProblemBadManifest, ProblemStray, ProblemRecord, ProblemLedger}
 
 // TmpAge is how old a file in tmp/ must be before clean sweeps it and verify
 // reports it: no process stages a file for that long.
@@ -36,8 +39,9 @@ type CheckOptions struct {
 	// entry headers are read.
 	Checksums bool
 	// Repair fixes what is found: prunes dangling manifest entries, removes
-	// orphans, corrupt entries, unreadable manifests and stray files,
-	// recounts sections and sweeps tmp/.
+	// orphans, corrupt entries, unreadable manifests, stray files and
+	// orphan stat records, recounts sections and the ledger and sweeps
+	// tmp/.
 	Repair bool
 	// Now is the time tmp/ ages are measured from; zero means time.Now().
 	Now time.Time
@@ -86,6 +90,9 @@ func Check(ctx context.Context, st *cache.Store, opts CheckOptions) (*Report, er
 		}
 	}
 	if err := c.tmp(); err != nil {
+		return c.rep, err
+	}
+	if err := c.ledger(); err != nil {
 		return c.rep, err
 	}
 	return c.rep, nil
@@ -146,7 +153,13 @@ func (c *checker) manifestSection(i int) error {
 	if err := c.section(cache.Manifests, i, l); err != nil {
 		return err
 	}
+	if err := c.orphanRecords(i, l); err != nil {
+		return err
+	}
 	for _, f := range l.Files {
+		if f.Kind != cache.KindKeyed {
+			continue
+		}
 		var dangling int
 		var unreadable bool
 		err := c.st.InspectManifest(c.ctx, f.Key, func(current []byte, exists func(digest.Sum) (bool, error)) error {
@@ -255,6 +268,62 @@ func (c *checker) objectSection(i int) error {
 			return err
 		}
 		c.found(ProblemOrphan, b2i(orphan), false)
+	}
+	return nil
+}
+
+// orphanRecords finds the manifest stat records of manifest section i whose
+// manifest is not in the listing l (removing one that is still an orphan,
+// under the section's lock, with Repair).
+func (c *checker) orphanRecords(i int, l *cache.Listing) error {
+	manifests := map[digest.Sum]bool{}
+	for _, f := range l.Files {
+		if f.Kind == cache.KindKeyed {
+			manifests[f.Key] = true
+		}
+	}
+	var orphans []cache.StoredFile
+	for _, f := range l.Files {
+		if f.Kind == cache.KindStatRecord && !manifests[f.Key] {
+			orphans = append(orphans, f)
+		}
+	}
+	if len(orphans) == 0 {
+		return nil
+	}
+	if !c.opts.Repair {
+		c.found(ProblemRecord, len(orphans), false)
+		return nil
+	}
+	n, _, err := c.st.RemoveRecords(c.ctx, i, orphans)
+	c.rep.Result.RemovedRecords += n
+	c.found(ProblemRecord, n, true)
+	return err
+}
+
+// ledger compares the cache's total with the sum of the section counters,
+// read after every repair above, and, with Repair, sets it to that sum.
+func (c *checker) ledger() error {
+	sum, err := c.st.Usage(c.ctx)
+	if err != nil {
+		return err
+	}
+	u, counted, err := c.st.Ledger(c.ctx)
+	if err != nil {
+		return err
+	}
+	if counted && u == sum {
+		return nil
+	}
+	if c.opts.Repair {
+		if err := c.st.SetLedger(c.ctx, sum); err != nil {
+			return err
+		}
+	}
+	// A ledger not yet counted (a cache made before it) is no fault: the
+	// first add counts it.
+	if counted {
+		c.found(ProblemLedger, 1, c.opts.Repair)
 	}
 	return nil
 }

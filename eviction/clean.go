@@ -10,7 +10,7 @@ import (
 
 // CleanOptions say what Clean removes besides what the limits demand.
 type CleanOptions struct {
-	// Limits are the bounds to trim to (100% of each section pair's share).
+	// Limits are the bounds to trim the cache to (100% of each).
 	Limits Limits
 	// OlderThan, if positive, also evicts every entry not used for that
 	// long.
@@ -19,38 +19,46 @@ type CleanOptions struct {
 	Now time.Time
 }
 
-// Clean trims every section within its share of the limits (and evicts
-// entries older than OlderThan), then repairs the store as Check does
-// without reading whole entries: prunes dangling manifest entries, removes
-// orphans left by killed adders, recounts sections, sweeps tmp/ and the
-// stat records of manifests that are gone. It is
-// safe beside running builds: every removal is checked under the section's
+// SourceRecordAge is how long a source's stat record may go unused before
+// clean removes it: a source deleted or moved leaves its record, which no
+// manifest owns, and an old one costs one read of the source to rewrite.
+const SourceRecordAge = 7 * 24 * time.Hour
+
+// Clean repairs the store as Check does without reading whole entries
+// (prunes dangling manifest entries, removes orphans left by killed adders
+// and stat records whose manifest is gone, recounts sections and the
+// ledger, sweeps tmp/), then trims the whole cache within the limits, least
+// recently used first over every section, evicting entries older than
+// OlderThan and source records unused for SourceRecordAge. It is safe
+// beside running builds: every removal is checked under the section's
 // exclusive lock. The evictions are counted in the statistics.
 func Clean(ctx context.Context, st *cache.Store, opts CleanOptions) (Result, *Report, error) {
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
 	}
-	var cutoff time.Time
-	if opts.OlderThan > 0 {
-		cutoff = opts.Now.Add(-opts.OlderThan)
-	}
-	var res Result
 	var errs []error
-	for i := range cache.Sections {
-		r, err := trimSection(ctx, st, i, opts.Limits, 1, cutoff)
-		res.Add(r)
-		if err != nil {
-			errs = append(errs, err)
-		}
-	}
-	if err := st.AddStats(ctx, res.counters()); err != nil {
+	if err := st.RemoveOldStatRecords(); err != nil {
 		errs = append(errs, err)
 	}
 	rep, err := Check(ctx, st, CheckOptions{Repair: true, Now: opts.Now})
 	if err != nil {
+		return Result{}, rep, errors.Join(append(errs, err)...)
+	}
+	topts := trimOptions{all: true, sourceCutoff: opts.Now.Add(-SourceRecordAge)}
+	if opts.OlderThan > 0 {
+		topts.cutoff = opts.Now.Add(-opts.OlderThan)
+	}
+	var need cache.SectionUsage
+	if u, err := st.Total(ctx); err != nil {
+		errs = append(errs, err)
+	} else {
+		need = opts.Limits.excess(u, 1)
+	}
+	res, err := trim(ctx, st, need, 0, topts)
+	if err != nil {
 		errs = append(errs, err)
 	}
-	if _, err := st.SweepStatRecords(); err != nil {
+	if err := st.AddStats(ctx, res.counters()); err != nil {
 		errs = append(errs, err)
 	}
 	return res, rep, errors.Join(errs...)
@@ -63,8 +71,8 @@ type ClearResult struct {
 	Tmp                int
 }
 
-// Clear removes every entry and manifest, one section at a time (objects
-// first, so that a cache in use is left at worst with an orphan, which the
+// Clear removes every entry, manifest and stat record, one section at a
+// time (objects first, so that a cache in use is left at worst with an orphan, which the
 // next clean removes, never with a manifest entry naming a missing object
 // for longer than a moment), and sweeps tmp/ of files older than an hour.
 // Statistics are kept.
@@ -80,10 +88,13 @@ func Clear(ctx context.Context, st *cache.Store, now time.Time) (ClearResult, er
 			for _, r := range removed {
 				res.Bytes += r.Size
 			}
-			if a == cache.Objects {
-				res.Entries += len(removed)
-			} else {
-				res.Manifests += len(removed)
+			for _, r := range removed {
+				switch {
+				case a == cache.Objects:
+					res.Entries++
+				case r.Kind == cache.KindKeyed:
+					res.Manifests++
+				}
 			}
 			if err != nil {
 				errs = append(errs, err)
@@ -95,7 +106,7 @@ func Clear(ctx context.Context, st *cache.Store, now time.Time) (ClearResult, er
 	if err != nil {
 		errs = append(errs, err)
 	}
-	if _, err := st.SweepStatRecords(); err != nil {
+	if err := st.RemoveOldStatRecords(); err != nil {
 		errs = append(errs, err)
 	}
 	return res, errors.Join(errs...)

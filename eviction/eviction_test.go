@@ -77,35 +77,39 @@ func wantClean(t *testing.T, st *cache.Store) {
 
 func TestChooseVictims(t *testing.T) {
 	now := time.Now()
-	file := func(age time.Duration, size int64) cache.StoredFile {
-		return cache.StoredFile{Key: digest.Of(fmt.Appendf(nil, "%v", age)), Size: size, ModTime: now.Add(-age)}
+	file := func(age time.Duration, size int64, kind cache.FileKind) candidate {
+		return candidate{file: cache.StoredFile{Key: digest.Of(fmt.Appendf(nil, "%v", age)), Kind: kind, Size: size, ModTime: now.Add(-age)}}
 	}
-	files := []cache.StoredFile{file(time.Minute, 100), file(time.Hour, 100), file(time.Second, 100), file(2*time.Hour, 100)}
+	cands := []candidate{
+		file(time.Minute, 100, cache.KindKeyed), file(time.Hour, 100, cache.KindKeyed),
+		file(time.Second, 100, cache.KindKeyed), file(2*time.Hour, 100, cache.KindKeyed),
+		file(10*24*time.Hour, 10, cache.KindSourceRecord),
+	}
+	const day = 24 * time.Hour
 	tests := []struct {
-		name   string
-		man    cache.SectionUsage
-		limits Limits
-		frac   float64
-		cutoff time.Time
-		want   []time.Duration // ages of the victims, oldest first
+		name string
+		need cache.SectionUsage
+		opts trimOptions
+		want []time.Duration // ages of the victims, oldest first
 	}{
-		{"no limits", cache.SectionUsage{}, Limits{}, 1, time.Time{}, nil},
-		{"within share", cache.SectionUsage{}, Limits{MaxBytes: 400 * 256}, 1, time.Time{}, nil},
-		{"one over", cache.SectionUsage{}, Limits{MaxBytes: 399 * 256}, 1, time.Time{}, []time.Duration{2 * time.Hour}},
-		{"to 90%", cache.SectionUsage{}, Limits{MaxBytes: 333 * 256}, 0.9, time.Time{}, []time.Duration{2 * time.Hour, time.Hour}},
-		{"manifests count", cache.SectionUsage{Bytes: 250}, Limits{MaxBytes: 400 * 256}, 1, time.Time{}, []time.Duration{2 * time.Hour, time.Hour, time.Minute}},
-		{"file limit", cache.SectionUsage{Files: 1}, Limits{MaxFiles: 3 * 256}, 1, time.Time{}, []time.Duration{2 * time.Hour, time.Hour}},
-		{"age", cache.SectionUsage{}, Limits{}, 1, now.Add(-30 * time.Minute), []time.Duration{2 * time.Hour, time.Hour}},
-		{"everything", cache.SectionUsage{Bytes: 1 << 20}, Limits{MaxBytes: 256}, 1, time.Time{}, []time.Duration{2 * time.Hour, time.Hour, time.Minute, time.Second}},
+		{"nothing to free", cache.SectionUsage{}, trimOptions{}, nil},
+		{"one byte", cache.SectionUsage{Bytes: 1}, trimOptions{}, []time.Duration{10 * day}},
+		{"a record is not enough", cache.SectionUsage{Bytes: 11}, trimOptions{}, []time.Duration{10 * day, 2 * time.Hour}},
+		{"files", cache.SectionUsage{Files: 3}, trimOptions{}, []time.Duration{10 * day, 2 * time.Hour, time.Hour}},
+		{"both", cache.SectionUsage{Bytes: 150, Files: 1}, trimOptions{}, []time.Duration{10 * day, 2 * time.Hour, time.Hour}},
+		{"age", cache.SectionUsage{}, trimOptions{cutoff: now.Add(-30 * time.Minute)}, []time.Duration{10 * day, 2 * time.Hour, time.Hour}},
+		{"source records' age", cache.SectionUsage{}, trimOptions{sourceCutoff: now.Add(-7 * day)}, []time.Duration{10 * day}},
+		{"age and size", cache.SectionUsage{Bytes: 250}, trimOptions{cutoff: now.Add(-90 * time.Minute)}, []time.Duration{10 * day, 2 * time.Hour, time.Hour, time.Minute}},
+		{"everything", cache.SectionUsage{Bytes: 1 << 20}, trimOptions{}, []time.Duration{10 * day, 2 * time.Hour, time.Hour, time.Minute, time.Second}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := chooseVictims(files, tt.man, tt.limits, tt.frac, tt.cutoff)
+			got := chooseVictims(cands, tt.need, tt.opts)
 			if len(got) != len(tt.want) {
 				t.Fatalf("%d victims, want %d", len(got), len(tt.want))
 			}
-			for i, f := range got {
-				if age := now.Sub(f.ModTime); age != tt.want[i] {
+			for i, c := range got {
+				if age := now.Sub(c.file.ModTime); age != tt.want[i] {
 					t.Errorf("victim %d is %v old, want %v", i, age, tt.want[i])
 				}
 			}
@@ -118,7 +122,7 @@ func TestChooseVictims(t *testing.T) {
 // near the limit and that no manifest entry ever names a missing object.
 func TestTrimKeepsManifestsConsistent(t *testing.T) {
 	st := openStore(t, t.TempDir())
-	limits := Limits{MaxBytes: 256 * 4096}
+	limits := Limits{MaxBytes: 256 * 1024}
 	evicted := 0
 	for n := range 600 {
 		_, okey := add(t, st, n%150, n, 900)
@@ -332,4 +336,7 @@ func TestConcurrentAddTrimClean(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantClean(t, stores[1])
+	if held := onDisk(t, dir); held > limits.MaxBytes {
+		t.Errorf("at rest the cache holds %d bytes, over the %d limit", held, limits.MaxBytes)
+	}
 }

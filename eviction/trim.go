@@ -3,11 +3,21 @@
 // names a missing object at rest (DESIGN.md §5); and it checks and repairs
 // the store's invariants (`objcache clean`, `clear`, `verify`).
 //
-// Limits are kept per section pair: object section i and manifest section i
-// share 1/256 of max_size and of max_files. Keys are uniform, so the pairs
-// fill evenly, and a trimmer needs the counters of two sections only, never
-// a walk of the tree. Only object entries are evicted; a manifest shrinks
-// when its entries' objects go, and is deleted when it has none left.
+// The limits hold for the cache as a whole. The store keeps its total in
+// one small ledger file (cache.Store.Total) beside the per-section
+// counters, so an add learns whether the cache is over from one read, never
+// a walk of the tree. When it is, one process (a try-lock: the others go
+// on) trims it to 95% of the limit: it lists sections, starting with the one
+// the add went to, until the files it has seen are four times what must go
+// (or it has seen them all), and evicts the least recently used of those.
+// The sections are a uniform sample of the cache (keys are hashes), so the
+// victims are close to the cache's least recently used, and a small cache
+// is listed whole: with 256 sections each held to 1/256 of the limit, as
+// before, a 200K cache of 25 KiB entries held 1.6 MB.
+//
+// Evicted are object entries and source stat records (cache.KindSourceRecord);
+// a manifest shrinks when its entries' objects go, and is deleted, with its
+// stat record, when it has none left.
 //
 // Eviction deletes objects first, under the object section's exclusive lock,
 // and releases it; then, for each manifest the deleted objects named (an
@@ -25,6 +35,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -38,8 +49,8 @@ const (
 	// StatEvicted counts object entries removed to keep the cache within
 	// its limits (or older than `clean --older-than`).
 	StatEvicted = "evicted"
-	// StatTrims counts sections trimmed inline, after an add took them over
-	// their share.
+	// StatTrims counts trims made inline, after an add took the cache over
+	// its limits.
 	StatTrims = "trims"
 )
 
@@ -49,16 +60,37 @@ type Limits struct {
 	MaxFiles int64
 }
 
-// inlineGoal is the fraction of its share a section is trimmed to when an
-// add takes it over: trimming a little more than needed means the next few
-// adds do not trim again.
-const inlineGoal = 0.9
+// inlineGoal is the fraction of the limits a trim brings the cache to: a
+// little below the limit, so that the next few adds do not trim again, and
+// within 10% of it for any max_size of at least 16 times the largest entry
+// (the last victim may take up to 1/16 of the limit with it).
+const inlineGoal = 0.95
 
-// over reports whether a section pair whose object and manifest sections
-// hold u exceeds frac of its share of l.
+// sampleFactor is how much more than it must free a trim lists before it
+// chooses: the least recently used quarter of a uniform sample.
+const sampleFactor = 4
+
+// trimRounds bounds how often MaybeTrim trims again when adds that ran
+// during its trim took the cache over once more.
+const trimRounds = 3
+
+// over reports whether a cache holding u exceeds frac of l.
 func (l Limits) over(u cache.SectionUsage, frac float64) bool {
-	return (l.MaxBytes > 0 && float64(u.Bytes) > frac*float64(l.MaxBytes)/cache.Sections) ||
-		(l.MaxFiles > 0 && float64(u.Files) > frac*float64(l.MaxFiles)/cache.Sections)
+	return (l.MaxBytes > 0 && float64(u.Bytes) > frac*float64(l.MaxBytes)) ||
+		(l.MaxFiles > 0 && float64(u.Files) > frac*float64(l.MaxFiles))
+}
+
+// excess returns how much a cache holding u must free to be within frac
+// of l (zero in each dimension that has no bound or is within it).
+func (l Limits) excess(u cache.SectionUsage, frac float64) cache.SectionUsage {
+	var e cache.SectionUsage
+	if l.MaxBytes > 0 {
+		e.Bytes = max(0, u.Bytes-int64(frac*float64(l.MaxBytes)))
+	}
+	if l.MaxFiles > 0 {
+		e.Files = max(0, u.Files-int64(frac*float64(l.MaxFiles)))
+	}
+	return e
 }
 
 // Result counts what a trim, clean, clear or repair did.
@@ -67,7 +99,8 @@ type Result struct {
 	EvictedBytes     int64 // their size
 	PrunedEntries    int   // manifest entries removed because their object was gone
 	RemovedManifests int   // manifests removed because no entry was left or they were unreadable
-	Trims            int   // sections trimmed inline
+	RemovedRecords   int   // source stat records evicted, and stat records whose manifest was gone
+	Trims            int   // trims made inline, after an add took the cache over
 }
 
 // Add adds o's counts to r.
@@ -76,6 +109,7 @@ func (r *Result) Add(o Result) {
 	r.EvictedBytes += o.EvictedBytes
 	r.PrunedEntries += o.PrunedEntries
 	r.RemovedManifests += o.RemovedManifests
+	r.RemovedRecords += o.RemovedRecords
 	r.Trims += o.Trims
 }
 
@@ -84,90 +118,159 @@ func (r *Result) counters() cache.Counters {
 	return cache.Counters{StatEvicted: int64(r.Evicted), StatTrims: int64(r.Trims)}
 }
 
-// MaybeTrim is called after an add to object section i. If the section pair
-// is over its share of l, and no other process is trimming it (try-lock:
-// the others skip, so there is no cleanup stampede), it trims the section to
-// 90% of its share, least recently used first. The caller counts the
-// result in its statistics (StatEvicted, StatTrims).
+// MaybeTrim is called after an add to object section i. If the cache is
+// over l (the ledger says so: one small read), and no other process is
+// trimming it (try-lock: the others go on, so there is no cleanup
+// stampede), it trims the cache to 95% of l, least recently used first,
+// sampling sections from i on. When adds made meanwhile took the cache over
+// again it trims again, a few times at most: those adders found the trim
+// lock taken and left the work to it. The caller counts the result in its
+// statistics (StatEvicted, StatTrims).
 func MaybeTrim(ctx context.Context, st *cache.Store, i int, l Limits) (Result, error) {
 	if l.MaxBytes <= 0 && l.MaxFiles <= 0 {
 		return Result{}, nil
 	}
-	u, err := pairUsage(ctx, st, i)
-	if err != nil || !l.over(u, 1) {
-		return Result{}, err
+	var res Result
+	for range trimRounds {
+		u, err := st.Total(ctx)
+		if err != nil || !l.over(u, 1) {
+			return res, err
+		}
+		unlock, ok, err := st.TryTrim()
+		if err != nil || !ok {
+			return res, err
+		}
+		r, err := trim(ctx, st, l.excess(u, inlineGoal), i, trimOptions{})
+		unlock()
+		r.Trims = 1
+		res.Add(r)
+		if err != nil || r.Evicted == 0 {
+			return res, err
+		}
 	}
-	unlock, ok, err := st.TryTrim(i)
-	if err != nil || !ok {
-		return Result{}, err
-	}
-	defer unlock()
-	res, err := trimSection(ctx, st, i, l, inlineGoal, time.Time{})
-	res.Trims = 1
-	return res, err
+	return res, nil
 }
 
-// pairUsage returns the counters of object section i and manifest section
-// i, added.
-func pairUsage(ctx context.Context, st *cache.Store, i int) (cache.SectionUsage, error) {
-	obj, err := st.SectionUsage(ctx, cache.Objects, i)
-	if err != nil {
-		return obj, err
-	}
-	man, err := st.SectionUsage(ctx, cache.Manifests, i)
-	return cache.SectionUsage{Bytes: obj.Bytes + man.Bytes, Files: obj.Files + man.Files}, err
+// trimOptions say what a trim evicts besides what the limits demand.
+type trimOptions struct {
+	// all lists every section, as clean does, rather than a sample.
+	all bool
+	// cutoff evicts every entry and source record last used before it.
+	cutoff time.Time
+	// sourceCutoff evicts every source record last used before it.
+	sourceCutoff time.Time
 }
 
-// trimSection removes from object section i the entries last used before
-// cutoff, then, least recently used first, as many as it takes to bring the
-// pair within frac of its share of l; then it prunes the manifests that
-// named them.
-func trimSection(ctx context.Context, st *cache.Store, i int, l Limits, frac float64, cutoff time.Time) (Result, error) {
-	list, err := st.List(ctx, cache.Objects, i)
-	if err != nil {
-		return Result{}, err
+// candidate is a file a trim may evict: an object entry of section i, or a
+// source record of manifest section i.
+type candidate struct {
+	section int
+	file    cache.StoredFile
+}
+
+// trim frees at least need (in each dimension), least recently used first,
+// from a sample of the sections that starts at section start and holds
+// sampleFactor times need (every section, with opts.all), and evicts what
+// opts' cutoffs name; then it prunes the manifests that the evicted
+// entries named.
+func trim(ctx context.Context, st *cache.Store, need cache.SectionUsage, start int, opts trimOptions) (Result, error) {
+	var cands []candidate
+	var seen cache.SectionUsage
+	for k := range cache.Sections {
+		if !opts.all && need.Bytes <= 0 && need.Files <= 0 {
+			break
+		}
+		if !opts.all && seen.Bytes >= sampleFactor*need.Bytes && seen.Files >= sampleFactor*need.Files {
+			break
+		}
+		i := (start + k) % cache.Sections
+		objs, err := st.List(ctx, cache.Objects, i)
+		if err != nil {
+			return Result{}, err
+		}
+		mans, err := st.List(ctx, cache.Manifests, i)
+		if err != nil {
+			return Result{}, err
+		}
+		for _, f := range objs.Files {
+			cands = append(cands, candidate{i, f})
+			seen.Bytes += f.Size
+			seen.Files++
+		}
+		for _, f := range mans.Files {
+			if f.Kind == cache.KindSourceRecord {
+				cands = append(cands, candidate{i, f})
+				seen.Bytes += f.Size
+				seen.Files++
+			}
+		}
 	}
-	man, err := st.SectionUsage(ctx, cache.Manifests, i)
-	if err != nil {
-		return Result{}, err
+	victims := chooseVictims(cands, need, opts)
+	return evict(ctx, st, victims)
+}
+
+// chooseVictims returns, of cands, those last used before opts' cutoffs,
+// then the least recently used until need is freed.
+func chooseVictims(cands []candidate, need cache.SectionUsage, opts trimOptions) []candidate {
+	cands = slices.Clone(cands)
+	slices.SortFunc(cands, func(a, b candidate) int {
+		if c := a.file.ModTime.Compare(b.file.ModTime); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.file.Key.String(), b.file.Key.String())
+	})
+	var victims []candidate
+	var freed cache.SectionUsage
+	for _, c := range cands {
+		old := c.file.ModTime.Before(opts.cutoff) ||
+			(c.file.Kind == cache.KindSourceRecord && c.file.ModTime.Before(opts.sourceCutoff))
+		if !old && freed.Bytes >= need.Bytes && freed.Files >= need.Files {
+			continue // later ones may still be past a cutoff
+		}
+		victims = append(victims, c)
+		freed.Bytes += c.file.Size
+		freed.Files++
 	}
-	victims := chooseVictims(list.Files, man, l, frac, cutoff)
-	if len(victims) == 0 {
-		return Result{}, nil
+	return victims
+}
+
+// evict removes victims, one section at a time (objects under their
+// section's exclusive lock, source records under their manifest section's),
+// then prunes the manifests that the removed objects named.
+func evict(ctx context.Context, st *cache.Store, victims []candidate) (Result, error) {
+	objs := map[int][]cache.StoredFile{}
+	recs := map[int][]cache.StoredFile{}
+	for _, v := range victims {
+		if v.file.Kind == cache.KindKeyed {
+			objs[v.section] = append(objs[v.section], v.file)
+		} else {
+			recs[v.section] = append(recs[v.section], v.file)
+		}
 	}
-	removed, err := st.RemoveObjects(ctx, i, victims)
-	res := Result{Evicted: len(removed)}
+	var res Result
+	var errs []error
+	var removed []cache.Removed
+	for _, i := range slices.Sorted(maps.Keys(objs)) {
+		r, err := st.RemoveObjects(ctx, i, objs[i])
+		removed = append(removed, r...)
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	res.Evicted = len(removed)
 	for _, r := range removed {
 		res.EvictedBytes += r.Size
 	}
-	pruned, perr := pruneAfterRemoval(ctx, st, removed)
-	res.Add(pruned)
-	return res, errors.Join(err, perr)
-}
-
-// chooseVictims returns the files to evict from an object section whose
-// manifest partner holds man: those modified before cutoff, then the least
-// recently used until the pair is within frac of its share.
-func chooseVictims(files []cache.StoredFile, man cache.SectionUsage, l Limits, frac float64, cutoff time.Time) []cache.StoredFile {
-	files = slices.Clone(files)
-	slices.SortFunc(files, func(a, b cache.StoredFile) int {
-		if c := a.ModTime.Compare(b.ModTime); c != 0 {
-			return c
+	for _, i := range slices.Sorted(maps.Keys(recs)) {
+		n, _, err := st.RemoveRecords(ctx, i, recs[i])
+		res.RemovedRecords += n
+		if err != nil {
+			errs = append(errs, err)
 		}
-		return cmp.Compare(a.Key.String(), b.Key.String())
-	})
-	u := man
-	for _, f := range files {
-		u.Bytes += f.Size
-		u.Files++
 	}
-	n := 0
-	for n < len(files) && (files[n].ModTime.Before(cutoff) || l.over(u, frac)) {
-		u.Bytes -= files[n].Size
-		u.Files--
-		n++
-	}
-	return files[:n]
+	pruned, err := pruneAfterRemoval(ctx, st, removed)
+	res.Add(pruned)
+	return res, errors.Join(append(errs, err)...)
 }
 
 // pruneAfterRemoval prunes, one manifest at a time, the manifests that

@@ -280,7 +280,9 @@ func (e *env) entryFiles(kind string) []string {
 	files, _ := filepath.Glob(filepath.Join(e.cache, kind, "??", "*"))
 	var out []string
 	for _, f := range files {
-		if !strings.HasPrefix(filepath.Base(f), ".") {
+		// Lock and counter files start with a dot; stat records (in the
+		// manifest sections) end in .stat or .src.
+		if !strings.Contains(filepath.Base(f), ".") {
 			out = append(out, f)
 		}
 	}

@@ -43,8 +43,8 @@ type inputHasher struct {
 	// recorded: statTrustAge before the call's start.
 	trusted int64
 
-	record     map[string]statEntry
-	recordPath string
+	record    map[string]statEntry
+	recordKey digest.Sum // the manifest whose record this is; zero for none
 	// dirty is set when a file old enough to record was read and hashed.
 	dirty bool
 
@@ -62,7 +62,7 @@ func newInputHasher(start time.Time) *inputHasher {
 // record: after a compile, inputs are looked at afresh.
 func (h *inputHasher) withRecordOf(start time.Time) *inputHasher {
 	fresh := newInputHasher(start)
-	fresh.record, fresh.recordPath, fresh.buf = h.record, h.recordPath, h.buf
+	fresh.record, fresh.recordKey, fresh.buf = h.record, h.recordKey, h.buf
 	return fresh
 }
 

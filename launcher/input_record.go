@@ -2,6 +2,7 @@ package launcher
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"os"
@@ -18,9 +19,10 @@ import (
 // of reading and hashing them: for a translation unit with dozens of
 // headers that is most of a hit's work.
 //
-// Records are machine-local (never sent to remote storage), live beside the
-// store (cache.Store.StatRecordPath), are written whole by rename (two
-// writers lose one update, which costs a re-hash) and are ignored when
+// Records are machine-local (never sent to remote storage), live in the
+// store's manifest sections and count toward max_size (cache/records.go: a
+// manifest's record goes with its manifest), are written whole by rename
+// (two writers lose one update, which costs a re-hash) and are ignored when
 // damaged. A file whose mtime or ctime is within statTrustAge of the call's
 // start is not recorded: a change in the same tick of a coarse file-system
 // clock could leave its stat data unchanged (ccache issue 1215).
@@ -170,11 +172,10 @@ func (e statEntry) sameStat(o statEntry) bool {
 	return e.dev == o.dev && e.ino == o.ino && e.size == o.size && e.mtime == o.mtime && e.ctime == o.ctime
 }
 
-// readRecord returns the entries of the stat record at path, nil when it is
-// missing or damaged.
-func readRecord(path string) map[string]statEntry {
-	data, err := os.ReadFile(path)
-	if err != nil {
+// parseRecord returns the entries of a stat record's content, nil when it
+// is missing (nil) or damaged.
+func parseRecord(data []byte) map[string]statEntry {
+	if data == nil {
 		return nil
 	}
 	entries, err := decodeRecord(data)
@@ -212,18 +213,67 @@ func (h *inputHasher) recordable(st *fileState) bool {
 	return st.err == nil && st.haveStat && st.stat.mtime < h.trusted && st.stat.ctime < h.trusted
 }
 
-// loadRecord reads the stat record at path into h; a missing or damaged
-// one leaves h without a record.
-func (h *inputHasher) loadRecord(path string) {
-	h.recordPath, h.record = path, readRecord(path)
+// recordStore is where a call reads and writes stat records: the store,
+// with each lock wait bounded by ctx and lockTimeout, writing nothing when
+// the cache is read-only or off (fail reports an error; after a lock
+// timeout it turns the cache off for the invocation, which then waits no
+// more). Writes are best effort otherwise: a record that cannot be written
+// only costs the next call the work it saves.
+type recordStore struct {
+	store       *cache.Store
+	lockTimeout time.Duration
+	refresh     time.Duration // a source record older than this is touched, for LRU
+	readOnly    bool
+	off         func() bool
+	fail        func(what string, err error)
 }
 
-// saveRecord writes h's record back, through the store's tmp/, if this
-// call hashed a file the record did not know (or knew in another version):
-// every file h knows that is old enough to trust. Failures are ignored: the
-// record is only a shortcut.
-func (h *inputHasher) saveRecord(store *cache.Store) {
-	if !h.dirty || h.recordPath == "" {
+// writable reports whether r may write now.
+func (r recordStore) writable() bool { return !r.readOnly && (r.off == nil || !r.off()) }
+
+// failed reports a write's error, if any.
+func (r recordStore) failed(what string, err error) {
+	if err != nil && r.fail != nil {
+		r.fail(what, err)
+	}
+}
+
+// putStatRecord stores data as the stat record of the manifest under key.
+func (r recordStore) putStatRecord(key digest.Sum, data []byte) {
+	if !r.writable() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), r.lockTimeout)
+	defer cancel()
+	r.failed("write stat record", r.store.PutStatRecord(ctx, key, data))
+}
+
+// sourceRecord returns the stat record of the file at path, nil if none.
+func (r recordStore) sourceRecord(path string) []byte {
+	return r.store.SourceRecord(path, r.refresh)
+}
+
+// putSourceRecord stores data as the stat record of the file at path.
+func (r recordStore) putSourceRecord(path string, data []byte) {
+	if !r.writable() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), r.lockTimeout)
+	defer cancel()
+	r.failed("write source record", r.store.PutSourceRecord(ctx, path, data))
+}
+
+// loadRecord gives h the stat record of the manifest under key, data (nil
+// when there is none, or no manifest yet): saveRecord writes it back there.
+func (h *inputHasher) loadRecord(key digest.Sum, data []byte) {
+	h.recordKey, h.record = key, parseRecord(data)
+}
+
+// saveRecord writes h's record back if this call hashed a file the record
+// did not know (or knew in another version): every file h knows that is
+// old enough to trust. The store writes it only while its manifest exists.
+func (h *inputHasher) saveRecord(rs recordStore) {
+	if !h.dirty || h.recordKey.IsZero() {
 		return
 	}
 	h.dirty = false
@@ -234,44 +284,43 @@ func (h *inputHasher) saveRecord(store *cache.Store) {
 		}
 	}
 	if len(entries) > 0 {
-		writeRecord(store, h.recordPath, encodeRecord(entries))
+		rs.putStatRecord(h.recordKey, encodeRecord(entries))
 	}
 }
 
 // sourceFile returns the state of the source file at path (absolute) using
-// its own stat record at recordPath: the source is hashed into the
-// manifest key before the manifest's record can be found, and a big
-// translation unit (sqlite3.c is 9 MB) is most of a hit's reading. The
-// record is written when the source was read and is old enough to trust,
-// unless store is nil (a read-only cache).
-func (h *inputHasher) sourceFile(path, recordPath string, store *cache.Store) *fileState {
-	return h.recordedFile(path, recordPath, store, scanSource)
+// its own stat record: the source is hashed into the manifest key before
+// the manifest's record can be found, and a big translation unit
+// (sqlite3.c is 9 MB) is most of a hit's reading. The record is written
+// when the source was read and is old enough to trust.
+func (h *inputHasher) sourceFile(path string, rs recordStore) *fileState {
+	return h.recordedFile(path, rs, scanSource)
 }
 
 // recordedFile returns the state of the file at path (absolute), scanned
-// as mode says, through its own stat record at recordPath (see sourceFile):
-// for the inputs hashed into the manifest key, the source and the
-// precompiled headers.
-func (h *inputHasher) recordedFile(path, recordPath string, store *cache.Store, mode scanMode) *fileState {
+// as mode says, through its own stat record (see sourceFile): for the
+// inputs hashed into the manifest key, the source and the precompiled
+// headers.
+func (h *inputHasher) recordedFile(path string, rs recordStore, mode scanMode) *fileState {
 	scanned := func(st *fileState) bool { return mode != scanSource || st.leading != nil || st.err != nil }
 	if st, ok := h.memo[path]; ok && scanned(st) {
 		return st
 	}
-	if st := stateFromRecord(readRecord(recordPath), path); st != nil && scanned(st) {
+	if st := stateFromRecord(parseRecord(rs.sourceRecord(path)), path); st != nil && scanned(st) {
 		h.memo[path] = st
 		return st
 	}
 	st := readState(path, &h.buf, mode)
 	h.memo[path] = st
-	if store != nil && h.recordable(st) {
-		writeRecord(store, recordPath, encodeRecord(map[string]statEntry{path: st.entry()}))
+	if h.recordable(st) {
+		rs.putSourceRecord(path, encodeRecord(map[string]statEntry{path: st.entry()}))
 	}
 	return st
 }
 
-// writeRecord publishes a record (a stat record, or the compiler identity or
-// /showIncludes prefix one) through the store. It is best effort: a record
-// that cannot be written only costs the next call the work it saves.
+// writeRecord publishes a record (the compiler identity or /showIncludes
+// prefix one, in <dir>/compilers/) through the store. It is best effort: a
+// record that cannot be written only costs the next call the work it saves.
 func writeRecord(store *cache.Store, path string, content []byte) {
 	store.WriteFile(path, content)
 }

@@ -1,6 +1,7 @@
 package launcher
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -46,22 +47,35 @@ func TestRecordEncoding(t *testing.T) {
 // even with its size and mtime put back.
 func TestRecordSkipsReads(t *testing.T) {
 	dir := t.TempDir()
-	path, record := filepath.Join(dir, "a.h"), filepath.Join(dir, "rec", "x")
-	store := testStore(t, dir)
+	path := filepath.Join(dir, "a.h")
+	store, rs := testStore(t, dir)
+	mkey := digest.Of([]byte("manifest"))
+	putManifest(t, store, mkey)
+	record := func() []byte {
+		t.Helper()
+		_, rec, err := store.LookupManifest(context.Background(), mkey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rec
+	}
 	os.WriteFile(path, []byte("#define A 1\n"), 0o666)
 	// A start well after the file's times makes it old enough to record.
 	start := time.Now().Add(3 * statTrustAge)
 
 	h1 := newInputHasher(start)
-	h1.loadRecord(record)
+	h1.loadRecord(mkey, record())
 	st1 := h1.file(path)
 	if st1.err != nil || !h1.dirty {
 		t.Fatalf("first hash: %v, dirty %v", st1.err, h1.dirty)
 	}
-	h1.saveRecord(store)
+	h1.saveRecord(rs)
+	if record() == nil {
+		t.Fatal("no record was written beside the manifest")
+	}
 
 	h2 := newInputHasher(start)
-	h2.loadRecord(record)
+	h2.loadRecord(mkey, record())
 	if st2 := h2.file(path); st2.hash != st1.hash || h2.dirty {
 		t.Fatalf("with the record: hash %s (want %s), dirty %v (want false: nothing read)", st2.hash, st1.hash, h2.dirty)
 	}
@@ -72,7 +86,7 @@ func TestRecordSkipsReads(t *testing.T) {
 	os.WriteFile(path, []byte("#define A 2\n"), 0o666)
 	os.Chtimes(path, fi.ModTime(), fi.ModTime())
 	h3 := newInputHasher(start)
-	h3.loadRecord(record)
+	h3.loadRecord(mkey, record())
 	if st3 := h3.file(path); st3.hash == st1.hash || st3.hash != digest.Of([]byte("#define A 2\n")) {
 		t.Errorf("a changed file was taken from the record")
 	}
@@ -85,27 +99,63 @@ func TestRecordSkipsReads(t *testing.T) {
 	}
 }
 
+// TestStatRecordNeedsItsManifest: a record is written only beside its
+// manifest, counted in the section, and goes when the manifest goes.
+func TestStatRecordNeedsItsManifest(t *testing.T) {
+	dir := t.TempDir()
+	store, _ := testStore(t, dir)
+	ctx := context.Background()
+	mkey := digest.Of([]byte("manifest"))
+	if err := store.PutStatRecord(ctx, mkey, []byte("record")); err != nil {
+		t.Fatal(err)
+	}
+	if u, _ := store.Usage(ctx); u.Files != 0 {
+		t.Fatalf("a record without its manifest was stored: usage %+v", u)
+	}
+	putManifest(t, store, mkey)
+	before, _ := store.Usage(ctx)
+	if err := store.PutStatRecord(ctx, mkey, []byte("record")); err != nil {
+		t.Fatal(err)
+	}
+	if u, _ := store.Usage(ctx); u.Files != before.Files+1 || u.Bytes != before.Bytes+6 {
+		t.Fatalf("the record is not counted: usage %+v after %+v", u, before)
+	}
+	if total, _ := store.Total(ctx); total != (cache.SectionUsage{Bytes: before.Bytes + 6, Files: before.Files + 1}) {
+		t.Fatalf("the ledger says %+v", total)
+	}
+	err := store.UpdateManifest(ctx, mkey, digest.Sum{}, func([]byte, *cache.ManifestTx) ([]byte, error) { return nil, nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u, _ := store.Usage(ctx); u != (cache.SectionUsage{}) {
+		t.Errorf("after the manifest went the sections hold %+v", u)
+	}
+	if total, _ := store.Total(ctx); total != (cache.SectionUsage{}) {
+		t.Errorf("after the manifest went the ledger says %+v", total)
+	}
+}
+
 // TestSourceRecord: the source's own record is written once the source is
 // old enough, used while its stat data hold, and not trusted once they
 // change.
 func TestSourceRecord(t *testing.T) {
 	dir := t.TempDir()
-	src, record := filepath.Join(dir, "a.c"), filepath.Join(dir, "rec", "src")
-	store := testStore(t, dir)
+	src := filepath.Join(dir, "a.c")
+	store, rs := testStore(t, dir)
 	os.WriteFile(src, []byte("int a;\n"), 0o666)
 	start := time.Now().Add(3 * statTrustAge)
-	st1 := newInputHasher(start).sourceFile(src, record, store)
-	if _, err := os.Stat(record); err != nil || st1.err != nil {
-		t.Fatalf("no record written (%v, %v)", err, st1.err)
+	st1 := newInputHasher(start).sourceFile(src, rs)
+	data := store.SourceRecord(src, 0)
+	if data == nil || st1.err != nil {
+		t.Fatalf("no record written (%v)", st1.err)
 	}
 	// Damage the source without changing its size or mtime, behind the
 	// record's back: the record is used as long as the stat data hold...
-	data, _ := os.ReadFile(record)
 	rec, _ := decodeRecord(data)
 	e := rec[src]
 	e.hash = digest.Of([]byte("recorded"))
-	writeRecord(store, record, encodeRecord(map[string]statEntry{src: e}))
-	if st := newInputHasher(start).sourceFile(src, record, store); st.hash != e.hash {
+	rs.putSourceRecord(src, encodeRecord(map[string]statEntry{src: e}))
+	if st := newInputHasher(start).sourceFile(src, rs); st.hash != e.hash {
 		t.Errorf("the record was not used")
 	}
 	// ...and not once they change.
@@ -113,17 +163,38 @@ func TestSourceRecord(t *testing.T) {
 	time.Sleep(10 * time.Millisecond)
 	os.WriteFile(src, []byte("int b;\n"), 0o666)
 	os.Chtimes(src, fi.ModTime(), fi.ModTime())
-	if st := newInputHasher(start).sourceFile(src, record, store); st.hash != digest.Of([]byte("int b;\n")) {
+	if st := newInputHasher(start).sourceFile(src, rs); st.hash != digest.Of([]byte("int b;\n")) {
 		t.Errorf("a changed source was taken from its record")
+	}
+	// A read-only call reads records and writes none.
+	ro := rs
+	ro.readOnly = true
+	other := filepath.Join(dir, "b.c")
+	os.WriteFile(other, []byte("int c;\n"), 0o666)
+	newInputHasher(start).sourceFile(other, ro)
+	if store.SourceRecord(other, 0) != nil {
+		t.Error("a read-only call wrote a source record")
 	}
 }
 
-// testStore opens a store in dir, through which records are written.
-func testStore(t *testing.T, dir string) *cache.Store {
+// putManifest stores a one-entry manifest under mkey (with no object: the
+// manifest only has to exist).
+func putManifest(t *testing.T, store *cache.Store, mkey digest.Sum) {
+	t.Helper()
+	err := store.UpdateManifest(context.Background(), mkey, digest.Sum{}, func([]byte, *cache.ManifestTx) ([]byte, error) {
+		return []byte("manifest"), nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// testStore opens a store in dir and the record store a call would use.
+func testStore(t *testing.T, dir string) (*cache.Store, recordStore) {
 	t.Helper()
 	store, err := cache.Open(dir, cache.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return store
+	return store, recordStore{store: store, lockTimeout: time.Minute}
 }

@@ -12,7 +12,7 @@ import (
 // the local store, else from remote storage (which then fills the local
 // store).
 func (u *unit) lookup(ctx context.Context) *cache.Entry {
-	u.hashes.loadRecord(u.Store.StatRecordPath(u.mkey))
+	u.hashes.loadRecord(u.mkey, nil) // lookupLocal reads it with the manifest
 	e, want := u.lookupLocal(ctx)
 	if e == nil && !u.offline() {
 		e = u.lookupRemote(ctx, want)
@@ -22,9 +22,7 @@ func (u *unit) lookup(ctx context.Context) *cache.Entry {
 		// (storeEntry), with what the compile read.
 		return nil
 	}
-	if !u.Config.ReadOnly {
-		u.hashes.saveRecord(u.Store)
-	}
+	u.hashes.saveRecord(u.records())
 	expandPaths(e, u.Dir)
 	return e
 }
@@ -35,7 +33,7 @@ func (u *unit) lookup(ctx context.Context) *cache.Entry {
 func (u *unit) lookupLocal(ctx context.Context) (e *cache.Entry, want *manifest.Entry) {
 	lctx, cancel := u.lockCtx(ctx)
 	defer cancel()
-	data, err := u.Store.GetManifest(lctx, u.mkey)
+	data, record, err := u.Store.LookupManifest(lctx, u.mkey)
 	switch {
 	case errors.Is(err, cache.ErrNotFound):
 		u.log.printf("miss: no manifest")
@@ -44,6 +42,7 @@ func (u *unit) lookupLocal(ctx context.Context) (e *cache.Entry, want *manifest.
 		u.cacheError("read manifest", err)
 		return nil, nil
 	}
+	u.hashes.loadRecord(u.mkey, record)
 	m, err := manifest.Decode(data)
 	if err != nil {
 		u.log.printf("miss: %v (it will be replaced)", err)

@@ -143,7 +143,7 @@ func (u *unit) storeEntry(ctx context.Context, e *cache.Entry, includes []manife
 	if added {
 		u.trim(ctx, okey)
 	}
-	u.hashes.saveRecord(u.Store)
+	u.hashes.saveRecord(u.records())
 }
 
 // trim keeps the section that just took okey within its share of the

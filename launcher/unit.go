@@ -47,12 +47,13 @@ func (u *unit) sourceState(source string) *fileState {
 // source, a precompiled header), through its own stat record, which a
 // read-only store only reads.
 func (u *unit) keyedFile(path string, mode scanMode) *fileState {
-	abs := u.absPath(path)
-	store := u.Store
-	if u.Config.ReadOnly {
-		store = nil
-	}
-	return u.hashes.recordedFile(abs, u.Store.SourceRecordPath(abs), store, mode)
+	return u.hashes.recordedFile(u.absPath(path), u.records(), mode)
+}
+
+// records returns where this call reads and writes stat records.
+func (u *unit) records() recordStore {
+	return recordStore{store: u.Store, lockTimeout: u.Config.LockTimeout, refresh: u.Config.LRURefresh,
+		readOnly: u.Config.ReadOnly, off: u.offline, fail: u.cacheError}
 }
 
 // Output kinds whose text names files, and is stored location-free with

@@ -117,7 +117,7 @@ var labels = map[string]string{
 	launcher.StatRemoteDown:    "Remote bytes read",
 	launcher.StatRemoteUp:      "Remote bytes written",
 	eviction.StatEvicted:       "Entries evicted",
-	eviction.StatTrims:         "Sections trimmed",
+	eviction.StatTrims:         "Trims",
 }
 
 // group prints a total line and one indented line per reason.

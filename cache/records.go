@@ -1,0 +1,285 @@
+package cache
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/objcache/objcache/digest"
+)
+
+// Stat records are the launcher's machine-local shortcuts: the content
+// hashes of files by their stat data, so that a hit need not read them
+// (launcher/input_record.go has the format). They live in the manifest
+// sections and are counted there, so they count toward max_size:
+//
+//   - <key>.stat, beside the manifest <key>, records that manifest's
+//     include files. It is written only while the manifest exists, under
+//     the section's exclusive lock, and removed with the manifest, so a
+//     record lives and dies with its manifest (an evicted manifest took its
+//     record with it; before, 300 compiles into a 1M cache left 1.08 MB of
+//     records beside 878 KB of counted entries).
+//   - <hash of the path>.src records one source file (the source is hashed
+//     into the manifest key, before any manifest can be found). It belongs
+//     to no manifest: eviction treats it as it treats an entry, least
+//     recently used first, and a hit refreshes its mtime as it does an
+//     entry's.
+//
+// Records are read without a lock (they are published by rename, so a
+// reader sees a whole file or none). On Windows a reader's open handle can
+// make a writer's rename or an evictor's removal of a record fail: both are
+// best effort, a failed removal leaves the record counted, and the next
+// clean tries again.
+const (
+	statRecordSuffix   = ".stat"
+	sourceRecordSuffix = ".src"
+)
+
+// FileKind says what a key-named file in a section is.
+type FileKind int
+
+const (
+	// KindKeyed is a manifest (in a manifest section) or an object entry
+	// (in an object section), named by its key.
+	KindKeyed FileKind = iota
+	// KindStatRecord is a manifest's stat record, <key>.stat.
+	KindStatRecord
+	// KindSourceRecord is a source file's stat record, <hash of path>.src.
+	KindSourceRecord
+)
+
+// fileName returns the name of a file of kind k under key.
+func fileName(key digest.Sum, k FileKind) string {
+	switch k {
+	case KindStatRecord:
+		return key.String() + statRecordSuffix
+	case KindSourceRecord:
+		return key.String() + sourceRecordSuffix
+	}
+	return key.String()
+}
+
+// parseFileName returns the key and kind of a file named name in a section
+// of area a; ok is false for any other name. Records are only in manifest
+// sections.
+func parseFileName(a Area, name string) (key digest.Sum, k FileKind, ok bool) {
+	base := name
+	if a == Manifests {
+		switch {
+		case strings.HasSuffix(name, statRecordSuffix):
+			base, k = strings.TrimSuffix(name, statRecordSuffix), KindStatRecord
+		case strings.HasSuffix(name, sourceRecordSuffix):
+			base, k = strings.TrimSuffix(name, sourceRecordSuffix), KindSourceRecord
+		}
+	}
+	key, err := digest.Parse(base)
+	if err != nil || key.String() != base {
+		return digest.Sum{}, 0, false
+	}
+	return key, k, true
+}
+
+// path returns where f is in section i of area a.
+func (s *Store) path(a Area, i int, f StoredFile) string {
+	return filepath.Join(s.sectionAt(a, i).dir, fileName(f.Key, f.Kind))
+}
+
+// sourceRecordKey is the key a source file's record is kept under.
+func sourceRecordKey(path string) digest.Sum { return digest.Of([]byte(path)) }
+
+// LookupManifest returns the manifest stored under key and its stat record
+// (nil when there is none), both read under the section's shared lock. A
+// missing manifest is ErrNotFound.
+func (s *Store) LookupManifest(ctx context.Context, key digest.Sum) (manifest, record []byte, err error) {
+	sec := s.manifestSection(key)
+	unlock, err := s.lock(ctx, sec.lockPath(), shared)
+	if err != nil {
+		return nil, nil, fmt.Errorf("get manifest %s: %w", key, err)
+	}
+	manifest, err = os.ReadFile(sec.file(key))
+	if err == nil {
+		record, _ = os.ReadFile(filepath.Join(sec.dir, fileName(key, KindStatRecord)))
+	}
+	unlock()
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, nil, fmt.Errorf("get manifest %s: %w", key, ErrNotFound)
+	case err != nil:
+		return nil, nil, fmt.Errorf("get manifest %s: %w", key, err)
+	}
+	return manifest, record, nil
+}
+
+// PutStatRecord stores data as the stat record of the manifest under key,
+// if that manifest exists (checked inside the section's exclusive lock: a
+// record never outlives its manifest). The file is staged in tmp/ before
+// the lock is taken. A read-only store writes nothing.
+func (s *Store) PutStatRecord(ctx context.Context, key digest.Sum, data []byte) error {
+	if s.opts.ReadOnly {
+		return nil
+	}
+	sec := s.manifestSection(key)
+	return s.putRecord(ctx, sec, filepath.Join(sec.dir, fileName(key, KindStatRecord)), sec.file(key), data)
+}
+
+// SourceRecord returns the stat record of the source file at path
+// (absolute), nil when there is none. A record last used longer ago than
+// refresh is touched, for LRU eviction, as a hit touches its entry.
+func (s *Store) SourceRecord(path string, refresh time.Duration) []byte {
+	key := sourceRecordKey(path)
+	file := filepath.Join(s.manifestSection(key).dir, fileName(key, KindSourceRecord))
+	data, fi, err := readFile(file)
+	if err != nil {
+		return nil
+	}
+	if refresh > 0 && !s.opts.ReadOnly && time.Since(fi.ModTime()) > refresh {
+		_ = touchNow(file) // best effort: it only costs the LRU order
+	}
+	return data
+}
+
+// PutSourceRecord stores data as the stat record of the source file at path
+// (absolute), counted in its manifest section. A read-only store writes
+// nothing.
+func (s *Store) PutSourceRecord(ctx context.Context, path string, data []byte) error {
+	if s.opts.ReadOnly {
+		return nil
+	}
+	key := sourceRecordKey(path)
+	sec := s.manifestSection(key)
+	return s.putRecord(ctx, sec, filepath.Join(sec.dir, fileName(key, KindSourceRecord)), "", data)
+}
+
+// putRecord publishes data at path in sec, replacing what is there, and
+// counts the change. If owner is not empty, nothing is written unless the
+// file owner exists, checked inside the lock.
+func (s *Store) putRecord(ctx context.Context, sec section, path, owner string, data []byte) error {
+	tmp, err := s.writeTemp(data)
+	if err != nil {
+		return fmt.Errorf("write stat record: %w", err)
+	}
+	published, err := s.publishRecord(ctx, sec, tmp, path, owner, int64(len(data)))
+	if !published {
+		err = discard(tmp, err)
+	}
+	if err != nil {
+		return fmt.Errorf("write stat record %s: %w", path, err)
+	}
+	return nil
+}
+
+// publishRecord is putRecord's work under sec's exclusive lock.
+func (s *Store) publishRecord(ctx context.Context, sec section, tmp, path, owner string, size int64) (bool, error) {
+	unlock, err := s.lock(ctx, sec.lockPath(), exclusive)
+	if err != nil {
+		return false, err
+	}
+	defer unlock()
+	if owner != "" {
+		if _, err := os.Lstat(owner); err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return false, nil // its manifest was evicted: no record
+			}
+			return false, err
+		}
+	}
+	var oldSize, files int64 = 0, 1
+	if fi, err := os.Lstat(path); err == nil {
+		oldSize, files = fi.Size(), 0
+	}
+	if err := rename(tmp, path); err != nil {
+		return false, err
+	}
+	return true, s.addUsage(sec, size-oldSize, files)
+}
+
+// removeStatRecord removes the stat record of the manifest under key from
+// sec and counts it out. The caller holds sec's exclusive lock and has just
+// removed the manifest. A missing record is not an error.
+func (s *Store) removeStatRecord(sec section, key digest.Sum) error {
+	path := filepath.Join(sec.dir, fileName(key, KindStatRecord))
+	fi, err := os.Lstat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if err := remove(path); err != nil {
+		return fmt.Errorf("remove stat record: %w", err)
+	}
+	return s.addUsage(sec, -fi.Size(), -1)
+}
+
+// RemoveRecords deletes, under manifest section i's exclusive lock, each of
+// files (stat records of either kind, from a listing) that is still the
+// file listed, and counts them out. A manifest's record goes only when its
+// manifest is gone (an orphan that clean found). It returns how many files
+// and bytes it removed.
+func (s *Store) RemoveRecords(ctx context.Context, i int, files []StoredFile) (n int, bytes int64, err error) {
+	if s.opts.ReadOnly || len(files) == 0 {
+		return 0, 0, nil
+	}
+	sec := s.sectionAt(Manifests, i)
+	unlock, err := s.lock(ctx, sec.lockPath(), exclusive)
+	if err != nil {
+		return 0, 0, fmt.Errorf("remove stat records from %s: %w", sec.dir, err)
+	}
+	defer unlock()
+	var firstErr error
+	for _, f := range files {
+		if f.Kind == KindKeyed {
+			continue
+		}
+		if f.Kind == KindStatRecord {
+			if _, err := os.Lstat(sec.file(f.Key)); err == nil {
+				continue // its manifest is back
+			}
+		}
+		path := s.path(Manifests, i, f)
+		now, err := os.Lstat(path)
+		if err != nil || !f.matches(now) {
+			continue
+		}
+		if err := remove(path); err != nil {
+			if firstErr == nil {
+				firstErr = err
+			}
+			continue
+		}
+		n++
+		bytes += now.Size()
+	}
+	if n > 0 {
+		if err := s.addUsage(sec, -bytes, -int64(n)); err != nil && firstErr == nil {
+			firstErr = err
+		}
+	}
+	if firstErr != nil {
+		return n, bytes, fmt.Errorf("remove stat records from %s: %w", sec.dir, firstErr)
+	}
+	return n, bytes, nil
+}
+
+// oldStatDir held the stat records, uncounted, before they moved into the
+// manifest sections.
+const oldStatDir = "stat"
+
+// RemoveOldStatRecords removes the stat/ directory that earlier versions
+// kept their records in, uncounted: the records are shortcuts, and the
+// next hit of each manifest writes its record anew, counted. No lock is
+// needed: no current process reads or writes there.
+func (s *Store) RemoveOldStatRecords() error {
+	if s.opts.ReadOnly {
+		return nil
+	}
+	if err := os.RemoveAll(filepath.Join(s.dir, oldStatDir)); err != nil {
+		return fmt.Errorf("remove old stat records: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,176 @@
+package eviction
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/objcache/objcache/cache"
+	"github.com/objcache/objcache/digest"
+	"github.com/objcache/objcache/manifest"
+)
+
+// TestLimitHoldsForEverySize fills caches of 200K, 1M, 16M and 256M to
+// well over their limit as the launcher does (an entry, its manifest entry,
+// the manifest's stat record and the source's record per compile; a trim
+// after each add) with entries of realistic, incompressible sizes up to
+// 1/16 of the limit, and checks that what the cache holds on disk stays
+// within 10% of the limit after every add, that the ledger and the
+// counters say what is on disk, and that verify finds nothing.
+func TestLimitHoldsForEverySize(t *testing.T) {
+	tests := []struct {
+		name    string
+		max     int64
+		largest int64   // largest entry
+		fill    float64 // how many times the limit is added
+	}{
+		{"200K", 200 << 10, 25 << 10, 4},
+		{"1M", 1 << 20, 64 << 10, 4},
+		{"16M", 16 << 20, 256 << 10, 3},
+		{"256M", 256 << 20, 512 << 10, 1.5},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if testing.Short() && tt.max > 16<<20 {
+				t.Skip("writes some 400 MB")
+			}
+			dir := t.TempDir()
+			st := openStore(t, dir)
+			limits := Limits{MaxBytes: tt.max}
+			r := rand.New(rand.NewPCG(uint64(tt.max), 2))
+			var added, highest int64
+			var n int
+			for added < int64(tt.fill*float64(tt.max)) {
+				size := logUniform(r, 2<<10, tt.largest)
+				source := r.IntN(int(max(8, tt.max/(16<<10))))
+				okey := addCompile(t, st, r, source, n, size)
+				if _, err := MaybeTrim(ctx(t), st, cache.SectionOf(okey), limits); err != nil {
+					t.Fatal(err)
+				}
+				added += size
+				n++
+				if tt.max <= 1<<20 || n%10 == 0 || added >= int64(tt.fill*float64(tt.max)) {
+					held := onDisk(t, dir)
+					highest = max(highest, held)
+					if float64(held) > 1.1*float64(tt.max) {
+						t.Fatalf("after %d adds the cache holds %d bytes, more than 110%% of %d", n, held, tt.max)
+					}
+				}
+			}
+			held := onDisk(t, dir)
+			total, err := st.Total(ctx(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if total.Bytes != held {
+				t.Errorf("the ledger says %d bytes, the sections hold %d", total.Bytes, held)
+			}
+			if float64(held) < 0.85*float64(tt.max) {
+				t.Errorf("the cache holds %d bytes, less than 85%% of %d: trims evict too much", held, tt.max)
+			}
+			t.Logf("%d adds (%d bytes): the cache holds %d bytes (%.1f%% of the limit; highest %.1f%%)",
+				n, added, held, 100*float64(held)/float64(tt.max), 100*float64(highest)/float64(tt.max))
+			wantClean(t, st)
+		})
+	}
+}
+
+// logUniform returns a size between lo and hi, uniform in its logarithm:
+// many small objects, a few big ones, as in a real build.
+func logUniform(r *rand.Rand, lo, hi int64) int64 {
+	return int64(math.Exp(math.Log(float64(lo)) + r.Float64()*(math.Log(float64(hi))-math.Log(float64(lo)))))
+}
+
+// addCompile stores what a compile of source (variant v) leaves, as the
+// launcher does: an incompressible entry whose file is size bytes, its
+// manifest entry (the cap's dropped objects removed), the manifest's stat
+// record and the source's record.
+func addCompile(t *testing.T, st *cache.Store, r *rand.Rand, source, v int, size int64) digest.Sum {
+	t.Helper()
+	c := context.Background()
+	mkey := digest.Of(fmt.Appendf(nil, "manifest %d", source))
+	inc := manifest.Include{Path: fmt.Sprintf("inc/h%d.h", v), Size: int64(v), Hash: digest.Of(fmt.Appendf(nil, "%d", v))}
+	okey := manifest.ObjectKey(mkey, []manifest.Include{inc})
+	data := make([]byte, max(0, size-200)) // the entry's header, checksum and framing
+	for i := range data {
+		data[i] = byte(r.Uint32())
+	}
+	e := &cache.Entry{ManifestKey: mkey, Outputs: []cache.Output{{Kind: "object", Data: data}}}
+	if _, err := st.PutEntry(c, okey, e); err != nil {
+		t.Fatal(err)
+	}
+	err := st.UpdateManifest(c, mkey, okey, func(current []byte, tx *cache.ManifestTx) ([]byte, error) {
+		m, dropped := manifest.AddTo(current, manifest.Entry{Includes: []manifest.Include{inc}, Object: okey}, 32)
+		for _, gone := range dropped {
+			tx.DropObject(gone)
+		}
+		return m.Encode(), nil
+	})
+	if err != nil && !isNotFound(err) {
+		t.Fatal(err)
+	}
+	record := []byte(strings.Repeat(fmt.Sprintf("/src/project/include/header%d.h: stat data and hash\n", v), 20))
+	if err := st.PutStatRecord(c, mkey, record); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.PutSourceRecord(c, fmt.Sprintf("/src/project/src%d.c", source), []byte("a source's record, about this long\n")); err != nil {
+		t.Fatal(err)
+	}
+	return okey
+}
+
+// onDisk returns the size of every file the store counts, found by walking
+// the manifest and object sections: entries, manifests and stat records
+// (not the lock and counter files, whose names start with a dot).
+func onDisk(t *testing.T, dir string) int64 {
+	t.Helper()
+	var total int64
+	for _, area := range []string{"manifests", "objects"} {
+		err := filepath.WalkDir(filepath.Join(dir, area), func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || strings.HasPrefix(d.Name(), ".") {
+				return err
+			}
+			fi, err := d.Info()
+			if err != nil {
+				return err
+			}
+			total += fi.Size()
+			return nil
+		})
+		if err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
+	}
+	return total
+}
+
+// TestOldStatRecordsAreRemoved: clean removes the uncounted stat/ directory
+// of earlier versions, and counts the ledger of a cache made before it.
+func TestOldStatRecordsAreRemoved(t *testing.T) {
+	dir := t.TempDir()
+	st := openStore(t, dir)
+	add(t, st, 1, 1, 1000)
+	old := filepath.Join(dir, "stat", "ab", strings.Repeat("ab", 32))
+	os.MkdirAll(filepath.Dir(old), 0o777)
+	os.WriteFile(old, []byte("old record"), 0o666)
+	// A cache made before the ledger: no ledger file.
+	os.Remove(filepath.Join(dir, "stats", "usage"))
+	if _, _, err := Clean(ctx(t), st, CleanOptions{Now: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "stat")); !os.IsNotExist(err) {
+		t.Errorf("clean left the old stat/ directory (%v)", err)
+	}
+	u, counted, err := st.Ledger(ctx(t))
+	if err != nil || !counted || u.Bytes != onDisk(t, dir) {
+		t.Errorf("after clean the ledger says %+v (counted %v, %v); the sections hold %d bytes", u, counted, err, onDisk(t, dir))
+	}
+	wantClean(t, st)
+}
