@@ -1,7 +1,6 @@
 package cache
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -110,7 +109,7 @@ func (s *Store) makeLayout() error {
 	if err := s.makeLockFile(s.ledgerPath() + lockName); err != nil {
 		return err
 	}
-	if err := s.setLedger(context.Background(), SectionUsage{}, false); err != nil {
+	if err := s.initLedger(); err != nil {
 		return err
 	}
 	return s.writeAtomic(tag, []byte(tagContent))

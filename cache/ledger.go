@@ -4,133 +4,197 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"time"
 )
 
 // The ledger is the cache's total size and file count, kept in one counter
 // file, stats/usage, guarded by stats/usage.lock, so that an add knows
 // whether the whole cache is over max_size from one small read instead of
 // 512 (eviction keeps the limit for the cache as a whole: with 256 section
-// pairs each held to 1/256 of a small limit, every pair kept at least one
-// entry and a 200K cache held 1.6M).
+// pairs each held to 1/256 of a small limit, a 200K cache held 1.6M).
 //
-// Invariant: at rest, the ledger equals the sum of the section counters.
-// Every change to a section's counters adds the same change to the ledger
-// while the section's exclusive lock is held; the ledger lock is a leaf
-// (DESIGN.md §4 rule 4: nothing is taken while it is held, and no stats
-// shard is held with it). A process killed between the two writes leaves
-// the ledger off by one file; `objcache clean` sets it to the sum again
-// (SetLedger), and verify reports a difference.
+// The ledger should equal the sum of the section counters: every change to
+// a section's counters adds the same change to the ledger while the
+// section's exclusive lock is held. The ledger lock is a leaf (DESIGN.md §4
+// rule 4: nothing is taken while it is held, and no stats shard is held
+// with it), waited for briefly (ledgerWait) under the section lock.
 //
-// A ledger without its "counted" mark (a cache made before it existed, or a
-// damaged file) is not added to; the first Total computes it from the
-// section counters and marks it.
+// It is a running total, so it drifts: a process killed between the two
+// writes, a ledger lock not had in time, or an older objcache that updates
+// the section counters alone. Drift is healed by Reconcile, which sets the
+// ledger to the sum of the section counters when no add ran while it
+// summed: the first Total of a ledger without its "counted" mark (a new
+// store's is marked; a cache made before the ledger has none), clean,
+// verify --repair, clear, one add in reconcileEvery (eviction) and a trim
+// that lists every section.
 const (
 	ledgerName    = "usage"
 	ledgerCounted = "counted"
 )
 
+// ledgerWait bounds the wait for the ledger lock under a section lock:
+// its holders hold it for one small read and write, so a longer wait means
+// a stuck holder, and the section lock must not be held for it. The change
+// is then left out of the ledger, to be healed by Reconcile.
+const ledgerWait = 200 * time.Millisecond
+
+// reconcileTries is how often Reconcile sums the sections before it settles
+// for a sum that adds may have run beside.
+const reconcileTries = 3
+
 // ledgerPath returns the path of the ledger file.
 func (s *Store) ledgerPath() string { return filepath.Join(s.dir, statsDir, ledgerName) }
 
-// addToLedger adds a change of the section counters to the ledger. The
-// caller holds that section's exclusive lock. An unmarked ledger is left
-// alone (Total counts it afresh).
-func (s *Store) addToLedger(bytes, files int64) error {
+// ledger is what the ledger file says.
+type ledger struct {
+	SectionUsage
+	counted bool
+}
+
+// addToLedger adds a change of the section counters to the ledger (also to
+// an unmarked one: Reconcile sees that adds ran). The caller holds that
+// section's exclusive lock. A failure is not returned: the section's
+// change stands, and the ledger is off until it is reconciled.
+func (s *Store) addToLedger(bytes, files int64) {
 	if bytes == 0 && files == 0 {
-		return nil
+		return
 	}
+	ctx, cancel := context.WithTimeout(context.Background(), ledgerWait)
+	defer cancel()
 	path := s.ledgerPath()
-	// The section lock the caller holds bounds this wait: ledger holders
-	// hold nothing else and hold it for one small read and write.
-	unlock, err := s.lock(context.Background(), path+lockName, exclusive)
+	unlock, err := s.lock(ctx, path+lockName, exclusive)
 	if err != nil {
-		return fmt.Errorf("update the cache's total: %w", err)
+		return
 	}
 	defer unlock()
-	err = s.rewriteCounters(path, func(c Counters) {
-		if c[ledgerCounted] == 1 {
-			c[counterBytes] = max(0, c[counterBytes]+bytes)
-			c[counterFiles] = max(0, c[counterFiles]+files)
-		}
+	_ = s.rewriteCounters(path, func(c Counters) {
+		c[counterBytes] = max(0, c[counterBytes]+bytes)
+		c[counterFiles] = max(0, c[counterFiles]+files)
 	})
-	if err != nil {
-		return fmt.Errorf("update the cache's total: %w", err)
-	}
-	return nil
 }
 
 // Total returns the cache's size and file count from the ledger: what
 // eviction compares with the limits after each add. An unmarked ledger is
-// first computed from the section counters (Usage) and marked.
+// reconciled first.
 func (s *Store) Total(ctx context.Context) (SectionUsage, error) {
-	u, ok, err := s.readLedger(ctx)
-	if err != nil || ok {
-		return u, err
+	l, err := s.readLedger(ctx)
+	if err != nil || l.counted {
+		return l.SectionUsage, err
 	}
 	if s.opts.ReadOnly {
 		return s.Usage(ctx)
 	}
-	sum, err := s.Usage(ctx)
-	if err != nil {
-		return SectionUsage{}, err
-	}
-	// A cache made before the ledger has no lock file for it either.
-	if err := s.makeLockFile(s.ledgerPath() + lockName); err != nil {
-		return SectionUsage{}, fmt.Errorf("set the cache's total: %w", err)
-	}
-	return sum, s.setLedger(ctx, sum, false)
+	return s.Reconcile(ctx)
 }
 
-// readLedger reads the ledger under its shared lock; ok is false when it
-// is missing, unmarked or damaged.
-func (s *Store) readLedger(ctx context.Context) (u SectionUsage, ok bool, err error) {
+// readLedger reads the ledger under its shared lock. A missing or damaged
+// one reads as zero and unmarked.
+func (s *Store) readLedger(ctx context.Context) (ledger, error) {
 	path := s.ledgerPath()
 	unlock, err := s.lock(ctx, path+lockName, shared)
 	if err != nil {
-		return u, false, fmt.Errorf("read the cache's total: %w", err)
+		return ledger{}, fmt.Errorf("read the cache's total: %w", err)
 	}
 	defer unlock()
 	c, err := readCounters(path)
 	if err != nil {
-		return u, false, fmt.Errorf("read the cache's total: %w", err)
+		return ledger{}, fmt.Errorf("read the cache's total: %w", err)
 	}
-	return SectionUsage{Bytes: c[counterBytes], Files: c[counterFiles]}, c[ledgerCounted] == 1, nil
+	return ledger{SectionUsage{Bytes: c[counterBytes], Files: c[counterFiles]}, c[ledgerCounted] == 1}, nil
 }
 
-// SetLedger sets the ledger to u, the sum of the section counters that the
-// caller (clean) read after recounting them. Adds that ran between that
-// reading and this write are lost from the total until the next clean; at
-// rest there are none.
-func (s *Store) SetLedger(ctx context.Context, u SectionUsage) error {
+// Reconcile sets the ledger to the sum of the section counters and returns
+// what the ledger says then. The sum is read one section at a time, so it
+// is taken as the total only if the ledger did not move meanwhile (no add
+// or removal ran). If it moved in each of reconcileTries sums, a counted
+// ledger is left as it is (it is being kept by those adds; a later, quieter
+// Reconcile heals its drift), and an unmarked one is set to the last sum
+// plus the ledger's own movement since that sum began: it may count twice
+// the changes made during that sum, never miss one.
+func (s *Store) Reconcile(ctx context.Context) (SectionUsage, error) {
 	if s.opts.ReadOnly {
-		return nil
+		return s.Usage(ctx)
 	}
-	return s.setLedger(ctx, u, true)
+	for try := 1; ; try++ {
+		before, err := s.readLedger(ctx)
+		if err != nil {
+			return SectionUsage{}, err
+		}
+		sum, err := s.Usage(ctx)
+		if err != nil {
+			return SectionUsage{}, err
+		}
+		last := try == reconcileTries
+		now, ok, err := s.setLedgerIf(ctx, before, sum, last && !before.counted)
+		if err != nil || ok || last {
+			return now, err
+		}
+	}
 }
 
-// setLedger writes u as the marked ledger; unless force, only where the
-// ledger is still unmarked (another process may have counted it since).
-func (s *Store) setLedger(ctx context.Context, u SectionUsage, force bool) error {
+// setLedgerIf writes sum as the marked ledger if the ledger still says
+// before; otherwise, if anyway, it writes sum plus what the ledger moved
+// since before. It returns what the ledger says afterwards and whether it
+// wrote.
+func (s *Store) setLedgerIf(ctx context.Context, before ledger, sum SectionUsage, anyway bool) (SectionUsage, bool, error) {
 	path := s.ledgerPath()
 	unlock, err := s.lock(ctx, path+lockName, exclusive)
 	if err != nil {
-		return fmt.Errorf("set the cache's total: %w", err)
+		return SectionUsage{}, false, fmt.Errorf("set the cache's total: %w", err)
+	}
+	defer unlock()
+	var after SectionUsage
+	wrote := false
+	err = s.rewriteCounters(path, func(c Counters) {
+		now := SectionUsage{Bytes: c[counterBytes], Files: c[counterFiles]}
+		after = now
+		if now != before.SectionUsage && !anyway {
+			return
+		}
+		after = SectionUsage{Bytes: max(0, sum.Bytes+now.Bytes-before.Bytes), Files: max(0, sum.Files+now.Files-before.Files)}
+		clear(c)
+		c[counterBytes], c[counterFiles], c[ledgerCounted] = after.Bytes, after.Files, 1
+		wrote = true
+	})
+	if err != nil {
+		return SectionUsage{}, false, fmt.Errorf("set the cache's total: %w", err)
+	}
+	return after, wrote, nil
+}
+
+// AdjustLedger adds delta to the ledger: a trim that listed every section
+// found the sum of their counters to differ from the ledger by delta.
+// Changes made meanwhile stay in the ledger.
+func (s *Store) AdjustLedger(ctx context.Context, delta SectionUsage) error {
+	if s.opts.ReadOnly || delta == (SectionUsage{}) {
+		return nil
+	}
+	path := s.ledgerPath()
+	unlock, err := s.lock(ctx, path+lockName, exclusive)
+	if err != nil {
+		return fmt.Errorf("adjust the cache's total: %w", err)
 	}
 	defer unlock()
 	err = s.rewriteCounters(path, func(c Counters) {
-		if force || c[ledgerCounted] != 1 {
-			clear(c)
-			c[counterBytes], c[counterFiles], c[ledgerCounted] = u.Bytes, u.Files, 1
-		}
+		c[counterBytes] = max(0, c[counterBytes]+delta.Bytes)
+		c[counterFiles] = max(0, c[counterFiles]+delta.Files)
+		c[ledgerCounted] = 1
 	})
 	if err != nil {
-		return fmt.Errorf("set the cache's total: %w", err)
+		return fmt.Errorf("adjust the cache's total: %w", err)
 	}
 	return nil
+}
+
+// initLedger writes a new store's ledger: zero, and marked.
+func (s *Store) initLedger() error {
+	_, _, err := s.setLedgerIf(context.Background(), ledger{}, SectionUsage{}, false)
+	return err
 }
 
 // Ledger returns what the ledger says and whether it is marked, for verify
 // to compare with the sum of the section counters.
 func (s *Store) Ledger(ctx context.Context) (u SectionUsage, counted bool, err error) {
-	return s.readLedger(ctx)
+	l, err := s.readLedger(ctx)
+	return l.SectionUsage, l.counted, err
 }

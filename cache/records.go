@@ -89,8 +89,9 @@ func (s *Store) path(a Area, i int, f StoredFile) string {
 	return filepath.Join(s.sectionAt(a, i).dir, fileName(f.Key, f.Kind))
 }
 
-// sourceRecordKey is the key a source file's record is kept under.
-func sourceRecordKey(path string) digest.Sum { return digest.Of([]byte(path)) }
+// SourceRecordKey is the key the record of the source file at path is kept
+// under (in manifest section SectionOf(key)).
+func SourceRecordKey(path string) digest.Sum { return digest.Of([]byte(path)) }
 
 // LookupManifest returns the manifest stored under key and its stat record
 // (nil when there is none), both read under the section's shared lock. A
@@ -131,7 +132,7 @@ func (s *Store) PutStatRecord(ctx context.Context, key digest.Sum, data []byte) 
 // (absolute), nil when there is none. A record last used longer ago than
 // refresh is touched, for LRU eviction, as a hit touches its entry.
 func (s *Store) SourceRecord(path string, refresh time.Duration) []byte {
-	key := sourceRecordKey(path)
+	key := SourceRecordKey(path)
 	file := filepath.Join(s.manifestSection(key).dir, fileName(key, KindSourceRecord))
 	data, fi, err := readFile(file)
 	if err != nil {
@@ -150,7 +151,7 @@ func (s *Store) PutSourceRecord(ctx context.Context, path string, data []byte) e
 	if s.opts.ReadOnly {
 		return nil
 	}
-	key := sourceRecordKey(path)
+	key := SourceRecordKey(path)
 	sec := s.manifestSection(key)
 	return s.putRecord(ctx, sec, filepath.Join(sec.dir, fileName(key, KindSourceRecord)), "", data)
 }

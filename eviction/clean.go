@@ -48,13 +48,7 @@ func Clean(ctx context.Context, st *cache.Store, opts CleanOptions) (Result, *Re
 	if opts.OlderThan > 0 {
 		topts.cutoff = opts.Now.Add(-opts.OlderThan)
 	}
-	var need cache.SectionUsage
-	if u, err := st.Total(ctx); err != nil {
-		errs = append(errs, err)
-	} else {
-		need = opts.Limits.excess(u, 1)
-	}
-	res, err := trim(ctx, st, need, 0, topts)
+	res, err := trim(ctx, st, opts.Limits, 1, 0, topts)
 	if err != nil {
 		errs = append(errs, err)
 	}
@@ -107,6 +101,10 @@ func Clear(ctx context.Context, st *cache.Store, now time.Time) (ClearResult, er
 		errs = append(errs, err)
 	}
 	if err := st.RemoveOldStatRecords(); err != nil {
+		errs = append(errs, err)
+	}
+	// Counters that were damaged made the ledger miss what was cleared.
+	if _, err := st.Reconcile(ctx); err != nil {
 		errs = append(errs, err)
 	}
 	return res, errors.Join(errs...)

@@ -75,43 +75,28 @@ func wantClean(t *testing.T, st *cache.Store) {
 	}
 }
 
-func TestChooseVictims(t *testing.T) {
-	now := time.Now()
-	file := func(age time.Duration, size int64, kind cache.FileKind) candidate {
-		return candidate{file: cache.StoredFile{Key: digest.Of(fmt.Appendf(nil, "%v", age)), Kind: kind, Size: size, ModTime: now.Add(-age)}}
+func TestChunk(t *testing.T) {
+	cands := make([]candidate, 8)
+	for i := range cands {
+		cands[i].file.Size = 100
 	}
-	cands := []candidate{
-		file(time.Minute, 100, cache.KindKeyed), file(time.Hour, 100, cache.KindKeyed),
-		file(time.Second, 100, cache.KindKeyed), file(2*time.Hour, 100, cache.KindKeyed),
-		file(10*24*time.Hour, 10, cache.KindSourceRecord),
-	}
-	const day = 24 * time.Hour
 	tests := []struct {
 		name string
 		need cache.SectionUsage
-		opts trimOptions
-		want []time.Duration // ages of the victims, oldest first
+		want int
 	}{
-		{"nothing to free", cache.SectionUsage{}, trimOptions{}, nil},
-		{"one byte", cache.SectionUsage{Bytes: 1}, trimOptions{}, []time.Duration{10 * day}},
-		{"a record is not enough", cache.SectionUsage{Bytes: 11}, trimOptions{}, []time.Duration{10 * day, 2 * time.Hour}},
-		{"files", cache.SectionUsage{Files: 3}, trimOptions{}, []time.Duration{10 * day, 2 * time.Hour, time.Hour}},
-		{"both", cache.SectionUsage{Bytes: 150, Files: 1}, trimOptions{}, []time.Duration{10 * day, 2 * time.Hour, time.Hour}},
-		{"age", cache.SectionUsage{}, trimOptions{cutoff: now.Add(-30 * time.Minute)}, []time.Duration{10 * day, 2 * time.Hour, time.Hour}},
-		{"source records' age", cache.SectionUsage{}, trimOptions{sourceCutoff: now.Add(-7 * day)}, []time.Duration{10 * day}},
-		{"age and size", cache.SectionUsage{Bytes: 250}, trimOptions{cutoff: now.Add(-90 * time.Minute)}, []time.Duration{10 * day, 2 * time.Hour, time.Hour, time.Minute}},
-		{"everything", cache.SectionUsage{Bytes: 1 << 20}, trimOptions{}, []time.Duration{10 * day, 2 * time.Hour, time.Hour, time.Minute, time.Second}},
+		{"nothing", cache.SectionUsage{}, 1},
+		{"one byte", cache.SectionUsage{Bytes: 1}, 1},
+		{"half of 400 bytes", cache.SectionUsage{Bytes: 400}, 2},
+		{"half of 401 bytes", cache.SectionUsage{Bytes: 401}, 3},
+		{"half of 4 files", cache.SectionUsage{Files: 4}, 2},
+		{"bytes and files", cache.SectionUsage{Bytes: 200, Files: 6}, 3},
+		{"more than there is", cache.SectionUsage{Bytes: 1 << 20}, 8},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := chooseVictims(cands, tt.need, tt.opts)
-			if len(got) != len(tt.want) {
-				t.Fatalf("%d victims, want %d", len(got), len(tt.want))
-			}
-			for i, c := range got {
-				if age := now.Sub(c.file.ModTime); age != tt.want[i] {
-					t.Errorf("victim %d is %v old, want %v", i, age, tt.want[i])
-				}
+			if got := chunk(cands, tt.need); got != tt.want {
+				t.Errorf("chunk = %d, want %d", got, tt.want)
 			}
 		})
 	}

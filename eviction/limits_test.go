@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -108,9 +109,8 @@ func logUniform(r *rand.Rand, lo, hi int64) int64 {
 func addCompile(t *testing.T, st *cache.Store, r *rand.Rand, source, v int, size int64) digest.Sum {
 	t.Helper()
 	c := context.Background()
-	mkey := digest.Of(fmt.Appendf(nil, "manifest %d", source))
+	mkey, okey := compileKeys(source, v)
 	inc := manifest.Include{Path: fmt.Sprintf("inc/h%d.h", v), Size: int64(v), Hash: digest.Of(fmt.Appendf(nil, "%d", v))}
-	okey := manifest.ObjectKey(mkey, []manifest.Include{inc})
 	// A window of one random block, at a random place, with the compile's
 	// number in front: incompressible, distinct, and cheap to make.
 	n := min(int(max(0, size-200)), len(noise)) // the entry's header, checksum and framing
@@ -187,4 +187,182 @@ func TestOldStatRecordsAreRemoved(t *testing.T) {
 		t.Errorf("after clean the ledger says %+v (counted %v, %v); the sections hold %d bytes", u, counted, err, onDisk(t, dir))
 	}
 	wantClean(t, st)
+}
+
+// TestTrimFreesWhatItMust: a trim credits what an evicted entry takes with
+// it (its manifest's share, the manifest and its stat record), so that it
+// leaves the cache near the limit rather than empty (break-it round 5: a
+// 1M cache of 19 entries was trimmed to one entry; clean --max-size 600K of
+// 1.2M left nothing, and so did a max_files limit).
+func TestTrimFreesWhatItMust(t *testing.T) {
+	tests := []struct {
+		name   string
+		limits Limits
+		clean  bool
+	}{
+		{"inline, bytes", Limits{MaxBytes: 1 << 20}, false},
+		{"clean, bytes", Limits{MaxBytes: 600 << 10}, true},
+		{"inline, files", Limits{MaxFiles: 80}, false},
+		{"clean, files", Limits{MaxFiles: 80}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			st := openStore(t, dir)
+			r := rand.New(rand.NewPCG(5, 5))
+			// Each compile: a 40K entry, its own manifest, a 20K stat
+			// record and a source record: a third of what an entry
+			// brings is not the entry.
+			for n := range 40 {
+				okey := addCompileRecord(t, st, r, n, 40<<10, 20<<10)
+				if !tt.clean {
+					if _, err := MaybeTrim(ctx(t), st, cache.SectionOf(okey), tt.limits); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			if tt.clean {
+				if _, _, err := Clean(ctx(t), st, CleanOptions{Limits: tt.limits}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			u, err := st.Usage(ctx(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.limits.MaxBytes > 0 && (u.Bytes > tt.limits.MaxBytes || float64(u.Bytes) < 0.85*float64(tt.limits.MaxBytes)) {
+				t.Errorf("the cache holds %d bytes; want 85%% to 100%% of %d", u.Bytes, tt.limits.MaxBytes)
+			}
+			if tt.limits.MaxFiles > 0 && (u.Files > tt.limits.MaxFiles || float64(u.Files) < 0.85*float64(tt.limits.MaxFiles)) {
+				t.Errorf("the cache holds %d files; want 85%% to 100%% of %d", u.Files, tt.limits.MaxFiles)
+			}
+			wantClean(t, st)
+		})
+	}
+}
+
+// addCompileRecord is addCompile with its own manifest per compile and a
+// stat record of recordSize bytes.
+func addCompileRecord(t *testing.T, st *cache.Store, r *rand.Rand, n int, size, recordSize int64) digest.Sum {
+	t.Helper()
+	okey := addCompile(t, st, r, 1000+n, n, size)
+	mkey := digest.Of(fmt.Appendf(nil, "manifest %d", 1000+n))
+	if err := st.PutStatRecord(context.Background(), mkey, noise[:recordSize]); err != nil {
+		t.Fatal(err)
+	}
+	return okey
+}
+
+// TestTrimBesideStuckLocks: a section lock or the trim lock held by a
+// stuck process does not stop eviction (break-it round 5: every add waited
+// the lock timeout and failed to trim, and the cache grew to 175%; a held
+// trim lock let it grow to 362%).
+func TestTrimBesideStuckLocks(t *testing.T) {
+	flockBin, err := exec.LookPath("flock")
+	if err != nil {
+		t.Skip("needs flock(1) (util-linux)")
+	}
+	for _, held := range []string{"a section lock", "the trim lock"} {
+		t.Run(held, func(t *testing.T) {
+			dir := t.TempDir()
+			st := openStore(t, dir)
+			limits := Limits{MaxBytes: 200 << 10}
+			r := rand.New(rand.NewPCG(6, 6))
+			okey := addCompile(t, st, r, 1, 0, 10<<10)
+			okey0 := okey[0]
+			lock := filepath.Join(dir, "objects", fmt.Sprintf("%02x", okey0), ".lock")
+			if held == "the trim lock" {
+				lock = filepath.Join(dir, "objects", ".trim")
+				os.WriteFile(lock, nil, 0o666)
+			}
+			holder := exec.Command(flockBin, lock, "sleep", "60")
+			if err := holder.Start(); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { holder.Process.Kill(); holder.Wait() })
+			time.Sleep(200 * time.Millisecond) // let it take the lock
+			// A store whose lock waits end soon, as a launcher's do.
+			short, err := cache.Open(dir, cache.Options{LockTimeout: 2 * time.Second})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for n := range 60 {
+				if mkey, okey := compileKeys(n%30+2, n); held == "a section lock" && (mkey[0] == okey0 || okey[0] == okey0) {
+					continue // its own add would wait for the lock, and run uncached
+				}
+				okey := addCompile(t, short, r, n%30+2, n, 10<<10)
+				if _, err := MaybeTrim(ctx(t), short, cache.SectionOf(okey), limits); err != nil {
+					t.Fatalf("add %d: %v", n, err)
+				}
+			}
+			if held := onDisk(t, dir); float64(held) > ceiling*float64(limits.MaxBytes) {
+				t.Errorf("the cache holds %d bytes, over %.0f%% of %d", held, 100*ceiling, limits.MaxBytes)
+			}
+		})
+	}
+}
+
+// compileKeys returns the manifest and object keys addCompile uses for
+// source, variant v.
+func compileKeys(source, v int) (mkey, okey digest.Sum) {
+	mkey = digest.Of(fmt.Appendf(nil, "manifest %d", source))
+	inc := manifest.Include{Path: fmt.Sprintf("inc/h%d.h", v), Size: int64(v), Hash: digest.Of(fmt.Appendf(nil, "%d", v))}
+	return mkey, manifest.ObjectKey(mkey, []manifest.Include{inc})
+}
+
+// TestLedgerTooHigh: a ledger that says far more than the cache holds (an
+// older objcache's clean emptied the cache behind it; damaged counters
+// then clear) does not make every add evict everything (break-it round 5:
+// 0 entries kept, 0 hits in 47 calls): a trim that lists the whole cache
+// measures it and puts the ledger right, and clear reconciles it.
+func TestLedgerTooHigh(t *testing.T) {
+	dir := t.TempDir()
+	st := openStore(t, dir)
+	limits := Limits{MaxBytes: 200 << 10}
+	r := rand.New(rand.NewPCG(7, 7))
+	if err := st.AdjustLedger(ctx(t), cache.SectionUsage{Bytes: 10 << 20, Files: 500}); err != nil {
+		t.Fatal(err)
+	}
+	for n := range 5 {
+		okey := addCompile(t, st, r, n, n, 10<<10)
+		if _, err := MaybeTrim(ctx(t), st, cache.SectionOf(okey), limits); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if objs := countFiles(t, dir, "objects"); objs != 5 {
+		t.Errorf("%d of 5 entries kept under a ledger that said 10M too much", objs)
+	}
+	wantClean(t, st)
+
+	// Damaged counters, then clear.
+	for _, f := range globCounters(t, dir) {
+		os.WriteFile(f, []byte("garbage"), 0o666)
+	}
+	if _, err := Clear(ctx(t), st, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	if u, _, _ := st.Ledger(ctx(t)); u != (cache.SectionUsage{}) {
+		t.Errorf("after clear the ledger says %+v", u)
+	}
+	wantClean(t, st)
+}
+
+// countFiles counts the key-named files in an area.
+func countFiles(t *testing.T, dir, area string) int {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(dir, area, "??", "*"))
+	n := 0
+	for _, f := range files {
+		if !strings.Contains(filepath.Base(f), ".") {
+			n++
+		}
+	}
+	return n
+}
+
+// globCounters lists the section counter files.
+func globCounters(t *testing.T, dir string) []string {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(dir, "*", "??", ".counters"))
+	return files
 }

@@ -36,11 +36,13 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math/rand/v2"
 	"slices"
 	"time"
 
 	"github.com/objcache/objcache/cache"
 	"github.com/objcache/objcache/digest"
+	"github.com/objcache/objcache/lockfile"
 	"github.com/objcache/objcache/manifest"
 )
 
@@ -66,6 +68,12 @@ type Limits struct {
 // (the last victim may take up to 1/16 of the limit with it).
 const inlineGoal = 0.95
 
+// ceiling is how far over its limits the cache may go while another
+// process holds the trim lock: past it, an adder trims beside the holder,
+// which may be stopped or stuck (the section locks keep two trimmers
+// correct; the trim lock only spares the work).
+const ceiling = 1.05
+
 // sampleFactor is how much more than it must free a trim lists before it
 // chooses: the least recently used quarter of a uniform sample.
 const sampleFactor = 4
@@ -73,6 +81,17 @@ const sampleFactor = 4
 // trimRounds bounds how often MaybeTrim trims again when adds that ran
 // during its trim took the cache over once more.
 const trimRounds = 3
+
+// reconcileEvery is how many adds, on average, check the ledger against the
+// section counters once (cache.Store.Reconcile, 512 small reads), so that
+// its drift (an older objcache sharing the cache, a killed process) is
+// healed without waiting for a clean.
+const reconcileEvery = 256
+
+// listWait bounds the wait for one section's lock while a trim lists: a
+// section whose lock is stuck is left out of the sample rather than making
+// every add wait, and fail, on it.
+const listWait = 100 * time.Millisecond
 
 // over reports whether a cache holding u exceeds frac of l.
 func (l Limits) over(u cache.SectionUsage, frac float64) bool {
@@ -101,6 +120,7 @@ type Result struct {
 	RemovedManifests int   // manifests removed because no entry was left or they were unreadable
 	RemovedRecords   int   // source stat records evicted, and stat records whose manifest was gone
 	Trims            int   // trims made inline, after an add took the cache over
+
 }
 
 // Add adds o's counts to r.
@@ -118,10 +138,11 @@ func (r *Result) counters() cache.Counters {
 	return cache.Counters{StatEvicted: int64(r.Evicted), StatTrims: int64(r.Trims)}
 }
 
-// MaybeTrim is called after an add to object section i. If the cache is
-// over l (the ledger says so: one small read), and no other process is
-// trimming it (try-lock: the others go on, so there is no cleanup
-// stampede), it trims the cache to 95% of l, least recently used first,
+// MaybeTrim is called after an add to object section i (or a stat record
+// written in manifest section i). If the cache is over l (the ledger says
+// so: one small read), and no other process is trimming it (try-lock: the
+// others go on, so there is no cleanup stampede, unless the cache is past
+// the ceiling), it trims the cache to 95% of l, least recently used first,
 // sampling sections from i on. When adds made meanwhile took the cache over
 // again it trims again, a few times at most: those adders found the trim
 // lock taken and left the work to it. The caller counts the result in its
@@ -130,6 +151,11 @@ func MaybeTrim(ctx context.Context, st *cache.Store, i int, l Limits) (Result, e
 	if l.MaxBytes <= 0 && l.MaxFiles <= 0 {
 		return Result{}, nil
 	}
+	if rand.IntN(reconcileEvery) == 0 {
+		if _, err := st.Reconcile(ctx); err != nil {
+			return Result{}, err
+		}
+	}
 	var res Result
 	for range trimRounds {
 		u, err := st.Total(ctx)
@@ -137,14 +163,20 @@ func MaybeTrim(ctx context.Context, st *cache.Store, i int, l Limits) (Result, e
 			return res, err
 		}
 		unlock, ok, err := st.TryTrim()
-		if err != nil || !ok {
+		if err != nil {
 			return res, err
 		}
-		r, err := trim(ctx, st, l.excess(u, inlineGoal), i, trimOptions{})
+		if !ok {
+			if !l.over(u, ceiling) {
+				return res, nil // the holder trims
+			}
+			unlock = func() {}
+		}
+		r, err := trim(ctx, st, l, inlineGoal, i, trimOptions{})
 		unlock()
 		r.Trims = 1
 		res.Add(r)
-		if err != nil || r.Evicted == 0 {
+		if err != nil || r.Evicted+r.RemovedRecords == 0 {
 			return res, err
 		}
 	}
@@ -168,50 +200,166 @@ type candidate struct {
 	file    cache.StoredFile
 }
 
-// trim frees at least need (in each dimension), least recently used first,
-// from a sample of the sections that starts at section start and holds
-// sampleFactor times need (every section, with opts.all), and evicts what
-// opts' cutoffs name; then it prunes the manifests that the evicted
-// entries named.
-func trim(ctx context.Context, st *cache.Store, need cache.SectionUsage, start int, opts trimOptions) (Result, error) {
-	var cands []candidate
-	var seen cache.SectionUsage
-	for k := range cache.Sections {
-		if !opts.all && need.Bytes <= 0 && need.Files <= 0 {
+// sample is what a trim listed.
+type sample struct {
+	cands []candidate
+	// seen is the size of the candidates.
+	seen cache.SectionUsage
+	// onDisk and counted are the size of every file of the listed
+	// sections and what their counters said; whole is set when every
+	// section was listed, so that they are the cache's.
+	onDisk, counted cache.SectionUsage
+	whole           bool
+}
+
+// trim brings the cache within frac of l, least recently used first, from
+// a sample of the sections that starts at section start and holds
+// sampleFactor times what must go (every section, with opts.all), and
+// evicts what opts' cutoffs name; the manifests that the evicted entries
+// named are pruned. It evicts in rounds, each about half of what is still
+// to go, and reads the ledger again after each: an evicted entry takes a
+// share of its manifest, and maybe the manifest and its record, with it.
+func trim(ctx context.Context, st *cache.Store, l Limits, frac float64, start int, opts trimOptions) (Result, error) {
+	u, err := st.Total(ctx)
+	if err != nil {
+		return Result{}, err
+	}
+	need := l.excess(u, frac)
+	smp, err := listSample(ctx, st, need, start, opts.all)
+	if err != nil {
+		return Result{}, err
+	}
+	if smp.whole {
+		// The whole cache was seen: the ledger is put right by what the
+		// counters said (an older objcache may have changed them alone),
+		// and what must go is measured on the files themselves.
+		if smp.counted != u {
+			if err := st.AdjustLedger(ctx, cache.SectionUsage{Bytes: smp.counted.Bytes - u.Bytes, Files: smp.counted.Files - u.Files}); err != nil {
+				return Result{}, err
+			}
+		}
+		need = l.excess(smp.onDisk, frac)
+	}
+	cands := sortedByUse(smp.cands)
+	var res Result
+	var errs []error
+	// First what the cutoffs name, then rounds of the least recently used.
+	var old, rest []candidate
+	for _, c := range cands {
+		if c.file.ModTime.Before(opts.cutoff) || (c.file.Kind == cache.KindSourceRecord && c.file.ModTime.Before(opts.sourceCutoff)) {
+			old = append(old, c)
+		} else {
+			rest = append(rest, c)
+		}
+	}
+	if len(old) > 0 {
+		r, err := evict(ctx, st, old)
+		res.Add(r)
+		errs = append(errs, err)
+		if need, err = stillToFree(ctx, st, l, frac); err != nil {
+			return res, errors.Join(append(errs, err)...)
+		}
+	}
+	for len(rest) > 0 && (need.Bytes > 0 || need.Files > 0) {
+		n := chunk(rest, need)
+		r, err := evict(ctx, st, rest[:n])
+		rest = rest[n:]
+		res.Add(r)
+		errs = append(errs, err)
+		need, err = stillToFree(ctx, st, l, frac)
+		if err != nil {
+			errs = append(errs, err)
 			break
 		}
-		if !opts.all && seen.Bytes >= sampleFactor*need.Bytes && seen.Files >= sampleFactor*need.Files {
+	}
+	return res, errors.Join(errs...)
+}
+
+// stillToFree returns what a trim must still free after a round: from the
+// ledger, which the round's removals (entries, records, and the manifests
+// they shrank or removed) went through.
+func stillToFree(ctx context.Context, st *cache.Store, l Limits, frac float64) (cache.SectionUsage, error) {
+	u, err := st.Total(ctx)
+	return l.excess(u, frac), err
+}
+
+// chunk returns how many of cands (least recently used first) a round
+// evicts: about half of need, at least one.
+func chunk(cands []candidate, need cache.SectionUsage) int {
+	var freed cache.SectionUsage
+	for n, c := range cands {
+		if n > 0 && freed.Bytes >= (need.Bytes+1)/2 && freed.Files >= (need.Files+1)/2 {
+			return n
+		}
+		freed.Bytes += c.file.Size
+		freed.Files++
+	}
+	return len(cands)
+}
+
+// listSample lists object and manifest sections from start on until the
+// candidates hold sampleFactor times need (or every section, with all). A
+// section whose lock is not had within listWait is left out.
+func listSample(ctx context.Context, st *cache.Store, need cache.SectionUsage, start int, all bool) (sample, error) {
+	var smp sample
+	listed := 0
+	for k := range cache.Sections {
+		if !all && (need.Bytes <= 0 && need.Files <= 0 ||
+			smp.seen.Bytes >= sampleFactor*need.Bytes && smp.seen.Files >= sampleFactor*need.Files) {
 			break
 		}
 		i := (start + k) % cache.Sections
-		objs, err := st.List(ctx, cache.Objects, i)
-		if err != nil {
-			return Result{}, err
+		objs, mans, err := listPair(ctx, st, i)
+		if errors.Is(err, lockfile.ErrTimeout) || errors.Is(err, context.DeadlineExceeded) {
+			continue
 		}
-		mans, err := st.List(ctx, cache.Manifests, i)
 		if err != nil {
-			return Result{}, err
+			return smp, err
+		}
+		listed++
+		for _, l := range []*cache.Listing{objs, mans} {
+			d := l.OnDisk()
+			smp.onDisk.Bytes += d.Bytes
+			smp.onDisk.Files += d.Files
+			smp.counted.Bytes += l.Counted.Bytes
+			smp.counted.Files += l.Counted.Files
 		}
 		for _, f := range objs.Files {
-			cands = append(cands, candidate{i, f})
-			seen.Bytes += f.Size
-			seen.Files++
+			smp.add(i, f)
 		}
 		for _, f := range mans.Files {
 			if f.Kind == cache.KindSourceRecord {
-				cands = append(cands, candidate{i, f})
-				seen.Bytes += f.Size
-				seen.Files++
+				smp.add(i, f)
 			}
 		}
 	}
-	victims := chooseVictims(cands, need, opts)
-	return evict(ctx, st, victims)
+	smp.whole = listed == cache.Sections
+	return smp, nil
 }
 
-// chooseVictims returns, of cands, those last used before opts' cutoffs,
-// then the least recently used until need is freed.
-func chooseVictims(cands []candidate, need cache.SectionUsage, opts trimOptions) []candidate {
+// add makes f, of section i, a candidate.
+func (smp *sample) add(i int, f cache.StoredFile) {
+	smp.cands = append(smp.cands, candidate{i, f})
+	smp.seen.Bytes += f.Size
+	smp.seen.Files++
+}
+
+// listPair lists object section i and manifest section i, each lock waited
+// for at most listWait.
+func listPair(ctx context.Context, st *cache.Store, i int) (objs, mans *cache.Listing, err error) {
+	lctx, cancel := context.WithTimeout(ctx, listWait)
+	defer cancel()
+	if objs, err = st.List(lctx, cache.Objects, i); err != nil {
+		return nil, nil, err
+	}
+	if mans, err = st.List(lctx, cache.Manifests, i); err != nil {
+		return nil, nil, err
+	}
+	return objs, mans, nil
+}
+
+// sortedByUse returns cands least recently used first.
+func sortedByUse(cands []candidate) []candidate {
 	cands = slices.Clone(cands)
 	slices.SortFunc(cands, func(a, b candidate) int {
 		if c := a.file.ModTime.Compare(b.file.ModTime); c != 0 {
@@ -219,19 +367,7 @@ func chooseVictims(cands []candidate, need cache.SectionUsage, opts trimOptions)
 		}
 		return cmp.Compare(a.file.Key.String(), b.file.Key.String())
 	})
-	var victims []candidate
-	var freed cache.SectionUsage
-	for _, c := range cands {
-		old := c.file.ModTime.Before(opts.cutoff) ||
-			(c.file.Kind == cache.KindSourceRecord && c.file.ModTime.Before(opts.sourceCutoff))
-		if !old && freed.Bytes >= need.Bytes && freed.Files >= need.Files {
-			continue // later ones may still be past a cutoff
-		}
-		victims = append(victims, c)
-		freed.Bytes += c.file.Size
-		freed.Files++
-	}
-	return victims
+	return cands
 }
 
 // evict removes victims, one section at a time (objects under their

@@ -143,3 +143,44 @@ func treeSize(t *testing.T, root string, keep func(name string) bool) int64 {
 	}
 	return total
 }
+
+// TestSizeLimitHoldsForHits: hits write stat records (a source's record per
+// new path), which count toward max_size, so a hit that writes one keeps
+// the limit as an add does (break-it round 5: 150 hits from 150 checkouts
+// took an 8K cache to 254%; CI jobs in fresh workspaces do just that).
+func TestSizeLimitHoldsForHits(t *testing.T) {
+	e := newEnv(t)
+	const limit = 64 << 10
+	e.setenv("OBJCACHE_MAX_SIZE", "64K")
+	r := rand.New(rand.NewPCG(9, 9))
+	sources := make([]string, 3)
+	for i := range sources {
+		sources[i] = generatedSource(r, i, 4<<10)
+	}
+	var highest int64
+	for d := range 120 {
+		dir := fmt.Sprintf("checkout%d", d)
+		e.write(dir+"/common.h", "#define COMMON 1\n")
+		for i, src := range sources {
+			e.write(fmt.Sprintf("%s/s%d.c", dir, i), src)
+		}
+		for i := range sources {
+			if o := e.runIn(filepath.Join(e.work, dir), objcacheBin, "gcc", "-c", fmt.Sprintf("s%d.c", i)); o.code != 0 {
+				t.Fatalf("compile in %s: %v", dir, o)
+			}
+		}
+		held := counted(t, e.cache)
+		highest = max(highest, held)
+		if float64(held) > 1.1*limit {
+			t.Fatalf("after %d checkouts the cache holds %d bytes, more than 110%% of 64K", d+1, held)
+		}
+	}
+	st := e.stats()
+	if st["hits"] < 300 {
+		t.Errorf("%d hits in 360 compiles of 3 sources, want most of them", st["hits"])
+	}
+	if o := e.objcache("verify"); o.code != 0 {
+		t.Errorf("verify: %v", o)
+	}
+	t.Logf("360 compiles in 120 checkouts: %d hits; the counted files held at most %d bytes (%.1f%% of 64K)", st["hits"], highest, 100*float64(highest)/limit)
+}

@@ -226,15 +226,22 @@ type recordStore struct {
 	readOnly    bool
 	off         func() bool
 	fail        func(what string, err error)
+	// wrote is told of each record written: records count toward
+	// max_size, so a call that wrote one checks the limit (unit.trim).
+	wrote func(key digest.Sum)
 }
 
 // writable reports whether r may write now.
 func (r recordStore) writable() bool { return !r.readOnly && (r.off == nil || !r.off()) }
 
-// failed reports a write's error, if any.
-func (r recordStore) failed(what string, err error) {
-	if err != nil && r.fail != nil {
+// done reports a write of the record under key: its error, if any, or
+// that it was written.
+func (r recordStore) done(what string, key digest.Sum, err error) {
+	switch {
+	case err != nil && r.fail != nil:
 		r.fail(what, err)
+	case err == nil && r.wrote != nil:
+		r.wrote(key)
 	}
 }
 
@@ -245,7 +252,7 @@ func (r recordStore) putStatRecord(key digest.Sum, data []byte) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), r.lockTimeout)
 	defer cancel()
-	r.failed("write stat record", r.store.PutStatRecord(ctx, key, data))
+	r.done("write stat record", key, r.store.PutStatRecord(ctx, key, data))
 }
 
 // sourceRecord returns the stat record of the file at path, nil if none.
@@ -260,7 +267,7 @@ func (r recordStore) putSourceRecord(path string, data []byte) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), r.lockTimeout)
 	defer cancel()
-	r.failed("write source record", r.store.PutSourceRecord(ctx, path, data))
+	r.done("write source record", cache.SourceRecordKey(path), r.store.PutSourceRecord(ctx, path, data))
 }
 
 // loadRecord gives h the stat record of the manifest under key, data (nil

@@ -23,6 +23,7 @@ func (u *unit) lookup(ctx context.Context) *cache.Entry {
 		return nil
 	}
 	u.hashes.saveRecord(u.records())
+	u.trimAfterRecords(ctx)
 	expandPaths(e, u.Dir)
 	return e
 }

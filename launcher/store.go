@@ -140,25 +140,42 @@ func (u *unit) storeEntry(ctx context.Context, e *cache.Entry, includes []manife
 	}
 	u.log.printf("stored object %s with %d include files (new entry: %v)", okey, len(includes), added)
 	u.log.phase("store")
-	if added {
-		u.trim(ctx, okey)
-	}
 	u.hashes.saveRecord(u.records())
+	if added {
+		u.recordWritten = nil
+		u.trim(ctx, cache.SectionOf(okey))
+	}
+	u.trimAfterRecords(ctx)
 }
 
-// trim keeps the section that just took okey within its share of the
-// limits (DESIGN.md §5). One process trims a section at a time; the others
-// go on at once.
-func (u *unit) trim(ctx context.Context, okey digest.Sum) {
+// trimAfterRecords keeps the cache within its limits after this call wrote
+// stat records, which count toward them (a hit in a new checkout writes a
+// source record per file, and hits in fresh CI workspaces only ever write
+// records).
+func (u *unit) trimAfterRecords(ctx context.Context) {
+	if u.recordWritten != nil {
+		key := *u.recordWritten
+		u.recordWritten = nil
+		u.trim(ctx, cache.SectionOf(key))
+	}
+}
+
+// trim keeps the cache within its limits after this call added to section
+// (eviction.MaybeTrim: the ledger says whether the cache is over; one
+// process trims at a time, the others go on at once).
+func (u *unit) trim(ctx context.Context, section int) {
+	if u.offline() {
+		return
+	}
 	lctx, cancel := u.lockCtx(ctx)
 	defer cancel()
 	limits := eviction.Limits{MaxBytes: u.Config.MaxSize, MaxFiles: u.Config.MaxFiles}
-	res, err := eviction.MaybeTrim(lctx, u.Store, cache.SectionOf(okey), limits)
+	res, err := eviction.MaybeTrim(lctx, u.Store, section, limits)
 	u.add(eviction.StatEvicted, int64(res.Evicted))
 	u.add(eviction.StatTrims, int64(res.Trims))
 	if res.Trims > 0 {
-		u.log.printf("trimmed section %02x: evicted %d entries (%d bytes), pruned %d manifest entries, removed %d manifests",
-			cache.SectionOf(okey), res.Evicted, res.EvictedBytes, res.PrunedEntries, res.RemovedManifests)
+		u.log.printf("trimmed the cache from section %02x on: evicted %d entries (%d bytes) and %d source records, pruned %d manifest entries, removed %d manifests",
+			section, res.Evicted, res.EvictedBytes, res.RemovedRecords, res.PrunedEntries, res.RemovedManifests)
 		u.log.phase("trim")
 	}
 	if err != nil {

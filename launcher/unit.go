@@ -30,6 +30,9 @@ type unit struct {
 	assembler bool
 	// compileStart is when a miss's compile started (markCompileStart).
 	compileStart compileStart
+	// recordWritten is the key of the last stat record this call wrote,
+	// nil if none: records count toward max_size (trimAfterRecords).
+	recordWritten *digest.Sum
 }
 
 func newUnit(inv *invocation, source string, inputs []string) *unit {
@@ -53,7 +56,8 @@ func (u *unit) keyedFile(path string, mode scanMode) *fileState {
 // records returns where this call reads and writes stat records.
 func (u *unit) records() recordStore {
 	return recordStore{store: u.Store, lockTimeout: u.Config.LockTimeout, refresh: u.Config.LRURefresh,
-		readOnly: u.Config.ReadOnly, off: u.offline, fail: u.cacheError}
+		readOnly: u.Config.ReadOnly, off: u.offline, fail: u.cacheError,
+		wrote: func(key digest.Sum) { u.recordWritten = &key }}
 }
 
 // Output kinds whose text names files, and is stored location-free with
