@@ -16,7 +16,9 @@ import (
 // Stat records are the launcher's machine-local shortcuts: the content
 // hashes of files by their stat data, so that a hit need not read them
 // (launcher/input_record.go has the format). They live in the manifest
-// sections and are counted there, so they count toward max_size:
+// sections and their bytes are counted there, so they count toward
+// max_size; not toward max_files, whose files are entries and manifests,
+// as ccache's are:
 //
 //   - <key>.stat, beside the manifest <key>, records that manifest's
 //     include files. It is written only while the manifest exists, under
@@ -189,14 +191,14 @@ func (s *Store) publishRecord(ctx context.Context, sec section, tmp, path, owner
 			return false, err
 		}
 	}
-	var oldSize, files int64 = 0, 1
+	var oldSize int64
 	if fi, err := os.Lstat(path); err == nil {
-		oldSize, files = fi.Size(), 0
+		oldSize = fi.Size()
 	}
 	if err := rename(tmp, path); err != nil {
 		return false, err
 	}
-	return true, s.addUsage(sec, size-oldSize, files)
+	return true, s.addUsage(sec, size-oldSize, 0)
 }
 
 // removeStatRecord removes the stat record of the manifest under key from
@@ -214,7 +216,7 @@ func (s *Store) removeStatRecord(sec section, key digest.Sum) error {
 	if err := remove(path); err != nil {
 		return fmt.Errorf("remove stat record: %w", err)
 	}
-	return s.addUsage(sec, -fi.Size(), -1)
+	return s.addUsage(sec, -fi.Size(), 0)
 }
 
 // RemoveRecords deletes, under manifest section i's exclusive lock, each of
@@ -257,7 +259,7 @@ func (s *Store) RemoveRecords(ctx context.Context, i int, files []StoredFile) (n
 		bytes += now.Size()
 	}
 	if n > 0 {
-		if err := s.addUsage(sec, -bytes, -int64(n)); err != nil && firstErr == nil {
+		if err := s.addUsage(sec, -bytes, 0); err != nil && firstErr == nil {
 			firstErr = err
 		}
 	}

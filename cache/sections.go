@@ -72,7 +72,9 @@ func (l *Listing) OnDisk() SectionUsage {
 	var u SectionUsage
 	for _, f := range l.Files {
 		u.Bytes += f.Size
-		u.Files++
+		if f.Kind == KindKeyed {
+			u.Files++ // stat records count toward max_size only
+		}
 	}
 	return u
 }
@@ -383,7 +385,9 @@ func (s *Store) Clear(ctx context.Context, a Area, i int) ([]Removed, error) {
 	after := l.OnDisk()
 	for _, r := range removed {
 		after.Bytes -= r.Size
-		after.Files--
+		if r.Kind == KindKeyed {
+			after.Files--
+		}
 	}
 	if err := s.setUsage(sec, before, after); err != nil && firstErr == nil {
 		firstErr = err

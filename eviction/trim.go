@@ -292,7 +292,7 @@ func chunk(cands []candidate, need cache.SectionUsage) int {
 			return n
 		}
 		freed.Bytes += c.file.Size
-		freed.Files++
+		freed.Files += c.counts()
 	}
 	return len(cands)
 }
@@ -341,7 +341,7 @@ func listSample(ctx context.Context, st *cache.Store, need cache.SectionUsage, s
 func (smp *sample) add(i int, f cache.StoredFile) {
 	smp.cands = append(smp.cands, candidate{i, f})
 	smp.seen.Bytes += f.Size
-	smp.seen.Files++
+	smp.seen.Files += candidate{i, f}.counts()
 }
 
 // listPair lists object section i and manifest section i, each lock waited
@@ -356,6 +356,15 @@ func listPair(ctx context.Context, st *cache.Store, i int) (objs, mans *cache.Li
 		return nil, nil, err
 	}
 	return objs, mans, nil
+}
+
+// counts returns how much c counts toward max_files: an entry 1, a stat
+// record nothing.
+func (c candidate) counts() int64 {
+	if c.file.Kind == cache.KindKeyed {
+		return 1
+	}
+	return 0
 }
 
 // sortedByUse returns cands least recently used first.
