@@ -41,13 +41,18 @@ func (s *Store) statsShard(n int) string {
 // rewriteCounters). A damaged shard counts as empty and is replaced.
 //
 // A read-only store counts too (ccache does): a CI job that only consumes
-// a cache wants its hit rate. It writes nothing else, creates no
-// directory, and where the statistics cannot be written (a read-only
-// mount, a cache that does not exist) it counts nowhere and returns nil.
+// a cache wants its hit rate. It writes no entry, manifest or record; a
+// cache that does not exist yet (or an empty directory) is given its
+// empty layout, as ccache makes its statistics there, so that the job's
+// calls are counted. Where the statistics cannot be written (a read-only
+// mount, a directory that is not a cache) it counts nowhere and returns
+// nil.
 func (s *Store) AddStats(ctx context.Context, delta Counters) error {
 	if s.opts.ReadOnly {
 		if fi, err := os.Stat(filepath.Join(s.dir, statsDir)); err != nil || !fi.IsDir() {
-			return nil
+			if s.makeLayout() != nil {
+				return nil
+			}
 		}
 		if err := s.addStats(ctx, delta); err != nil && !errors.Is(err, fs.ErrPermission) && !errors.Is(err, syscall.EROFS) {
 			return err
