@@ -27,7 +27,8 @@ type Mapper struct {
 	// or "" when it has none. The kernel resolves ".." from the physical
 	// directory, so there a relative path may name another file than the
 	// lexical one (see Rel).
-	physical string
+	physical      string
+	physicalParts []string // physical, split
 	// fold is true where the file system compares names without case
 	// (FoldsCase): there /CI/Proj and /ci/proj are one directory. Folding on
 	// a file system that keeps case would rewrite a path into another
@@ -63,7 +64,7 @@ func New(dirs []string, cwd string, fold bool) *Mapper {
 	// Longest first: the most specific base dir wins.
 	slices.SortStableFunc(m.dirs, func(a, b string) int { return len(b) - len(a) })
 	if real, err := filepath.EvalSymlinks(cwd); err == nil && real != cwd {
-		m.physical = real
+		m.physical, m.physicalParts = real, m.split(real)
 	}
 	return m
 }
@@ -165,6 +166,12 @@ func (m *Mapper) equal(a, b string) bool {
 // "." components are dropped, and "dir/.." where dir is a real directory
 // (not a link, whose ".." leads elsewhere), so that one directory written
 // several ways gets one key.
+//
+// Where the working directory is reached through a symbolic link, p may be
+// written from either side of it (a Makefile's $(CURDIR) is the physical
+// directory, the shell's $PWD the apparent one): the shorter of the paths
+// relative to the apparent and to the physical directory is taken, of
+// those that name p's file, as ccache does. So both spellings get one key.
 func (m *Mapper) Rel(p string) (string, bool) {
 	if m == nil {
 		return p, false
@@ -173,23 +180,49 @@ func (m *Mapper) Rel(p string) (string, bool) {
 	if m.under(p) == 0 {
 		return p, false
 	}
-	n, prefixLen := m.common(p)
-	if n == 0 {
-		return p, false // different volumes
+	rel, ok := m.relTo(m.cwd, p)
+	if ok && !m.sameTarget(p, rel) {
+		ok = false
 	}
-	parts := make([]string, 0, len(m.cwd)-n+4)
-	for range len(m.cwd) - n {
-		parts = append(parts, "..")
+	if m.physical != "" {
+		if prel, pok := m.relTo(m.physicalParts, p); pok && (!ok || len(prel) < len(rel)) && m.samePhysical(p, prel) {
+			rel, ok = prel, true
+		}
 	}
-	parts = append(parts, m.split(p[prefixLen:])...)
-	rel := "."
-	if len(parts) > 0 {
-		rel = strings.Join(parts, string(filepath.Separator))
-	}
-	if !m.sameTarget(p, rel) {
+	if !ok {
 		return p, false
 	}
 	return rel, true
+}
+
+// relTo returns p relative to the directory whose components are dir, and
+// false when they share no volume.
+func (m *Mapper) relTo(dir []string, p string) (string, bool) {
+	n, prefixLen := m.commonWith(dir, p)
+	if n == 0 {
+		return p, false // different volumes
+	}
+	parts := make([]string, 0, len(dir)-n+4)
+	for range len(dir) - n {
+		parts = append(parts, "..")
+	}
+	parts = append(parts, m.split(p[prefixLen:])...)
+	if len(parts) == 0 {
+		return ".", true
+	}
+	return strings.Join(parts, string(filepath.Separator)), true
+}
+
+// samePhysical reports whether rel, resolved from the physical working
+// directory (where the kernel resolves it), names the file p names; paths
+// that exist neither way count as the same.
+func (m *Mapper) samePhysical(p, rel string) bool {
+	a, errA := os.Stat(p)
+	b, errB := os.Stat(filepath.Join(m.physical, rel))
+	if errA != nil || errB != nil {
+		return errA != nil && errB != nil
+	}
+	return os.SameFile(a, b)
 }
 
 // normalize returns the absolute path p without empty or "." components,
@@ -238,29 +271,29 @@ func (m *Mapper) needsNormalizing(p string) bool {
 	return false
 }
 
-// sameTarget reports whether rel, resolved by the kernel from the working
-// directory, names the file that p names. Where the working directory has
-// no symbolic links, ".." is lexical and it always does. Where it has
-// (a build directory that is a link elsewhere), "../src" leaves from the
-// link's target, and the compiler would open another file, or none: then
-// the path stays absolute. Paths that exist neither way stay relative.
+// sameTarget reports whether rel, relative to the apparent working
+// directory but resolved by the kernel from the physical one, names the
+// file that p names. Where the working directory has no symbolic links,
+// ".." is lexical and it always does. Where it has (a build directory that
+// is a link elsewhere), "../src" leaves from the link's target, and the
+// compiler would open another file, or none: then that path is not used.
 func (m *Mapper) sameTarget(p, rel string) bool {
 	if m.physical == "" {
 		return true
 	}
-	a, errA := os.Stat(p)
-	b, errB := os.Stat(filepath.Join(m.physical, rel))
-	if errA != nil || errB != nil {
-		return errA != nil && errB != nil
-	}
-	return os.SameFile(a, b)
+	return m.samePhysical(p, rel)
 }
 
 // common returns how many leading components the absolute path p shares
 // with the working directory, and how many bytes of p they take.
-func (m *Mapper) common(p string) (n, prefixLen int) {
+func (m *Mapper) common(p string) (n, prefixLen int) { return m.commonWith(m.cwd, p) }
+
+// commonWith returns how many leading components the absolute path p
+// shares with the directory whose components are dir, and how many bytes
+// of p they take.
+func (m *Mapper) commonWith(dir []string, p string) (n, prefixLen int) {
 	pos := 0
-	for n < len(m.cwd) {
+	for n < len(dir) {
 		for pos < len(p) && m.isSep(p[pos]) {
 			pos++
 		}
@@ -268,7 +301,7 @@ func (m *Mapper) common(p string) (n, prefixLen int) {
 		for pos < len(p) && !m.isSep(p[pos]) {
 			pos++
 		}
-		if start == pos || !m.equal(p[start:pos], m.cwd[n]) {
+		if start == pos || !m.equal(p[start:pos], dir[n]) {
 			break
 		}
 		prefixLen = pos

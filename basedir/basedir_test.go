@@ -155,7 +155,8 @@ func TestDecodeLeavesForeignNULs(t *testing.T) {
 
 // TestRelThroughSymlinkedCwd: in a build directory that is a symbolic link
 // elsewhere, "../src/a.c" would leave from the link's target, so a path is
-// made relative only where the relative form names the same file.
+// made relative only where the relative form names the same file, from the
+// physical directory if not from the apparent one.
 func TestRelThroughSymlinkedCwd(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("symbolic links need privileges on Windows")
@@ -170,8 +171,11 @@ func TestRelThroughSymlinkedCwd(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := New([]string{root}, build, false)
-	if got, ok := m.Rel(filepath.Join(root, "checkout", "src", "a.c")); ok {
-		t.Errorf("Rel through a symlinked cwd = %q: the compiler would open %s", got, filepath.Join(root, "elsewhere", "src", "a.c"))
+	// "../src/a.c" from the apparent directory would open elsewhere/src/a.c;
+	// the path relative to the physical directory, where the kernel starts,
+	// names the file.
+	if got, ok := m.Rel(filepath.Join(root, "checkout", "src", "a.c")); ok && got != filepath.FromSlash("../../checkout/src/a.c") {
+		t.Errorf("Rel through a symlinked cwd = %q: the compiler would open %s", got, filepath.Join(root, "elsewhere", filepath.Clean(got)))
 	}
 	// A file that the relative path does reach is still rewritten.
 	os.WriteFile(filepath.Join(root, "elsewhere", "build", "gen.h"), nil, 0o666)
@@ -209,5 +213,34 @@ func TestFoldsCase(t *testing.T) {
 	}
 	if FoldsCase(filepath.Join(dir, "missing")) {
 		t.Error("FoldsCase of a missing directory = true")
+	}
+}
+
+// TestRelFromEitherSideOfALink: in a working directory reached through a
+// link, a path written through the physical directory ($(CURDIR)) and one
+// written through the apparent one ($PWD) get the same relative form
+// (ccache suite, basedir: "Symlinked build dir inside source dir").
+func TestRelFromEitherSideOfALink(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("symbolic links need privileges on Windows")
+	}
+	root := t.TempDir()
+	os.MkdirAll(filepath.Join(root, "run.real", "dir", "src"), 0o777)
+	os.MkdirAll(filepath.Join(root, "run.real", "dir", "include"), 0o777)
+	os.WriteFile(filepath.Join(root, "run.real", "dir", "src", "test.c"), nil, 0o666)
+	if err := os.Symlink(filepath.Join(root, "run.real"), filepath.Join(root, "run")); err != nil {
+		t.Fatal(err)
+	}
+	m := New([]string{"/"}, filepath.Join(root, "run", "dir", "src"), false)
+	tests := []struct{ path, want string }{
+		{filepath.Join(root, "run", "dir", "src", "test.c"), "test.c"},
+		{filepath.Join(root, "run.real", "dir", "src", "test.c"), "test.c"},
+		{filepath.Join(root, "run", "dir", "src", "..", "include"), filepath.FromSlash("../include")},
+		{filepath.Join(root, "run.real", "dir", "src", "..", "include"), filepath.FromSlash("../include")},
+	}
+	for _, tt := range tests {
+		if got, ok := m.Rel(tt.path); !ok || got != tt.want {
+			t.Errorf("Rel(%s) = %q, %v; want %q", tt.path, got, ok, tt.want)
+		}
 	}
 }

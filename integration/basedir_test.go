@@ -2,6 +2,7 @@ package integration
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -325,6 +326,32 @@ func TestBaseDirsRootAndSpellings(t *testing.T) {
 			}
 		}
 		e.wantStats(map[string]int64{"hits": 1, "misses": 1})
+	})
+	t.Run("either side of a linked working directory", func(t *testing.T) {
+		// ccache suite, basedir: "Symlinked build dir inside source dir".
+		// The checkouts are reached through a link (run -> run.real); the
+		// shell's $PWD is the apparent path, a Makefile's $(CURDIR) the
+		// physical one. Both spellings get one key.
+		e := newEnv(t)
+		e.setenv("OBJCACHE_BASEDIR", "/")
+		for _, job := range []string{"dir1", "dir2"} {
+			e.write("run.real/"+job+"/include/x.h", "#define X 1\n")
+			e.write("run.real/"+job+"/src/a.c", "#include <x.h>\nint x = X;\n")
+		}
+		if err := os.Symlink(filepath.Join(e.work, "run.real"), filepath.Join(e.work, "run")); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct{ job, pwd string }{{"dir1", "pwd"}, {"dir2", "pwd"}, {"dir2", "pwd -P"}} {
+			script := fmt.Sprintf(`cd run/%s/src && d=$(%s) && exec "$0" %s -I"$d/../include" -c "$d/a.c" -o "$d/a.o"`, c.job, c.pwd, cc)
+			if o := e.runIn(e.work, "sh", "-c", script, objcacheBin); o.code != 0 {
+				t.Fatalf("%s in %s: %v", c.pwd, c.job, o)
+			}
+		}
+		e.wantStats(map[string]int64{"hits": 2, "misses": 1})
+		want := e.run(cc, "-I"+filepath.Join(e.work, "run.real/dir2/include"), "-c", filepath.Join(e.work, "run.real/dir2/src/a.c"), "-o", filepath.Join(e.work, "ref.o"))
+		if want.code != 0 || e.read("ref.o") != e.read("run.real/dir2/src/a.o") {
+			t.Errorf("the hit's object differs from gcc's own (%v)", want)
+		}
 	})
 	t.Run("spellings of one directory", func(t *testing.T) {
 		e := newEnv(t)
