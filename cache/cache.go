@@ -31,6 +31,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"github.com/objcache/objcache/digest"
@@ -98,6 +99,10 @@ type Store struct {
 	opts  Options
 	locks *lockfile.Table
 	codec *codec
+	// ledgerStuck is set once the ledger lock was not had within
+	// ledgerWait: this process then leaves the ledger to Reconcile rather
+	// than wait again under every section lock it takes.
+	ledgerStuck atomic.Bool
 }
 
 // Open prepares the cache at dir, creating its layout if it does not exist

@@ -38,6 +38,11 @@ const (
 // is then left out of the ledger, to be healed by Reconcile.
 const ledgerWait = 200 * time.Millisecond
 
+// reconcileWait bounds the wait for each section's lock while Reconcile
+// sums the counters: a stuck section makes it give up (an error wrapping
+// the lock timeout) rather than hold every caller for the lock timeout.
+const reconcileWait = 100 * time.Millisecond
+
 // reconcileTries is how often Reconcile sums the sections before it settles
 // for a sum that adds may have run beside.
 const reconcileTries = 3
@@ -56,7 +61,7 @@ type ledger struct {
 // section's exclusive lock. A failure is not returned: the section's
 // change stands, and the ledger is off until it is reconciled.
 func (s *Store) addToLedger(bytes, files int64) {
-	if bytes == 0 && files == 0 {
+	if bytes == 0 && files == 0 || s.ledgerStuck.Load() {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), ledgerWait)
@@ -64,6 +69,7 @@ func (s *Store) addToLedger(bytes, files int64) {
 	path := s.ledgerPath()
 	unlock, err := s.lock(ctx, path+lockName, exclusive)
 	if err != nil {
+		s.ledgerStuck.Store(true)
 		return
 	}
 	defer unlock()
@@ -120,7 +126,7 @@ func (s *Store) Reconcile(ctx context.Context) (SectionUsage, error) {
 		if err != nil {
 			return SectionUsage{}, err
 		}
-		sum, err := s.Usage(ctx)
+		sum, err := s.usageWithin(ctx, reconcileWait)
 		if err != nil {
 			return SectionUsage{}, err
 		}
@@ -160,30 +166,6 @@ func (s *Store) setLedgerIf(ctx context.Context, before ledger, sum SectionUsage
 		return SectionUsage{}, false, fmt.Errorf("set the cache's total: %w", err)
 	}
 	return after, wrote, nil
-}
-
-// AdjustLedger adds delta to the ledger: a trim that listed every section
-// found the sum of their counters to differ from the ledger by delta.
-// Changes made meanwhile stay in the ledger.
-func (s *Store) AdjustLedger(ctx context.Context, delta SectionUsage) error {
-	if s.opts.ReadOnly || delta == (SectionUsage{}) {
-		return nil
-	}
-	path := s.ledgerPath()
-	unlock, err := s.lock(ctx, path+lockName, exclusive)
-	if err != nil {
-		return fmt.Errorf("adjust the cache's total: %w", err)
-	}
-	defer unlock()
-	err = s.rewriteCounters(path, func(c Counters) {
-		c[counterBytes] = max(0, c[counterBytes]+delta.Bytes)
-		c[counterFiles] = max(0, c[counterFiles]+delta.Files)
-		c[ledgerCounted] = 1
-	})
-	if err != nil {
-		return fmt.Errorf("adjust the cache's total: %w", err)
-	}
-	return nil
 }
 
 // initLedger writes a new store's ledger: zero, and marked.

@@ -3,6 +3,7 @@ package cache
 import (
 	"context"
 	"fmt"
+	"time"
 )
 
 // SectionUsage is the size and file count of one section, from its counter
@@ -25,10 +26,19 @@ type SectionUsage struct {
 // and renaming writers never meet. 512 uncontended shared locks cost a few
 // milliseconds, and Usage is for `objcache stats` and eviction, not for
 // every compilation.
-func (s *Store) Usage(ctx context.Context) (SectionUsage, error) {
+func (s *Store) Usage(ctx context.Context) (SectionUsage, error) { return s.usageWithin(ctx, 0) }
+
+// usageWithin is Usage with each section's lock waited for at most wait
+// (when positive), as well as ctx allows.
+func (s *Store) usageWithin(ctx context.Context, wait time.Duration) (SectionUsage, error) {
 	var total SectionUsage
 	for _, sec := range s.allSections() {
-		u, err := s.sectionUsage(ctx, sec)
+		sctx, cancel := ctx, context.CancelFunc(func() {})
+		if wait > 0 {
+			sctx, cancel = context.WithTimeout(ctx, wait)
+		}
+		u, err := s.sectionUsage(sctx, sec)
+		cancel()
 		if err != nil {
 			return SectionUsage{}, err
 		}

@@ -83,19 +83,22 @@ func TestChunk(t *testing.T) {
 	tests := []struct {
 		name string
 		need cache.SectionUsage
+		w    weight
 		want int
 	}{
-		{"nothing", cache.SectionUsage{}, 1},
-		{"one byte", cache.SectionUsage{Bytes: 1}, 1},
-		{"half of 400 bytes", cache.SectionUsage{Bytes: 400}, 2},
-		{"half of 401 bytes", cache.SectionUsage{Bytes: 401}, 3},
-		{"half of 4 files", cache.SectionUsage{Files: 4}, 2},
-		{"bytes and files", cache.SectionUsage{Bytes: 200, Files: 6}, 3},
-		{"more than there is", cache.SectionUsage{Bytes: 1 << 20}, 8},
+		{"nothing", cache.SectionUsage{}, weight{1, 1}, 1},
+		{"one byte", cache.SectionUsage{Bytes: 1}, weight{1, 1}, 1},
+		{"half of 400 bytes", cache.SectionUsage{Bytes: 400}, weight{1, 1}, 2},
+		{"half of 401 bytes", cache.SectionUsage{Bytes: 401}, weight{1, 1}, 3},
+		{"half of 4 files", cache.SectionUsage{Files: 4}, weight{1, 1}, 2},
+		{"bytes and files", cache.SectionUsage{Bytes: 200, Files: 6}, weight{1, 1}, 3},
+		{"more than there is", cache.SectionUsage{Bytes: 1 << 20}, weight{1, 1}, 8},
+		{"entries that take their manifests along", cache.SectionUsage{Bytes: 800}, weight{4, 1}, 1},
+		{"half of 1600 bytes at weight 2", cache.SectionUsage{Bytes: 1600}, weight{2, 1}, 4},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := chunk(cands, tt.need); got != tt.want {
+			if got := chunk(cands, tt.need, tt.w); got != tt.want {
 				t.Errorf("chunk = %d, want %d", got, tt.want)
 			}
 		})

@@ -153,14 +153,16 @@ func MaybeTrim(ctx context.Context, st *cache.Store, i int, l Limits) (Result, e
 	}
 	if rand.IntN(reconcileEvery) == 0 {
 		if _, err := st.Reconcile(ctx); err != nil {
-			return Result{}, err
+			return Result{}, skipBusy(err)
 		}
 	}
 	var res Result
 	for range trimRounds {
-		u, err := st.Total(ctx)
+		tctx, cancel := context.WithTimeout(ctx, listWait)
+		u, err := st.Total(tctx)
+		cancel()
 		if err != nil || !l.over(u, 1) {
-			return res, err
+			return res, skipBusy(err)
 		}
 		unlock, ok, err := st.TryTrim()
 		if err != nil {
@@ -177,10 +179,21 @@ func MaybeTrim(ctx context.Context, st *cache.Store, i int, l Limits) (Result, e
 		r.Trims = 1
 		res.Add(r)
 		if err != nil || r.Evicted+r.RemovedRecords == 0 {
-			return res, err
+			return res, skipBusy(err)
 		}
 	}
 	return res, nil
+}
+
+// skipBusy returns nil for a lock not had in time (the ledger's, or a
+// section's while the sections are summed), err otherwise: a trim that
+// cannot be made now is left to the next add, and the call that tried
+// goes on with the cache, which a lock timeout would turn off.
+func skipBusy(err error) error {
+	if errors.Is(err, lockfile.ErrTimeout) || errors.Is(err, context.DeadlineExceeded) {
+		return nil
+	}
+	return err
 }
 
 // trimOptions say what a trim evicts besides what the limits demand.
@@ -216,9 +229,16 @@ type sample struct {
 // a sample of the sections that starts at section start and holds
 // sampleFactor times what must go (every section, with opts.all), and
 // evicts what opts' cutoffs name; the manifests that the evicted entries
-// named are pruned. It evicts in rounds, each about half of what is still
-// to go, and reads the ledger again after each: an evicted entry takes a
-// share of its manifest, and maybe the manifest and its record, with it.
+// named are pruned.
+//
+// An evicted entry takes more with it than its own file: its share of its
+// manifest, and, with its manifest's last entry, the manifest and its stat
+// record (in a header-heavy build, more than the entry). So a trim evicts
+// in rounds, each aiming at half of what is still to go, counting each
+// candidate byte as the sample's bytes per candidate byte (then as the
+// rounds so far freed per candidate byte); after each round what is still
+// to go goes down by what the ledger went down by (its absolute value may
+// be off, its changes are the cache's).
 func trim(ctx context.Context, st *cache.Store, l Limits, frac float64, start int, opts trimOptions) (Result, error) {
 	u, err := st.Total(ctx)
 	if err != nil {
@@ -230,15 +250,15 @@ func trim(ctx context.Context, st *cache.Store, l Limits, frac float64, start in
 		return Result{}, err
 	}
 	if smp.whole {
-		// The whole cache was seen: the ledger is put right by what the
-		// counters said (an older objcache may have changed them alone),
-		// and what must go is measured on the files themselves.
+		// The whole cache was seen: what must go is measured on the
+		// files themselves, and a ledger that differs from the counters
+		// (an older objcache changed them alone) is reconciled.
+		need = l.excess(smp.onDisk, frac)
 		if smp.counted != u {
-			if err := st.AdjustLedger(ctx, cache.SectionUsage{Bytes: smp.counted.Bytes - u.Bytes, Files: smp.counted.Files - u.Files}); err != nil {
+			if u, err = st.Reconcile(ctx); err != nil {
 				return Result{}, err
 			}
 		}
-		need = l.excess(smp.onDisk, frac)
 	}
 	cands := sortedByUse(smp.cands)
 	var res Result
@@ -252,47 +272,77 @@ func trim(ctx context.Context, st *cache.Store, l Limits, frac float64, start in
 			rest = append(rest, c)
 		}
 	}
-	if len(old) > 0 {
-		r, err := evict(ctx, st, old)
-		res.Add(r)
-		errs = append(errs, err)
-		if need, err = stillToFree(ctx, st, l, frac); err != nil {
-			return res, errors.Join(append(errs, err)...)
+	w := smp.weight()
+	for round := 0; len(old) > 0 || len(rest) > 0 && (need.Bytes > 0 || need.Files > 0); round++ {
+		var victims []candidate
+		if round == 0 && len(old) > 0 {
+			victims = old
+		} else {
+			n := chunk(rest, need, w)
+			victims, rest = rest[:n], rest[n:]
 		}
-	}
-	for len(rest) > 0 && (need.Bytes > 0 || need.Files > 0) {
-		n := chunk(rest, need)
-		r, err := evict(ctx, st, rest[:n])
-		rest = rest[n:]
+		old = nil
+		r, err := evict(ctx, st, victims)
 		res.Add(r)
 		errs = append(errs, err)
-		need, err = stillToFree(ctx, st, l, frac)
+		after, err := st.Total(ctx)
 		if err != nil {
 			errs = append(errs, err)
 			break
 		}
+		freed := cache.SectionUsage{Bytes: u.Bytes - after.Bytes, Files: u.Files - after.Files}
+		need = cache.SectionUsage{Bytes: max(0, need.Bytes-freed.Bytes), Files: max(0, need.Files-freed.Files)}
+		w = w.learn(victims, freed)
+		u = after
 	}
 	return res, errors.Join(errs...)
 }
 
-// stillToFree returns what a trim must still free after a round: from the
-// ledger, which the round's removals (entries, records, and the manifests
-// they shrank or removed) went through.
-func stillToFree(ctx context.Context, st *cache.Store, l Limits, frac float64) (cache.SectionUsage, error) {
-	u, err := st.Total(ctx)
-	return l.excess(u, frac), err
+// weight is how much the cache loses per candidate byte and per candidate
+// file evicted: the entry, its share of its manifest, maybe the manifest
+// and its record.
+type weight struct{ bytes, files float64 }
+
+// weight returns the sample's own: all it listed per candidate.
+func (smp *sample) weight() weight {
+	w := weight{1, 1}
+	if smp.seen.Bytes > 0 {
+		w.bytes = max(1, float64(smp.onDisk.Bytes)/float64(smp.seen.Bytes))
+	}
+	if smp.seen.Files > 0 {
+		w.files = max(1, float64(smp.onDisk.Files)/float64(smp.seen.Files))
+	}
+	return w
+}
+
+// learn returns the weight a round showed: what the cache lost (freed) per
+// byte and file of its victims, where it lost something.
+func (w weight) learn(victims []candidate, freed cache.SectionUsage) weight {
+	var size, files int64
+	for _, c := range victims {
+		size += c.file.Size
+		files += c.counts()
+	}
+	if size > 0 && freed.Bytes > 0 {
+		w.bytes = max(1, float64(freed.Bytes)/float64(size))
+	}
+	if files > 0 && freed.Files > 0 {
+		w.files = max(1, float64(freed.Files)/float64(files))
+	}
+	return w
 }
 
 // chunk returns how many of cands (least recently used first) a round
-// evicts: about half of need, at least one.
-func chunk(cands []candidate, need cache.SectionUsage) int {
-	var freed cache.SectionUsage
+// evicts: about half of need, each candidate counted at weight w, at least
+// one.
+func chunk(cands []candidate, need cache.SectionUsage, w weight) int {
+	var freed weight
 	for n, c := range cands {
-		if n > 0 && freed.Bytes >= (need.Bytes+1)/2 && freed.Files >= (need.Files+1)/2 {
+		if n > 0 && freed.bytes >= float64((need.Bytes+1)/2) && freed.files >= float64((need.Files+1)/2) {
 			return n
 		}
-		freed.Bytes += c.file.Size
-		freed.Files += c.counts()
+		freed.bytes += w.bytes * float64(c.file.Size)
+		freed.files += w.files * float64(c.counts())
 	}
 	return len(cands)
 }
