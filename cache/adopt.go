@@ -31,8 +31,8 @@ var layoutDirs = map[string]bool{
 // below layoutDirs: sections and lock buckets (hex), keys and records (hex,
 // some with a suffix: .native, .prefix), section files (.lock, .counters),
 // stats shards (digits, N.lock), the ledger (usage, usage.lock), trim
-// locks (.trim) and staged files in tmp/.
-var layoutName = regexp.MustCompile(`^(\.lock|\.counters|\.trim|usage(\.lock)?|[0-9a-f]+(\.[a-z]+)?|[0-9]+(\.lock)?|objcache-[0-9]+\.tmp|objcache-[0-9a-z-]+)$`)
+// locks (.trim), stat records (.KEY.stat, .KEY.src) and staged files in tmp/.
+var layoutName = regexp.MustCompile(`^(\.lock|\.counters|\.trim|\.[0-9a-f]+\.(stat|src)|usage(\.lock)?|[0-9a-f]+(\.[a-z]+)?|[0-9]+(\.lock)?|objcache-[0-9]+\.tmp|objcache-[0-9a-z-]+)$`)
 
 // checkAdoptable returns nil when dir may be made a cache: it does not
 // exist, is empty, or holds only the cache's layout (layoutDirs, and below

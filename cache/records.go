@@ -20,13 +20,13 @@ import (
 // max_size; not toward max_files, whose files are entries and manifests,
 // as ccache's are:
 //
-//   - <key>.stat, beside the manifest <key>, records that manifest's
+//   - .<key>.stat, beside the manifest <key>, records that manifest's
 //     include files. It is written only while the manifest exists, under
 //     the section's exclusive lock, and removed with the manifest, so a
 //     record lives and dies with its manifest (an evicted manifest took its
 //     record with it; before, 300 compiles into a 1M cache left 1.08 MB of
 //     records beside 878 KB of counted entries).
-//   - <hash of the path>.src records one source file (the source is hashed
+//   - .<hash of the path>.src records one source file (the source is hashed
 //     into the manifest key, before any manifest can be found). It belongs
 //     to no manifest: eviction treats it as it treats an entry, least
 //     recently used first, and a hit refreshes its mtime as it does an
@@ -37,7 +37,13 @@ import (
 // make a writer's rename or an evictor's removal of a record fail: both are
 // best effort, a failed removal leaves the record counted, and the next
 // clean tries again.
+//
+// Their names start with a dot, as the section's lock and counter files
+// do: what a listing of a section shows without dot files is its entries
+// or manifests, as in ccache's layout (ccache's own test suite counts its
+// files_in_cache so).
 const (
+	recordPrefix       = "."
 	statRecordSuffix   = ".stat"
 	sourceRecordSuffix = ".src"
 )
@@ -59,9 +65,9 @@ const (
 func fileName(key digest.Sum, k FileKind) string {
 	switch k {
 	case KindStatRecord:
-		return key.String() + statRecordSuffix
+		return recordPrefix + key.String() + statRecordSuffix
 	case KindSourceRecord:
-		return key.String() + sourceRecordSuffix
+		return recordPrefix + key.String() + sourceRecordSuffix
 	}
 	return key.String()
 }
@@ -71,12 +77,12 @@ func fileName(key digest.Sum, k FileKind) string {
 // sections.
 func parseFileName(a Area, name string) (key digest.Sum, k FileKind, ok bool) {
 	base := name
-	if a == Manifests {
-		switch {
-		case strings.HasSuffix(name, statRecordSuffix):
-			base, k = strings.TrimSuffix(name, statRecordSuffix), KindStatRecord
-		case strings.HasSuffix(name, sourceRecordSuffix):
-			base, k = strings.TrimSuffix(name, sourceRecordSuffix), KindSourceRecord
+	if a == Manifests && strings.HasPrefix(name, recordPrefix) {
+		switch rest := name[len(recordPrefix):]; {
+		case strings.HasSuffix(rest, statRecordSuffix):
+			base, k = strings.TrimSuffix(rest, statRecordSuffix), KindStatRecord
+		case strings.HasSuffix(rest, sourceRecordSuffix):
+			base, k = strings.TrimSuffix(rest, sourceRecordSuffix), KindSourceRecord
 		}
 	}
 	key, err := digest.Parse(base)

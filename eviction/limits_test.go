@@ -142,13 +142,13 @@ func addCompile(t *testing.T, st *cache.Store, r *rand.Rand, source, v int, size
 
 // onDisk returns the size of every file the store counts, found by walking
 // the manifest and object sections: entries, manifests and stat records
-// (not the lock and counter files, whose names start with a dot).
+// (not the sections' lock, counter and trim-lock files).
 func onDisk(t *testing.T, dir string) int64 {
 	t.Helper()
 	var total int64
 	for _, area := range []string{"manifests", "objects"} {
 		err := filepath.WalkDir(filepath.Join(dir, area), func(path string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() || strings.HasPrefix(d.Name(), ".") {
+			if err != nil || d.IsDir() || sectionFile(d.Name()) {
 				return err
 			}
 			fi, err := d.Info()
@@ -163,6 +163,12 @@ func onDisk(t *testing.T, dir string) int64 {
 		}
 	}
 	return total
+}
+
+// sectionFile reports whether name is one of a section's own files, which
+// the limit does not count.
+func sectionFile(name string) bool {
+	return name == ".lock" || name == ".counters" || name == ".trim"
 }
 
 // TestOldStatRecordsAreRemoved: clean removes the uncounted stat/ directory

@@ -280,8 +280,8 @@ func (e *env) entryFiles(kind string) []string {
 	files, _ := filepath.Glob(filepath.Join(e.cache, kind, "??", "*"))
 	var out []string
 	for _, f := range files {
-		// Lock and counter files start with a dot; stat records (in the
-		// manifest sections) end in .stat or .src.
+		// Lock and counter files and stat records (in the manifest
+		// sections: .KEY.stat, .KEY.src) start with a dot.
 		if !strings.Contains(filepath.Base(f), ".") {
 			out = append(out, f)
 		}
