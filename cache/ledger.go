@@ -38,11 +38,6 @@ const (
 // is then left out of the ledger, to be healed by Reconcile.
 const ledgerWait = 200 * time.Millisecond
 
-// reconcileWait bounds the wait for each section's lock while Reconcile
-// sums the counters: a stuck section makes it give up (an error wrapping
-// the lock timeout) rather than hold every caller for the lock timeout.
-const reconcileWait = 100 * time.Millisecond
-
 // reconcileTries is how often Reconcile sums the sections before it settles
 // for a sum that adds may have run beside.
 const reconcileTries = 3
@@ -118,15 +113,23 @@ func (s *Store) readLedger(ctx context.Context) (ledger, error) {
 // plus the ledger's own movement since that sum began: it may count twice
 // the changes made during that sum, never miss one.
 func (s *Store) Reconcile(ctx context.Context) (SectionUsage, error) {
+	return s.ReconcileWithin(ctx, 0)
+}
+
+// ReconcileWithin is Reconcile with each section's lock waited for at most
+// wait (when positive): a trim's reconcile gives up on a stuck section
+// (an error wrapping the lock timeout) rather than hold the add that made
+// it for the lock timeout. clean and verify wait as long as any call.
+func (s *Store) ReconcileWithin(ctx context.Context, wait time.Duration) (SectionUsage, error) {
 	if s.opts.ReadOnly {
-		return s.Usage(ctx)
+		return s.usageWithin(ctx, wait)
 	}
 	for try := 1; ; try++ {
 		before, err := s.readLedger(ctx)
 		if err != nil {
 			return SectionUsage{}, err
 		}
-		sum, err := s.usageWithin(ctx, reconcileWait)
+		sum, err := s.usageWithin(ctx, wait)
 		if err != nil {
 			return SectionUsage{}, err
 		}

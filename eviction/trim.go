@@ -152,15 +152,13 @@ func MaybeTrim(ctx context.Context, st *cache.Store, i int, l Limits) (Result, e
 		return Result{}, nil
 	}
 	if rand.IntN(reconcileEvery) == 0 {
-		if _, err := st.Reconcile(ctx); err != nil {
+		if _, err := st.ReconcileWithin(ctx, listWait); err != nil {
 			return Result{}, skipBusy(err)
 		}
 	}
 	var res Result
 	for range trimRounds {
-		tctx, cancel := context.WithTimeout(ctx, listWait)
-		u, err := st.Total(tctx)
-		cancel()
+		u, err := quickTotal(ctx, st)
 		if err != nil || !l.over(u, 1) {
 			return res, skipBusy(err)
 		}
@@ -183,6 +181,19 @@ func MaybeTrim(ctx context.Context, st *cache.Store, i int, l Limits) (Result, e
 		}
 	}
 	return res, nil
+}
+
+// quickTotal returns the ledger's total, its lock waited for at most
+// listWait; an unmarked ledger is reconciled, each section's lock waited
+// for at most listWait.
+func quickTotal(ctx context.Context, st *cache.Store) (cache.SectionUsage, error) {
+	tctx, cancel := context.WithTimeout(ctx, listWait)
+	u, counted, err := st.Ledger(tctx)
+	cancel()
+	if err != nil || counted {
+		return u, err
+	}
+	return st.ReconcileWithin(ctx, listWait)
 }
 
 // skipBusy returns nil for a lock not had in time (the ledger's, or a
@@ -255,8 +266,12 @@ func trim(ctx context.Context, st *cache.Store, l Limits, frac float64, start in
 		// (an older objcache changed them alone) is reconciled.
 		need = l.excess(smp.onDisk, frac)
 		if smp.counted != u {
-			if u, err = st.Reconcile(ctx); err != nil {
+			r, err := st.ReconcileWithin(ctx, listWait)
+			if err != nil && skipBusy(err) != nil {
 				return Result{}, err
+			}
+			if err == nil {
+				u = r
 			}
 		}
 	}
