@@ -99,10 +99,10 @@ type Store struct {
 	opts  Options
 	locks *lockfile.Table
 	codec *codec
-	// ledgerStuck is set once the ledger lock was not had within
-	// ledgerWait: this process then leaves the ledger to Reconcile rather
-	// than wait again under every section lock it takes.
-	ledgerStuck atomic.Bool
+	// ledgerStuckUntil (Unix ns) is set when the ledger lock was not had
+	// within ledgerWait: until then this store leaves the ledger to
+	// Reconcile rather than wait again under every section lock it takes.
+	ledgerStuckUntil atomic.Int64
 }
 
 // Open prepares the cache at dir, creating its layout if it does not exist

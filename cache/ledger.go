@@ -34,9 +34,14 @@ const (
 
 // ledgerWait bounds the wait for the ledger lock under a section lock:
 // its holders hold it for one small read and write, so a longer wait means
-// a stuck holder, and the section lock must not be held for it. The change
-// is then left out of the ledger, to be healed by Reconcile.
-const ledgerWait = 200 * time.Millisecond
+// a stuck holder (or a machine so loaded that its processes stall for
+// seconds), and the section lock must not be held for it. The change is
+// then left out of the ledger, to be healed by Reconcile, and for
+// ledgerStuckFor the store does not wait again.
+const (
+	ledgerWait     = 2 * time.Second
+	ledgerStuckFor = 30 * time.Second
+)
 
 // reconcileTries is how often Reconcile sums the sections before it settles
 // for a sum that adds may have run beside.
@@ -56,7 +61,7 @@ type ledger struct {
 // section's exclusive lock. A failure is not returned: the section's
 // change stands, and the ledger is off until it is reconciled.
 func (s *Store) addToLedger(bytes, files int64) {
-	if bytes == 0 && files == 0 || s.ledgerStuck.Load() {
+	if bytes == 0 && files == 0 || time.Now().UnixNano() < s.ledgerStuckUntil.Load() {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), ledgerWait)
@@ -64,7 +69,7 @@ func (s *Store) addToLedger(bytes, files int64) {
 	path := s.ledgerPath()
 	unlock, err := s.lock(ctx, path+lockName, exclusive)
 	if err != nil {
-		s.ledgerStuck.Store(true)
+		s.ledgerStuckUntil.Store(time.Now().Add(ledgerStuckFor).UnixNano())
 		return
 	}
 	defer unlock()
