@@ -444,3 +444,33 @@ func TestBaseDirsMakefileDepfiles(t *testing.T) {
 		t.Errorf("after editing local.h, make ran:\n%s\nwant m1.o's compile alone", o.stdout)
 	}
 }
+
+// TestBaseDirsFailedCompileDepfile: a compile that fails (-Werror) still
+// writes its depfile, and under base dirs that depfile names files as the
+// user's command does, as on a success (difftest seed 6, index 57: the
+// failed compile's depfile had the rewritten, relative names).
+func TestBaseDirsFailedCompileDepfile(t *testing.T) {
+	cc := requireTool(t, "gcc", "apt-get install -y gcc")
+	e := newEnv(t)
+	e.setenv("OBJCACHE_BASEDIR", e.work)
+	e.write("inc/util.h", "#define UNUSED(x) (void)0\n")
+	e.write("src/main.c", "#include \"util.h\"\nint main(void) { int unused; return 0; }\n")
+	e.write("build/keep", "")
+	build := filepath.Join(e.work, "build")
+	args := []string{"-Werror", "-Wall", "-c", "-MD", "-I" + filepath.Join(e.work, "inc"), filepath.Join(e.work, "src", "main.c")}
+	alone := e.runIn(build, cc, args...)
+	want := e.read("build/main.d")
+	os.Remove(filepath.Join(build, "main.d"))
+	if alone.code == 0 || want == "" {
+		t.Fatalf("gcc alone: %v, depfile %q: the compile was to fail and write its depfile", alone, want)
+	}
+	got := e.runIn(build, objcacheBin, append([]string{cc}, args...)...)
+	// Diagnostics name the files as the rewritten command does (as with
+	// ccache); the depfile, which Make reads, names them as the user's.
+	if got.code != alone.code {
+		t.Errorf("through objcache: %v\nalone: %v", got, alone)
+	}
+	if dep := e.read("build/main.d"); dep != want {
+		t.Errorf("depfile through objcache:\n%s\ngcc alone:\n%s", dep, want)
+	}
+}

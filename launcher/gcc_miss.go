@@ -98,14 +98,11 @@ func (c *gccCall) miss(ctx context.Context) int {
 		return c.passThrough(outcome)
 	}
 	userDep, depTmp := dep, run.depTmp
-	if rename := c.p.DepfileRenamer(c.colorFlavor()); rename != nil && c.p.Depfile != nil {
-		// The depfile names files as the rewritten command did; the user's
-		// gets the names the user's command gives them (what is stored
-		// keeps the rewritten ones, which every checkout shares).
-		if named, ok := compiler.RewriteDepfile(c.flavor, dep, nil, rename); ok {
-			userDep, depTmp = named, ""
+	if c.p.Depfile != nil {
+		if named, tmp, err := c.userDepfile(dep, depTmp); err == nil {
+			userDep, depTmp = named, tmp
 		} else {
-			c.log.printf("depfile not laid out as the compiler lays one out: its names are left as the compile wrote them")
+			c.log.printf("%v: its names are left as the compile wrote them", err)
 		}
 	}
 	if err := c.placeOutputs(obj, userDep, run.objTmp, depTmp); err != nil {
@@ -304,8 +301,15 @@ func (c *gccCall) failed(run *missRun, existed bool) int {
 				continue
 			}
 			data, err := os.ReadFile(out.tmp)
+			tmp := out.tmp
+			if err == nil && out.plan == &c.depPlan {
+				// Under base dirs the depfile names files as the
+				// rewritten command did: the user's gets the user's
+				// names, as on a success (or the compiler writes it).
+				data, tmp, err = c.userDepfile(data, tmp)
+			}
 			if err == nil {
-				err = c.place(*out.plan, data, out.tmp)
+				err = c.place(*out.plan, data, tmp)
 			}
 			if err != nil {
 				c.log.printf("failed compile's output: %v", err)
@@ -320,6 +324,24 @@ func (c *gccCall) failed(run *missRun, existed bool) int {
 		return c.passThrough(statMiss)
 	}
 	return c.replayFailure(run)
+}
+
+// userDepfile returns the depfile the user gets for dep, which the compiler
+// wrote at tmp: dep itself (at tmp) unless base dirs rewrote the command,
+// when it names files as the rewritten command did and the user's gets the
+// names the user's command gives them (what is stored keeps the rewritten
+// ones, which every checkout shares; tmp is then ""). An error says the
+// depfile is not laid out as the compiler lays one out.
+func (c *gccCall) userDepfile(dep []byte, tmp string) ([]byte, string, error) {
+	rename := c.p.DepfileRenamer(c.colorFlavor())
+	if rename == nil {
+		return dep, tmp, nil
+	}
+	named, ok := compiler.RewriteDepfile(c.flavor, dep, nil, rename)
+	if !ok {
+		return dep, tmp, errors.New("depfile not laid out as the compiler lays one out")
+	}
+	return named, "", nil
 }
 
 // replayFailure shows a failed compile's output and returns its status.
