@@ -39,17 +39,24 @@ func (inv *invocation) mergeDriverLines(results []*result) (ok bool) {
 		inv.log.printf("driver lines of the whole call: %v", err)
 		return false
 	}
-	lines := bytes.Join(driverLines(res.stderr), nil)
+	whole := driverLines(res.stderr)
+	printed := map[string]bool{}
+	for _, line := range whole {
+		printed[string(line)] = true
+	}
 	for _, r := range results {
+		// Only the lines the driver prints before it compiles go: one
+		// it prints after a compile ("unable to remove file", when the
+		// compile failed) is the unit's own, and stays where it is.
 		var kept []byte
 		for _, line := range bytes.SplitAfter(r.stderr, []byte("\n")) {
-			if !driverLine.Match(line) {
+			if !driverLine.Match(line) || !printed[string(line)] {
 				kept = append(kept, line...)
 			}
 		}
 		r.stderr = kept
 	}
-	results[0].stderr = append(lines, results[0].stderr...)
+	results[0].stderr = append(bytes.Join(whole, nil), results[0].stderr...)
 	return true
 }
 
