@@ -26,7 +26,12 @@ func TestDepfileReasons(t *testing.T) {
 		{FlavorClang, "-c t.c -MQ foo", "unused-dependency-option"},
 		{FlavorClang, "-c t.c -MP", ""},
 		{FlavorClang, "-c t.c -MMD -MF t.d -MT foo", ""},
-		{FlavorGCC, "-c t.c -MF t.d", ""}, // gcc ignores it silently
+		{FlavorGCC, "-c t.c -MF t.d", "dependency-option-without-md"}, // gcc: "you must specify either -M or -MM"
+		{FlavorGCC, "-c t.c -MT foo", "dependency-option-without-md"},
+		{FlavorGCC, "-c t.c -MQ foo", "dependency-option-without-md"},
+		{FlavorGCC, "-c t.c -MP", "dependency-option-without-md"},
+		{FlavorGCC, "-c t.c -MD -MF t.d -MT foo -MP", ""},
+		{FlavorGCC, "-c t.c -MMD -MP", ""},
 	}
 	for _, tt := range tests {
 		if got := Parse(tt.flavor, strings.Fields(tt.args), "").Reason; got != tt.reason {

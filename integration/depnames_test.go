@@ -46,6 +46,9 @@ func TestDepfileNamesPassThrough(t *testing.T) {
 		{"clang -MF -", "clang-14", "depfile-to-stdout", []string{"-MD", "-MF", "-", "-c", "t.c", "-o", "t.o"}, []string{"t.o", "-"}},
 		{"clang -MF without -MD", "clang-14", "unused-dependency-option", []string{"-MF", "t.d", "-c", "t.c", "-o", "t.o"}, []string{"t.o", "t.d"}},
 		{"clang -MT without -MD", "clang-14", "unused-dependency-option", []string{"-MT", "foo", "-c", "t.c", "-o", "t.o"}, []string{"t.o", "t.d"}},
+		{"gcc -MF without -MD", "gcc", "dependency-option-without-md", []string{"-MF", "t.d", "-c", "t.c", "-o", "t.o"}, []string{"t.o", "t.d"}},
+		{"gcc -MT without -MD", "gcc", "dependency-option-without-md", []string{"-MT", "foo", "-c", "t.c", "-o", "t.o"}, []string{"t.o", "t.d"}},
+		{"gcc -MP without -MD", "gcc", "dependency-option-without-md", []string{"-MP", "-c", "t.c", "-o", "t.o"}, []string{"t.o", "t.d"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
