@@ -514,6 +514,15 @@ func (x *run) compare(i int, a, b outcome, ref twin) (*Failure, error) {
 		for p, e := range sb.Files {
 			if o, ok := sc.Files[p]; ok && e.Type == 'f' && o.Type == 'f' && isDepfile(e.Data) && isDepfile(o.Data) {
 				sb.Files[p] = o
+				// Tree B takes C's depfile too (as the script's depsync
+				// does): a later copy of B into C must keep C's names.
+				bp := filepath.Join(x.twinB, filepath.FromSlash(p))
+				if err := os.WriteFile(bp, o.Data, 0o644); err != nil {
+					return nil, err
+				}
+				if err := os.Chtimes(bp, o.Mtime, o.Mtime); err != nil {
+					return nil, err
+				}
 			}
 		}
 	}
