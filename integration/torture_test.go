@@ -213,7 +213,7 @@ func sum(st map[string]int64, group string) int64 {
 
 // tortureMaxSize is the cache's limit: about one entry and its manifest per
 // section pair, so most adds trim.
-const tortureMaxSize = "768K"
+const tortureMaxSize = "256K"
 
 // tortureSourceCount is the number of sources the workers compile.
 const tortureSourceCount = 60
