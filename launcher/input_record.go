@@ -11,6 +11,7 @@ import (
 	"github.com/objcache/objcache/cache"
 	"github.com/objcache/objcache/compiler"
 	"github.com/objcache/objcache/digest"
+	"github.com/objcache/objcache/lockfile"
 )
 
 // A stat record remembers, for one manifest, the content hash of each file
@@ -234,10 +235,17 @@ type recordStore struct {
 // writable reports whether r may write now.
 func (r recordStore) writable() bool { return !r.readOnly && (r.off == nil || !r.off()) }
 
-// done reports a write of the record under key: its error, if any, or
-// that it was written.
+// recordWait bounds the wait for the section lock a record is written
+// under: a record is a shortcut, not worth a lock timeout (which would turn
+// the cache off for the call and count as one), and a lock not had so soon
+// is left to the lookup's own wait.
+const recordWait = 100 * time.Millisecond
+
+// done reports a write of the record under key: its error, if any (not a
+// lock not had within recordWait), or that it was written.
 func (r recordStore) done(what string, key digest.Sum, err error) {
 	switch {
+	case err != nil && (errors.Is(err, lockfile.ErrTimeout) || errors.Is(err, context.DeadlineExceeded)):
 	case err != nil && r.fail != nil:
 		r.fail(what, err)
 	case err == nil && r.wrote != nil:
@@ -250,7 +258,7 @@ func (r recordStore) putStatRecord(key digest.Sum, data []byte) {
 	if !r.writable() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), r.lockTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), min(r.lockTimeout, recordWait))
 	defer cancel()
 	r.done("write stat record", key, r.store.PutStatRecord(ctx, key, data))
 }
@@ -265,7 +273,7 @@ func (r recordStore) putSourceRecord(path string, data []byte) {
 	if !r.writable() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), r.lockTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), min(r.lockTimeout, recordWait))
 	defer cancel()
 	r.done("write source record", cache.SourceRecordKey(path), r.store.PutSourceRecord(ctx, path, data))
 }

@@ -12,11 +12,6 @@ import (
 // the local store, else from remote storage (which then fills the local
 // store).
 func (u *unit) lookup(ctx context.Context) *cache.Entry {
-	if u.offline() {
-		// A lock was not had in time already (writing a source's stat
-		// record, say): the call waits no more (DESIGN.md §4 rule 5).
-		return nil
-	}
 	u.hashes.loadRecord(u.mkey, nil) // lookupLocal reads it with the manifest
 	e, want := u.lookupLocal(ctx)
 	if e == nil && !u.offline() {
