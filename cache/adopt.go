@@ -52,6 +52,10 @@ func checkAdoptable(dir string) error {
 	bad := ""
 	for _, e := range entries {
 		switch name := e.Name(); {
+		case name == tagName && e.Type().IsRegular():
+			// Another process finished the layout since the caller
+			// found no tag: the directory is a cache.
+			return nil
 		case name == configName && e.Type().IsRegular():
 		case layoutDirs[name] && e.IsDir():
 			filepath.WalkDir(filepath.Join(dir, name), func(p string, d fs.DirEntry, err error) error {

@@ -19,6 +19,7 @@ func TestCheckAdoptable(t *testing.T) {
 		{"configuration only", []string{"config.toml"}, true},
 		{"a layout under way", []string{"stats/0.lock", "stats/15.lock", "tmp/objcache-123.tmp"}, true},
 		{"a cache that lost its tag", []string{"objects/43/.lock", "objects/43/.counters", "objects/43/" + key, "stats/3", "compilers/" + key + ".native", "output-locks/0a3", "stat/36/" + key}, true},
+		{"a layout another process just finished", []string{"CACHEDIR.TAG", "stats/0.lock", "stats/usage", "objects/43/.lock"}, true},
 		{"a user's file", []string{"notes.txt", "stats/0.lock"}, false},
 		{"a user's file in a layout name", []string{"objects/ab/list"}, false},
 		{"a user's file in tmp", []string{"tmp/draft.txt"}, false},
