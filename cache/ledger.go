@@ -82,15 +82,23 @@ func (s *Store) addToLedger(bytes, files int64) {
 // Total returns the cache's size and file count from the ledger: what
 // eviction compares with the limits after each add. An unmarked ledger is
 // reconciled first.
-func (s *Store) Total(ctx context.Context) (SectionUsage, error) {
-	l, err := s.readLedger(ctx)
+func (s *Store) Total(ctx context.Context) (SectionUsage, error) { return s.TotalWithin(ctx, 0) }
+
+// TotalWithin is Total with each lock (the ledger's, and each section's if
+// the ledger must be reconciled) waited for at most wait, when positive:
+// an add that checks the limit gives up on a stuck lock rather than wait
+// the lock timeout.
+func (s *Store) TotalWithin(ctx context.Context, wait time.Duration) (SectionUsage, error) {
+	lctx, cancel := ctx, context.CancelFunc(func() {})
+	if wait > 0 {
+		lctx, cancel = context.WithTimeout(ctx, wait)
+	}
+	l, err := s.readLedger(lctx)
+	cancel()
 	if err != nil || l.counted {
 		return l.SectionUsage, err
 	}
-	if s.opts.ReadOnly {
-		return s.Usage(ctx)
-	}
-	return s.Reconcile(ctx)
+	return s.ReconcileWithin(ctx, wait)
 }
 
 // readLedger reads the ledger under its shared lock. A missing or damaged

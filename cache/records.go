@@ -228,18 +228,19 @@ func (s *Store) removeStatRecord(sec section, key digest.Sum) error {
 // RemoveRecords deletes, under manifest section i's exclusive lock, each of
 // files (stat records of either kind, from a listing) that is still the
 // file listed, and counts them out. A manifest's record goes only when its
-// manifest is gone (an orphan that clean found). It returns how many files
-// and bytes it removed.
-func (s *Store) RemoveRecords(ctx context.Context, i int, files []StoredFile) (n int, bytes int64, err error) {
+// manifest is gone (an orphan that clean found). It returns how many it
+// removed.
+func (s *Store) RemoveRecords(ctx context.Context, i int, files []StoredFile) (n int, err error) {
 	if s.opts.ReadOnly || len(files) == 0 {
-		return 0, 0, nil
+		return 0, nil
 	}
 	sec := s.sectionAt(Manifests, i)
 	unlock, err := s.lock(ctx, sec.lockPath(), exclusive)
 	if err != nil {
-		return 0, 0, fmt.Errorf("remove stat records from %s: %w", sec.dir, err)
+		return 0, fmt.Errorf("remove stat records from %s: %w", sec.dir, err)
 	}
 	defer unlock()
+	var bytes int64
 	var firstErr error
 	for _, f := range files {
 		if f.Kind == KindKeyed {
@@ -270,9 +271,9 @@ func (s *Store) RemoveRecords(ctx context.Context, i int, files []StoredFile) (n
 		}
 	}
 	if firstErr != nil {
-		return n, bytes, fmt.Errorf("remove stat records from %s: %w", sec.dir, firstErr)
+		return n, fmt.Errorf("remove stat records from %s: %w", sec.dir, firstErr)
 	}
-	return n, bytes, nil
+	return n, nil
 }
 
 // oldStatDir held the stat records, uncounted, before they moved into the

@@ -295,7 +295,7 @@ func (c *checker) orphanRecords(i int, l *cache.Listing) error {
 		c.found(ProblemRecord, len(orphans), false)
 		return nil
 	}
-	n, _, err := c.st.RemoveRecords(c.ctx, i, orphans)
+	n, err := c.st.RemoveRecords(c.ctx, i, orphans)
 	c.rep.Result.RemovedRecords += n
 	c.found(ProblemRecord, n, true)
 	return err

@@ -19,17 +19,17 @@ type CleanOptions struct {
 	Now time.Time
 }
 
-// SourceRecordAge is how long a source's stat record may go unused before
+// sourceRecordAge is how long a source's stat record may go unused before
 // clean removes it: a source deleted or moved leaves its record, which no
 // manifest owns, and an old one costs one read of the source to rewrite.
-const SourceRecordAge = 7 * 24 * time.Hour
+const sourceRecordAge = 7 * 24 * time.Hour
 
 // Clean repairs the store as Check does without reading whole entries
 // (prunes dangling manifest entries, removes orphans left by killed adders
 // and stat records whose manifest is gone, recounts sections and the
 // ledger, sweeps tmp/), then trims the whole cache within the limits, least
 // recently used first over every section, evicting entries older than
-// OlderThan and source records unused for SourceRecordAge. It is safe
+// OlderThan and source records unused for sourceRecordAge. It is safe
 // beside running builds: every removal is checked under the section's
 // exclusive lock. The evictions are counted in the statistics.
 func Clean(ctx context.Context, st *cache.Store, opts CleanOptions) (Result, *Report, error) {
@@ -44,7 +44,7 @@ func Clean(ctx context.Context, st *cache.Store, opts CleanOptions) (Result, *Re
 	if err != nil {
 		return Result{}, rep, errors.Join(append(errs, err)...)
 	}
-	topts := trimOptions{all: true, sourceCutoff: opts.Now.Add(-SourceRecordAge)}
+	topts := trimOptions{all: true, sourceCutoff: opts.Now.Add(-sourceRecordAge)}
 	if opts.OlderThan > 0 {
 		topts.cutoff = opts.Now.Add(-opts.OlderThan)
 	}

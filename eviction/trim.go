@@ -158,7 +158,7 @@ func MaybeTrim(ctx context.Context, st *cache.Store, i int, l Limits) (Result, e
 	}
 	var res Result
 	for range trimRounds {
-		u, err := quickTotal(ctx, st)
+		u, err := st.TotalWithin(ctx, listWait)
 		if err != nil || !l.over(u, 1) {
 			return res, skipBusy(err)
 		}
@@ -181,19 +181,6 @@ func MaybeTrim(ctx context.Context, st *cache.Store, i int, l Limits) (Result, e
 		}
 	}
 	return res, nil
-}
-
-// quickTotal returns the ledger's total, its lock waited for at most
-// listWait; an unmarked ledger is reconciled, each section's lock waited
-// for at most listWait.
-func quickTotal(ctx context.Context, st *cache.Store) (cache.SectionUsage, error) {
-	tctx, cancel := context.WithTimeout(ctx, listWait)
-	u, counted, err := st.Ledger(tctx)
-	cancel()
-	if err != nil || counted {
-		return u, err
-	}
-	return st.ReconcileWithin(ctx, listWait)
 }
 
 // skipBusy returns nil for a lock not had in time (the ledger's, or a
@@ -472,7 +459,7 @@ func evict(ctx context.Context, st *cache.Store, victims []candidate) (Result, e
 		res.EvictedBytes += r.Size
 	}
 	for _, i := range slices.Sorted(maps.Keys(recs)) {
-		n, _, err := st.RemoveRecords(ctx, i, recs[i])
+		n, err := st.RemoveRecords(ctx, i, recs[i])
 		res.RemovedRecords += n
 		if err != nil {
 			errs = append(errs, err)

@@ -215,11 +215,10 @@ func (h *inputHasher) recordable(st *fileState) bool {
 }
 
 // recordStore is where a call reads and writes stat records: the store,
-// with each lock wait bounded by ctx and lockTimeout, writing nothing when
-// the cache is read-only or off (fail reports an error; after a lock
-// timeout it turns the cache off for the invocation, which then waits no
-// more). Writes are best effort otherwise: a record that cannot be written
-// only costs the next call the work it saves.
+// writing nothing when the cache is read-only or off, each write's lock
+// wait bounded by recordWait (and lockTimeout). fail reports a write's
+// error. Writes are best effort: a record that cannot be written only costs
+// the next call the work it saves.
 type recordStore struct {
 	store       *cache.Store
 	lockTimeout time.Duration
@@ -232,20 +231,23 @@ type recordStore struct {
 	wrote func(key digest.Sum)
 }
 
-// writable reports whether r may write now.
-func (r recordStore) writable() bool { return !r.readOnly && (r.off == nil || !r.off()) }
-
 // recordWait bounds the wait for the section lock a record is written
 // under: a record is a shortcut, not worth a lock timeout (which would turn
 // the cache off for the call and count as one), and a lock not had so soon
 // is left to the lookup's own wait.
 const recordWait = 100 * time.Millisecond
 
-// done reports a write of the record under key: its error, if any (not a
-// lock not had within recordWait), or that it was written.
-func (r recordStore) done(what string, key digest.Sum, err error) {
-	switch {
-	case err != nil && (errors.Is(err, lockfile.ErrTimeout) || errors.Is(err, context.DeadlineExceeded)):
+// write runs put, which stores the record under key, unless the cache is
+// read-only or off, with the lock wait bounded by recordWait; it reports
+// put's error (not a lock not had in time) or that the record was written.
+func (r recordStore) write(what string, key digest.Sum, put func(context.Context) error) {
+	if r.readOnly || (r.off != nil && r.off()) {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), min(r.lockTimeout, recordWait))
+	defer cancel()
+	switch err := put(ctx); {
+	case errors.Is(err, lockfile.ErrTimeout) || errors.Is(err, context.DeadlineExceeded):
 	case err != nil && r.fail != nil:
 		r.fail(what, err)
 	case err == nil && r.wrote != nil:
@@ -255,12 +257,7 @@ func (r recordStore) done(what string, key digest.Sum, err error) {
 
 // putStatRecord stores data as the stat record of the manifest under key.
 func (r recordStore) putStatRecord(key digest.Sum, data []byte) {
-	if !r.writable() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), min(r.lockTimeout, recordWait))
-	defer cancel()
-	r.done("write stat record", key, r.store.PutStatRecord(ctx, key, data))
+	r.write("write stat record", key, func(ctx context.Context) error { return r.store.PutStatRecord(ctx, key, data) })
 }
 
 // sourceRecord returns the stat record of the file at path, nil if none.
@@ -270,12 +267,7 @@ func (r recordStore) sourceRecord(path string) []byte {
 
 // putSourceRecord stores data as the stat record of the file at path.
 func (r recordStore) putSourceRecord(path string, data []byte) {
-	if !r.writable() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), min(r.lockTimeout, recordWait))
-	defer cancel()
-	r.done("write source record", cache.SourceRecordKey(path), r.store.PutSourceRecord(ctx, path, data))
+	r.write("write source record", cache.SourceRecordKey(path), func(ctx context.Context) error { return r.store.PutSourceRecord(ctx, path, data) })
 }
 
 // loadRecord gives h the stat record of the manifest under key, data (nil
