@@ -102,8 +102,8 @@ type Invocation struct {
 	// "never" or "auto".
 	Color string
 	// Rebased are the paths base dirs rewrote in Args (ParseRebased), the
-	// source among them; unrebased are the values of path options left as
-	// the user wrote them. DepfileRenamer turns the depfile the rewritten
+	// source among them; unrebased are the values of path options and the
+	// sources left as the user wrote them. DepfileRenamer turns the depfile the rewritten
 	// command writes into the one the user's command writes.
 	Rebased   []RebasedPath
 	unrebased []string

@@ -20,7 +20,8 @@ import (
 // found beside a source in the working directory, whose user-given
 // directory it gets, unless a path the user wrote relative (-include x.h)
 // could have given it too. A rewritten path that the user also wrote
-// relative is ambiguous and left alone.
+// relative, or that holds a path the user wrote relative, is ambiguous
+// and left alone.
 
 // DepfileRenamer returns the function that renames the depfile's escaped
 // names for the user's command, or nil when base dirs rewrote nothing.
@@ -33,7 +34,12 @@ func (inv *Invocation) DepfileRenamer(flavor Flavor) func(string) string {
 	}
 	type pair struct{ rel, orig string }
 	var pairs []pair
-	ambiguous := func(rel string) bool { return slices.Contains(inv.unrebased, rel) }
+	// A rewritten path is ambiguous where the user wrote it, or a path
+	// under it, relative: -I/ci/job/src with src/a.c names src/a.c and the
+	// headers beside it through "src" either way.
+	ambiguous := func(rel string) bool {
+		return slices.ContainsFunc(inv.unrebased, func(u string) bool { return u == rel || strings.HasPrefix(u, rel+"/") })
+	}
 	srcDir := ""
 	for _, r := range inv.Rebased {
 		if ambiguous(r.Rel) {

@@ -32,6 +32,10 @@ func TestDepfileRenamer(t *testing.T) {
 		{FlavorClang, "-c /ci/job/src//a.c", []string{"src/a.c", "src/b.h"}, []string{"/ci/job/src//a.c", "/ci/job/src/b.h"}},
 		{FlavorGCC, "-c /ci/job/a.c", []string{"a.c", "b.h"}, []string{"/ci/job/a.c", "/ci/job/b.h"}},
 		{FlavorGCC, "-include here.h -c /ci/job/a.c", []string{"a.c", "here.h"}, []string{"/ci/job/a.c", "here.h"}},
+		// The source written relative, in a directory the user also gave
+		// absolutely: its name and its neighbours' stay (break-it round 7).
+		{FlavorGCC, "-I/ci/job/src -c src/foo.c", []string{"src/foo.c", "src/h.h"}, []string{"src/foo.c", "src/h.h"}},
+		{FlavorClang, "-I/ci/job/src -I/ci/job/inc -c src/foo.c", []string{"src/foo.c", "inc/x.h"}, []string{"src/foo.c", "/ci/job/inc/x.h"}},
 	} {
 		inv := ParseRebased(tt.flavor, strings.Fields(tt.args), "/ci/job", rel)
 		rename := inv.DepfileRenamer(tt.flavor)

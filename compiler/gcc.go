@@ -363,6 +363,8 @@ func (p *parser) input(i int) {
 		if r, ok := p.rel(arg); ok {
 			p.inv.Rebased = append(p.inv.Rebased, RebasedPath{Rel: r, Orig: arg, Source: true})
 			p.inv.Args[i], arg = r, r
+		} else {
+			p.inv.unrebased = append(p.inv.unrebased, arg)
 		}
 	}
 	p.sources = append(p.sources, arg)
