@@ -462,12 +462,12 @@ func (x *run) compile(i int, st Step) (*Failure, error) {
 		}
 	}
 	x.res.Compiles++
-	f, err := x.compare(i, a, b, twinPlain)
+	f, err := x.compare(i, a, b, twinPlain, cOut.fifo)
 	if err == nil && x.twinC != "" {
 		from, to := x.twinB, x.twinC
 		if f != nil {
 			var fc *Failure
-			if fc, err = x.compare(i, a, cOut, twinOriginal); err == nil && fc == nil {
+			if fc, err = x.compare(i, a, cOut, twinOriginal, nil); err == nil && fc == nil {
 				f, from, to = nil, x.twinC, x.twinB
 			}
 		}
@@ -492,8 +492,9 @@ const failedRerun = "failed_compile_rerun"
 
 // compare compares objcache's run of a compile step with a reference's
 // (ref: twinPlain or twinOriginal) and records what the reference left,
-// for later stale-output reports.
-func (x *run) compare(i int, a, b outcome, ref twin) (*Failure, error) {
+// for later stale-output reports. cFIFO is what the original reference's
+// FIFOs received, for the depfiles compared against the plain reference.
+func (x *run) compare(i int, a, b outcome, ref twin, cFIFO map[string][]byte) (*Failure, error) {
 	sa, err := x.snapshot(x.twinA, a.fifo)
 	if err != nil {
 		return nil, err
@@ -523,6 +524,12 @@ func (x *run) compare(i int, a, b outcome, ref twin) (*Failure, error) {
 				if err := os.Chtimes(bp, o.Mtime, o.Mtime); err != nil {
 					return nil, err
 				}
+			}
+		}
+		// A depfile that is a FIFO: its reader gets the user's names too.
+		for p, d := range sb.FIFO {
+			if o, ok := cFIFO[p]; ok && isDepfile(d) && isDepfile(o) {
+				sb.FIFO[p] = o
 			}
 		}
 	}

@@ -108,6 +108,7 @@ same() {
 	cmp -s <(snap "$A" "$root/a.mark" ${2:-}) <(snap "$t" "$root/$x.mark" ${2:-}) || return 1
 	for f in "$root"/a.fifo.* "$root/$x".fifo.*; do
 		[ -e "$f" ] || continue
+		if [ -n "${2:-}" ]; then [ "$(test -s "$root/a.fifo.${f##*.}" && echo y)" = "$(test -s "$root/$x.fifo.${f##*.}" && echo y)" ] || return 1; continue; fi
 		cmp -s "$root/a.fifo.${f##*.}" "$root/$x.fifo.${f##*.}" 2>/dev/null || return 1
 	done
 }
@@ -166,6 +167,10 @@ depsync() {
 		cmp -s "$B/$f" "$C/$f" && continue
 		isdep "$B/$f" && isdep "$C/$f" && cp -p "$C/$f" "$B/$f"
 	done < <(cd "$C" && find . -type f -printf '%P\n')
+	for f in "$root"/c.fifo.*; do
+		[ -e "$f" ] || continue
+		isdep "$root/b.fifo.${f##*.}" && isdep "$f" && cp "$f" "$root/b.fifo.${f##*.}"
+	done
 }
 isdep() { [ -f "$1" ] && ! grep -qaP '\x00' "$1" && head -n1 "$1" | grep -qE '(: |:$|: \\$)'; }
 # resync: make tree a what tree b is.
