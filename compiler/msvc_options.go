@@ -85,6 +85,10 @@ var msvcOptions = []msvcOption{
 	{name: "Xclang", form: separate, role: msvcCC1Arg},
 	{name: "mllvm", form: separate, role: msvcLLVMOption},
 
+	// clang-cl's -v prints the driver's version block and each cc1
+	// command once per call: split per source, or replayed from a hit,
+	// it would not match.
+	{name: "v", form: flag, role: msvcUncacheable, reason: "verbose"},
 	{name: "E", form: flag, role: msvcUncacheable, reason: "preprocess-only"},
 	{name: "EP", form: flag, role: msvcUncacheable, reason: "preprocess-only"},
 	{name: "P", form: flag, role: msvcUncacheable, reason: "preprocess-only"},

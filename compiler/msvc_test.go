@@ -35,6 +35,8 @@ func TestParseMSVCReasons(t *testing.T) {
 		{"/c /analyze foo.cpp", "extra-output"},
 		{"/c /analyze- foo.cpp", ""},
 		{"/c /Fifoo.i foo.cpp", "preprocess-only"},
+		{"/c -v a.c b.c", "verbose"},
+		{"/c /vmg /vd0 a.cpp", ""},
 		{"/c", "no-source"},
 		{"/c foo.cpp bar.obj", "linker-input"},
 		{"/c a.c b.c /Foone.obj", "multiple-sources-one-output"},
