@@ -65,7 +65,7 @@ func renamePhony(rest []byte, rename func(string) string) []byte {
 	var out []byte
 	for _, line := range bytes.SplitAfter(rest, []byte("\n")) {
 		body := bytes.TrimSuffix(line, []byte("\n"))
-		if name, ok := bytes.CutSuffix(body, []byte(":")); ok && len(name) > 0 && !bytes.ContainsAny(name, " \t") {
+		if name, ok := bytes.CutSuffix(body, []byte(":")); ok && len(name) > 0 && oneName(name) {
 			out = append(out, rename(string(name))...)
 			out = append(out, line[len(name):]...)
 			continue
@@ -73,6 +73,17 @@ func renamePhony(rest []byte, rename func(string) string) []byte {
 		out = append(out, line...)
 	}
 	return out
+}
+
+// oneName reports whether name is a single escaped name: every blank in it
+// is escaped ("sp\\ ace/b.h").
+func oneName(name []byte) bool {
+	for i, c := range name {
+		if (c == ' ' || c == '\t') && (i == 0 || name[i-1] != '\\') {
+			return false
+		}
+	}
+	return true
 }
 
 // splitFirstRule splits a depfile into its first rule's targets and

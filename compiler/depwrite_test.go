@@ -120,3 +120,21 @@ func compileDepfile(t *testing.T, dir, cc string, args []string) []byte {
 	}
 	return data
 }
+
+// TestRewriteDepfileRenamesPhonyRules: -MP's phony rules are renamed as the
+// prerequisites are, escaped blanks included (break-it round 7: a header in
+// "sp ace" kept the compiler's name in its phony rule).
+func TestRewriteDepfileRenamesPhonyRules(t *testing.T) {
+	rename := func(name string) string {
+		if rest, ok := strings.CutPrefix(name, "../src/"); ok {
+			return "/w/src/" + rest
+		}
+		return name
+	}
+	dep := "t.o: ../src/sp\\ ace/a\\ 2.c ../src/sp\\ ace/b.h\n../src/sp\\ ace/b.h:\n"
+	want := "t.o: /w/src/sp\\ ace/a\\ 2.c /w/src/sp\\ ace/b.h\n/w/src/sp\\ ace/b.h:\n"
+	got, ok := RewriteDepfile(FlavorGCC, []byte(dep), nil, rename)
+	if !ok || string(got) != want {
+		t.Errorf("RewriteDepfile: ok %v\ngot:\n%s\nwant:\n%s", ok, got, want)
+	}
+}
