@@ -75,8 +75,8 @@ func validCounterName(name string) bool {
 // sections. Only a failure to read is an error.
 func readCounters(path string) (Counters, error) {
 	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return Counters{}, nil
+	if errors.Is(err, fs.ErrNotExist) || err != nil && notRegular(path) {
+		return Counters{}, nil // a directory in its place is damage too
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read counters: %w", err)
@@ -146,9 +146,19 @@ func (s *Store) setUsage(sec section, before, after SectionUsage) error {
 // content is padded with newlines, so no truncate can be left half done.
 func (s *Store) rewriteCounters(path string, change func(Counters)) error {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, s.fileMode())
-	if errors.Is(err, fs.ErrNotExist) {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
 		if err := s.mkdirAll(filepath.Dir(path)); err != nil {
 			return err
+		}
+		f, err = os.OpenFile(path, os.O_RDWR|os.O_CREATE, s.fileMode())
+	case err != nil && notRegular(path):
+		// Something else in the counter file's place (a directory) would
+		// stop every update of it, and with the ledger every trim: it is
+		// damage in objcache's own directory, replaced as a damaged
+		// file's content is.
+		if err := os.RemoveAll(path); err != nil {
+			return fmt.Errorf("replace %s, which is not a file: %w", path, err)
 		}
 		f, err = os.OpenFile(path, os.O_RDWR|os.O_CREATE, s.fileMode())
 	}
@@ -180,4 +190,11 @@ func (s *Store) rewriteCounters(path string, change func(Counters)) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return f.Close()
+}
+
+// notRegular reports whether path exists as something other than a
+// regular file (a directory, a device), which is never a counter file.
+func notRegular(path string) bool {
+	fi, err := os.Lstat(path)
+	return err == nil && !fi.Mode().IsRegular()
 }

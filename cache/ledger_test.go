@@ -3,6 +3,7 @@ package cache
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 )
@@ -110,5 +111,36 @@ func TestLedgerOfAnOlderCache(t *testing.T) {
 	}
 	if _, counted, _ := s.Ledger(c); !counted {
 		t.Error("the ledger was not marked counted")
+	}
+}
+
+// TestCounterFileReplacedByDirectory: a directory in the place of the
+// ledger (or of a section's counters) reads as a damaged counter file and
+// is replaced at the next update, so trims and stores go on (break-it
+// round 5: it stopped every store, and clean could not repair it).
+func TestCounterFileReplacedByDirectory(t *testing.T) {
+	s := newStore(t, Options{})
+	c := ctx(t)
+	if _, err := s.PutEntry(c, key(1, 1), sampleEntry(1, 1000)); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{s.ledgerPath(), s.objectSection(key(2, 2)).countersPath()} {
+		os.Remove(p)
+		if err := os.MkdirAll(filepath.Join(p, "x"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.PutEntry(c, key(2, 2), sampleEntry(2, 1000)); err != nil {
+		t.Fatalf("store beside a directory in a counter file's place: %v", err)
+	}
+	sum, err := s.Usage(c)
+	if err != nil || sum.Files == 0 {
+		t.Fatalf("Usage: %+v, %v", sum, err)
+	}
+	if total, err := s.Reconcile(c); err != nil || total != sum {
+		t.Errorf("Reconcile: %+v (%v), want %+v", total, err, sum)
+	}
+	if fi, err := os.Stat(s.ledgerPath()); err != nil || !fi.Mode().IsRegular() {
+		t.Errorf("the ledger is not a file again: %v", err)
 	}
 }
