@@ -2,9 +2,13 @@ package cache
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/objcache/objcache/lockfile"
 )
 
 // The ledger is the cache's total size and file count, kept in one counter
@@ -38,9 +42,17 @@ const (
 // seconds), and the section lock must not be held for it. The change is
 // then left out of the ledger, to be healed by Reconcile, and for
 // ledgerStuckFor the store does not wait again.
+//
+// Other processes learn it from a mark file beside the ledger
+// (usage.stuck), whose modification time says when a wait last ended so:
+// while it is younger than ledgerStuckFor they wait only ledgerProbeWait,
+// and the first of them that has the lock again removes the mark. Without
+// it, each new process of a build waited ledgerWait once.
 const (
-	ledgerWait     = 2 * time.Second
-	ledgerStuckFor = 30 * time.Second
+	ledgerWait      = 2 * time.Second
+	ledgerProbeWait = 50 * time.Millisecond
+	ledgerStuckFor  = 30 * time.Second
+	ledgerStuckMark = ledgerName + ".stuck"
 )
 
 // reconcileTries is how often Reconcile sums the sections before it settles
@@ -64,19 +76,53 @@ func (s *Store) addToLedger(bytes, files int64) {
 	if bytes == 0 && files == 0 || time.Now().UnixNano() < s.ledgerStuckUntil.Load() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), ledgerWait)
+	wait, marked := s.ledgerLockWait()
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
 	defer cancel()
 	path := s.ledgerPath()
 	unlock, err := s.lock(ctx, path+lockName, exclusive)
 	if err != nil {
-		s.ledgerStuckUntil.Store(time.Now().Add(ledgerStuckFor).UnixNano())
+		s.markLedgerStuck()
 		return
 	}
 	defer unlock()
+	if marked {
+		os.Remove(s.ledgerStuckPath())
+	}
 	_ = s.rewriteCounters(path, func(c Counters) {
 		c[counterBytes] = max(0, c[counterBytes]+bytes)
 		c[counterFiles] = max(0, c[counterFiles]+files)
 	})
+}
+
+// ledgerStuckPath returns the path of the mark of a stuck ledger lock.
+func (s *Store) ledgerStuckPath() string {
+	return filepath.Join(s.dir, statsDir, ledgerStuckMark)
+}
+
+// ledgerLockWait returns how long an add waits for the ledger lock, and
+// whether the mark of a stuck lock is there (and young).
+func (s *Store) ledgerLockWait() (wait time.Duration, marked bool) {
+	fi, err := os.Lstat(s.ledgerStuckPath())
+	if err == nil && time.Since(fi.ModTime()) < ledgerStuckFor {
+		return ledgerProbeWait, true
+	}
+	return ledgerWait, err == nil
+}
+
+// markLedgerStuck notes that the ledger lock was not had in time: this
+// store stops waiting for it, and the mark tells other processes.
+func (s *Store) markLedgerStuck() {
+	now := time.Now()
+	s.ledgerStuckUntil.Store(now.Add(ledgerStuckFor).UnixNano())
+	if s.opts.ReadOnly {
+		return
+	}
+	p := s.ledgerStuckPath()
+	if f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE, s.fileMode()); err == nil {
+		f.Close()
+		os.Chtimes(p, now, now)
+	}
 }
 
 // Total returns the cache's size and file count from the ledger: what
@@ -87,14 +133,27 @@ func (s *Store) Total(ctx context.Context) (SectionUsage, error) { return s.Tota
 // TotalWithin is Total with each lock (the ledger's, and each section's if
 // the ledger must be reconciled) waited for at most wait, when positive:
 // an add that checks the limit gives up on a stuck lock rather than wait
-// the lock timeout.
+// the lock timeout. When the ledger lock is the one not had in time, the
+// total is the sum of the section counters (what the ledger should say),
+// so that a process stuck holding the ledger lock does not stop trims.
 func (s *Store) TotalWithin(ctx context.Context, wait time.Duration) (SectionUsage, error) {
+	if time.Now().UnixNano() < s.ledgerStuckUntil.Load() {
+		return s.usageWithin(ctx, wait) // this store found the lock stuck just now
+	}
+	lwait := wait
+	if w, marked := s.ledgerLockWait(); marked && w < lwait || marked && lwait <= 0 {
+		lwait = w // another process found the lock stuck just now
+	}
 	lctx, cancel := ctx, context.CancelFunc(func() {})
-	if wait > 0 {
-		lctx, cancel = context.WithTimeout(ctx, wait)
+	if lwait > 0 {
+		lctx, cancel = context.WithTimeout(ctx, lwait)
 	}
 	l, err := s.readLedger(lctx)
 	cancel()
+	if err != nil && ctx.Err() == nil && (errors.Is(err, lockfile.ErrTimeout) || errors.Is(err, context.DeadlineExceeded)) {
+		s.markLedgerStuck()
+		return s.usageWithin(ctx, wait)
+	}
 	if err != nil || l.counted {
 		return l.SectionUsage, err
 	}

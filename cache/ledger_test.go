@@ -144,3 +144,36 @@ func TestCounterFileReplacedByDirectory(t *testing.T) {
 		t.Errorf("the ledger is not a file again: %v", err)
 	}
 }
+
+// TestStuckLedgerLockIsMarked: a store that waited in vain for the ledger
+// lock marks it stuck, so that other processes wait only briefly for it and
+// read the total from the sections; the first that has the lock again
+// removes the mark (break-it round 6: each process waited ledgerWait).
+func TestStuckLedgerLockIsMarked(t *testing.T) {
+	dir := t.TempDir()
+	holder := openStore(t, dir, Options{})
+	unlock, err := holder.lock(ctx(t), holder.ledgerPath()+lockName, exclusive)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := openStore(t, dir, Options{})
+	if _, err := first.PutEntry(ctx(t), key(1, 1), sampleEntry(1, 1000)); err != nil {
+		t.Fatal(err)
+	}
+	other := openStore(t, dir, Options{})
+	if wait, marked := other.ledgerLockWait(); !marked || wait != ledgerProbeWait {
+		t.Fatalf("after a vain wait: ledger wait %v, marked %v; want %v, marked", wait, marked, ledgerProbeWait)
+	}
+	sum, _ := other.Usage(ctx(t))
+	if total, err := other.Total(ctx(t)); err != nil || total != sum || sum.Files == 0 {
+		t.Errorf("Total beside a stuck ledger lock: %+v (%v), want the section sum %+v", total, err, sum)
+	}
+	unlock()
+	later := openStore(t, dir, Options{})
+	if _, err := later.PutEntry(ctx(t), key(2, 2), sampleEntry(2, 1000)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(later.ledgerStuckPath()); !os.IsNotExist(err) {
+		t.Errorf("the mark stays after the lock was had again: %v", err)
+	}
+}

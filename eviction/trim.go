@@ -238,7 +238,13 @@ type sample struct {
 // to go goes down by what the ledger went down by (its absolute value may
 // be off, its changes are the cache's).
 func trim(ctx context.Context, st *cache.Store, l Limits, frac float64, start int, opts trimOptions) (Result, error) {
-	u, err := st.Total(ctx)
+	// An inline trim reads the total as the add did (a stuck ledger lock
+	// gives the section sum); clean waits as long as any call.
+	wait := listWait
+	if opts.all {
+		wait = 0
+	}
+	u, err := st.TotalWithin(ctx, wait)
 	if err != nil {
 		return Result{}, err
 	}
@@ -287,7 +293,7 @@ func trim(ctx context.Context, st *cache.Store, l Limits, frac float64, start in
 		r, err := evict(ctx, st, victims)
 		res.Add(r)
 		errs = append(errs, err)
-		after, err := st.Total(ctx)
+		after, err := st.TotalWithin(ctx, wait)
 		if err != nil {
 			errs = append(errs, err)
 			break
