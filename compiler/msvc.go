@@ -235,6 +235,13 @@ func (p *msvcParser) run(all []string) {
 			}
 		case msvcDebug7:
 			inv.Recording = true
+		case msvcPDB:
+			switch {
+			case p.inv.Flavor != FlavorClang:
+				p.fail("pdb")
+			case opt.name == "Zi":
+				inv.Recording = true // CodeView in the object, as /Z7 writes it
+			}
 		case msvcSourceDeps:
 			// The file form is stored with the object; the directory form
 			// names its files in ways objcache does not predict.

@@ -25,6 +25,7 @@ const (
 	msvcCC1Arg                // clang-cl's -Xclang OPTION, read as cc1 reads it (forwarded.go)
 	msvcForceInclude          // /FI: a header, or the PCH clang-cl loads in its place
 	msvcLLVMOption            // clang-cl's -mllvm OPTION (LLVMOptionReason)
+	msvcPDB                   // /Zi, /ZI: cl writes a PDB shared between objects
 )
 
 // msvcOption is one entry of the cl.exe table. Names are written without
@@ -93,8 +94,11 @@ var msvcOptions = []msvcOption{
 	{name: "EP", form: flag, role: msvcUncacheable, reason: "preprocess-only"},
 	{name: "P", form: flag, role: msvcUncacheable, reason: "preprocess-only"},
 	{name: "Fi", form: joined, role: msvcUncacheable, reason: "preprocess-only"},
-	{name: "Zi", form: flag, role: msvcUncacheable, reason: "pdb"},
-	{name: "ZI", form: flag, role: msvcUncacheable, reason: "pdb"},
+	// cl's /Zi and /ZI write the debug information into a PDB that the
+	// objects of a target share (/Fd); clang-cl writes no compile PDB:
+	// its /Zi is /Z7, and it ignores /ZI (with a warning).
+	{name: "Zi", form: flag, role: msvcPDB},
+	{name: "ZI", form: flag, role: msvcPDB},
 	{name: "Yc", form: joined, role: msvcUncacheable, reason: "pch"},
 	{name: "Yu", form: joined, role: msvcUncacheable, reason: "pch"},
 	{name: "Fp", form: joined, role: msvcUncacheable, reason: "pch"},

@@ -53,6 +53,30 @@ func TestParseMSVCReasons(t *testing.T) {
 	}
 }
 
+// TestParseMSVCDebugPDB: cl's /Zi and /ZI write a shared PDB and pass
+// through; clang-cl's /Zi is /Z7 (recorded in the object), and its /ZI is
+// ignored.
+func TestParseMSVCDebugPDB(t *testing.T) {
+	tests := []struct {
+		flavor    Flavor
+		args      string
+		reason    string
+		recording bool
+	}{
+		{"", "/c /Zi /Fdx.pdb /FS a.c", "pdb", true},
+		{"", "/c /ZI a.c", "pdb", false},
+		{FlavorClang, "/c /Zi /Fdx.pdb /FS a.c", "", true},
+		{FlavorClang, "/c /ZI a.c", "", false},
+		{FlavorClang, "/c /Zi a.c b.c", "", true},
+	}
+	for _, tt := range tests {
+		inv := ParseMSVC(tt.flavor, strings.Fields(tt.args), "", "", t.TempDir())
+		if inv.Reason != tt.reason || tt.reason == "" && inv.Recording != tt.recording {
+			t.Errorf("ParseMSVC(%q, %q): reason %q, recording %v; want %q, %v", tt.flavor, tt.args, inv.Reason, inv.Recording, tt.reason, tt.recording)
+		}
+	}
+}
+
 func TestParseMSVCSources(t *testing.T) {
 	cwd := t.TempDir()
 	os.Mkdir(filepath.Join(cwd, "objdir"), 0o777)

@@ -50,6 +50,10 @@ func TestClangCLMissThenHit(t *testing.T) {
 		{"/showIncludes asked", []string{"/c", "/Brepro", "/showIncludes", "src/a.c"}, []string{"a.obj"}, nil, 1},
 		{"CL and _CL_", []string{"/c", "/Brepro", "src/a.c"}, []string{"a.obj"}, map[string]string{"CL": "/DEXTRA#1 /O1", "_CL_": "/DTAIL"}, 1},
 		{"/Z7", []string{"/c", "/Brepro", "/Z7", "src/a.c", "/Foout/a.obj"}, []string{"out/a.obj"}, nil, 1},
+		// clang-cl's /Zi is /Z7: no compile PDB, CodeView in the object
+		// (CMake's Debug flags: /Zi with a PDB per target and /FS).
+		{"/Zi /Fd /FS", []string{"/c", "/Brepro", "/Zi", "/Fdout/target.pdb", "/FS", "src/a.c", "/Foout/a.obj"}, []string{"out/a.obj", "out/target.pdb"}, nil, 1},
+		{"/ZI (ignored by clang-cl)", []string{"/c", "/Brepro", "/ZI", "src/a.c"}, []string{"a.obj"}, nil, 1},
 		{"UTF-16 response file", []string{"@args.rsp"}, []string{"out/a.obj", "out/b.obj"}, nil, 2},
 		{"/sourceDependencies (clang-cl 14 ignores it)", []string{"/c", "/Brepro", "src/a.c", "/sourceDependencies", "deps.json"}, []string{"a.obj", "deps.json"}, nil, 1},
 	}
@@ -121,7 +125,6 @@ func TestClangCLPassThroughReasons(t *testing.T) {
 		{"linking", "linking", []string{"/Brepro", "src/a.c", "/Fea.exe", "/link", "/NOENTRY", "/DLL"}, nil},
 		{"preprocess", "preprocess-only", []string{"/E", "src/a.c"}, nil},
 		{"/P", "preprocess-only", []string{"/P", "src/a.c"}, []string{"a.i"}},
-		{"/Zi", "pdb", []string{"/c", "/Brepro", "/Zi", "src/a.c"}, []string{"a.obj"}},
 		{"pch", "pch", []string{"/c", "/Brepro", "/Ycsrc/common.h", "src/a.c"}, nil},
 		{"listing", "extra-output", []string{"/c", "/Brepro", "/FA", "src/a.c"}, []string{"a.obj", "a.asm"}},
 		{"/EP", "preprocess-only", []string{"/EP", "src/a.c"}, nil},
