@@ -53,6 +53,10 @@ func TestClangCLMissThenHit(t *testing.T) {
 		// clang-cl's /Zi is /Z7: no compile PDB, CodeView in the object
 		// (CMake's Debug flags: /Zi with a PDB per target and /FS).
 		{"/Zi /Fd /FS", []string{"/c", "/Brepro", "/Zi", "/Fdout/target.pdb", "/FS", "src/a.c", "/Foout/a.obj"}, []string{"out/a.obj", "out/target.pdb"}, nil, 1},
+		// clang-cl's /Z7 object records its own cc1 command, the same
+		// with one source or several (MSBuild's calls).
+		{"/Z7 two files, /MP2", []string{"/c", "/Brepro", "/Z7", "/MP2", "src/a.c", "src/b.cpp", "/Foout/"}, []string{"out/a.obj", "out/b.obj"}, nil, 2},
+		{"/Zi two files", []string{"/c", "/Brepro", "/Zi", "/Fdout/t.pdb", "src/a.c", "src/b.cpp", "/Foout/"}, []string{"out/a.obj", "out/b.obj"}, nil, 2},
 		{"/ZI (ignored by clang-cl)", []string{"/c", "/Brepro", "/ZI", "src/a.c"}, []string{"a.obj"}, nil, 1},
 		{"UTF-16 response file", []string{"@args.rsp"}, []string{"out/a.obj", "out/b.obj"}, nil, 2},
 		{"/sourceDependencies (clang-cl 14 ignores it)", []string{"/c", "/Brepro", "src/a.c", "/sourceDependencies", "deps.json"}, []string{"a.obj", "deps.json"}, nil, 1},

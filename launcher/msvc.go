@@ -21,9 +21,11 @@ func (inv *invocation) runMSVC(ctx context.Context, flavor compiler.Flavor) int 
 		return inv.passThrough(prefixUncacheable + p.Reason)
 	case !inv.Config.DirectMode:
 		return inv.passThrough(prefixUncacheable + "direct-mode-off")
-	case p.Recording && len(p.Sources) > 1:
-		// A /Z7 object records the whole command line: each source must
-		// be compiled by the very command the user wrote.
+	case p.Recording && len(p.Sources) > 1 && flavor != compiler.FlavorClang:
+		// A /Z7 object of cl records the command line: each source must
+		// be compiled by the very command the user wrote. (clang-cl's
+		// records its source's own cc1 command, the same whether the call
+		// names one source or several.)
 		return inv.passThrough(prefixUncacheable + "z7-multiple-sources")
 	}
 	if name, ok := inv.passThroughEnv(); ok {

@@ -17,15 +17,22 @@ import (
 // compiles this source alone.
 func (c *msvcCall) uncached(outcome string) *result {
 	c.count(outcome)
-	args := c.args
-	if len(c.p.Sources) > 1 {
-		args = c.p.SourceArgs(c.i, c.src.Output)
-	}
-	res, err := c.runCaptured(args)
+	res, err := c.runCaptured(c.command())
 	if err != nil {
 		return &result{status: 127, stderr: []byte(fmt.Sprintf("objcache: %v\n", err))}
 	}
 	return res
+}
+
+// command returns the command that compiles the source as the user's call
+// does: the call itself, or with several sources the call's arguments for
+// this source alone (clang-cl's driver gives each source its own cc1
+// command either way, and that is what a /Z7 object records).
+func (c *msvcCall) command() []string {
+	if len(c.p.Sources) > 1 {
+		return c.p.SourceArgs(c.i, c.src.Output)
+	}
+	return c.args
 }
 
 // miss compiles the source once, its object into a staging directory in
@@ -144,7 +151,7 @@ func (c *msvcCall) missRecorded(ctx context.Context) *result {
 	}
 	defer guard.release()
 	started := time.Now()
-	res, err := c.runCaptured(c.args)
+	res, err := c.runCaptured(c.command())
 	if err != nil {
 		return c.uncached(errorCache)
 	}
