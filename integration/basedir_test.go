@@ -474,3 +474,40 @@ func TestBaseDirsFailedCompileDepfile(t *testing.T) {
 		t.Errorf("depfile through objcache:\n%s\ngcc alone:\n%s", dep, want)
 	}
 }
+
+// TestBaseDirsClangCLRecordedSplit: a clang-cl /Z7 (or /Zi) object records
+// its compile command, so under base dirs a call with several sources must
+// still compile each by the user's own arguments, absolute paths and all
+// (break-it round 8: the split commands were the rewritten ones, and the
+// objects named ../src/a.c).
+func TestBaseDirsClangCLRecordedSplit(t *testing.T) {
+	for _, debug := range []string{"/Z7", "/Zi"} {
+		t.Run(debug, func(t *testing.T) {
+			e := newEnv(t)
+			cl := clExe(t, e)
+			root := filepath.Join(e.work, "ci", "job1")
+			e.setenv("OBJCACHE_BASEDIR", filepath.Join(e.work, "ci"))
+			e.write("ci/job1/inc/h.h", "#define H 2\n")
+			e.write("ci/job1/src/a.c", "#include \"h.h\"\nint fa(void) { return H; }\n")
+			e.write("ci/job1/src/b.c", "#include \"h.h\"\nint fb(void) { return H * 2; }\n")
+			build := filepath.Join(root, "build")
+			os.MkdirAll(build, 0o777)
+			args := []string{"/c", "/nologo", "/Brepro", debug, "/Fd" + filepath.Join(build, "t.pdb"), "/FS", "/I" + filepath.Join(root, "inc"),
+				filepath.Join(root, "src", "a.c"), filepath.Join(root, "src", "b.c"), "/Fo" + build + "/"}
+			if ref := e.runIn(build, cl, args...); ref.code != 0 {
+				t.Fatalf("clang-cl alone: %v", ref)
+			}
+			objs := []string{"ci/job1/build/a.obj", "ci/job1/build/b.obj"}
+			want := e.snapshot(objs...)
+			for _, phase := range []string{"miss", "hit"} {
+				if o := e.runIn(build, objcacheBin, append([]string{cl}, args...)...); o.code != 0 {
+					t.Fatalf("%s: %v", phase, o)
+				}
+				sameFiles(t, phase, e.snapshot(objs...), want)
+			}
+			if s := e.stats(); s["hits"] != 2 {
+				t.Errorf("stats %v, want 2 hits", s)
+			}
+		})
+	}
+}

@@ -15,7 +15,14 @@ import (
 // up to /MP at a time (one at a time without it, as cl does), their
 // console output in the order of the sources, and cl's status.
 func (inv *invocation) runMSVC(ctx context.Context, flavor compiler.Flavor) int {
-	p := compiler.ParseMSVCRebased(flavor, inv.args, inv.getenv("CL"), inv.getenv("_CL_"), inv.Dir, inv.useBaseDirs())
+	rel := inv.useBaseDirs()
+	p := compiler.ParseMSVCRebased(flavor, inv.args, inv.getenv("CL"), inv.getenv("_CL_"), inv.Dir, rel)
+	// user is the call as written: what a source's own command is made of
+	// when the compiler must run it as the user would (msvcCall.command).
+	user := p
+	if rel != nil {
+		user = compiler.ParseMSVC(flavor, inv.args, inv.getenv("CL"), inv.getenv("_CL_"), inv.Dir)
+	}
 	switch {
 	case p.Reason != "":
 		return inv.passThrough(prefixUncacheable + p.Reason)
@@ -60,7 +67,7 @@ func (inv *invocation) runMSVC(ctx context.Context, flavor compiler.Flavor) int 
 	}
 	results := make([]*result, len(p.Sources))
 	compile := func(i int) {
-		c := &msvcCall{unit: newUnit(inv, p.Sources[i].Path, nil), p: p, i: i, src: p.Sources[i], flavor: flavor, prefix: prefix}
+		c := &msvcCall{unit: newUnit(inv, p.Sources[i].Path, nil), p: p, user: user, i: i, src: p.Sources[i], flavor: flavor, prefix: prefix}
 		results[i] = c.run(ctx)
 	}
 	if flavor == compiler.FlavorClang {
@@ -105,7 +112,10 @@ const sourceDepsKind = "sourcedeps"
 // msvcCall is the cached compile of one source of a cl.exe call.
 type msvcCall struct {
 	*unit
-	p      *compiler.MSVCInvocation
+	p *compiler.MSVCInvocation
+	// user is the same call parsed without base dirs: its arguments are
+	// the user's (p's are rewritten relative).
+	user   *compiler.MSVCInvocation
 	i      int
 	src    compiler.MSVCSource
 	flavor compiler.Flavor

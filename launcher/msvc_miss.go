@@ -25,12 +25,13 @@ func (c *msvcCall) uncached(outcome string) *result {
 }
 
 // command returns the command that compiles the source as the user's call
-// does: the call itself, or with several sources the call's arguments for
-// this source alone (clang-cl's driver gives each source its own cc1
-// command either way, and that is what a /Z7 object records).
+// does: the call itself, or with several sources the call's own arguments
+// (not the ones rewritten for base dirs) for this source alone (clang-cl's
+// driver gives each source its own cc1 command either way, and that is what
+// a /Z7 object records).
 func (c *msvcCall) command() []string {
-	if len(c.p.Sources) > 1 {
-		return c.p.SourceArgs(c.i, c.src.Output)
+	if len(c.user.Sources) > 1 {
+		return c.user.SourceArgs(c.i, c.user.Sources[c.i].Output)
 	}
 	return c.args
 }
