@@ -37,6 +37,8 @@ type Config struct {
 	ManifestEntries    int           // cap of entries per manifest; default 32
 	ShowIncludesPrefix string        // the cl.exe /showIncludes prefix; "" = learn it by probing
 	Sloppiness         []string      // hazards the user vouches for (SloppyIncbin); default none
+	Compiler           string        // the compiler of a call that names none (MSBuild's CLToolExe); "" = cl.exe in PATH
+	TrackIncludes      bool          // a hit opens the files the compile read, for MSBuild's file tracker
 
 	// Sources maps each key (as written in config.toml) to where its value
 	// came from: "default", the config file's path, or the environment

@@ -125,6 +125,12 @@ var settings = []setting{
 	{key: "sloppiness", def: []any{}, help: `hazards to cache anyway, as ccache's sloppiness: "incbin" caches sources and headers whose assembler code reads other files (.incbin, and .include in assembler), which no dependency file names, so that editing those files is not noticed (in the environment separated by commas or spaces)`,
 		set:  func(c *Config, v any) (err error) { c.Sloppiness, err = parseSloppiness(v); return },
 		show: func(c *Config) string { return strings.Join(c.Sloppiness, ",") }},
+	{key: "compiler", def: "", help: `the compiler of a call that names none, as MSBuild makes them with objcache as CLToolExe (objcache /c … @args.rsp): a name looked up in PATH or a path; empty means cl.exe in PATH (never objcache itself)`,
+		set:  func(c *Config, v any) (err error) { c.Compiler, err = parseString(v); return },
+		show: func(c *Config) string { return c.Compiler }},
+	{key: "track_includes", def: false, help: `on a hit, open every file the compile read (the source and its include files) as the compile would, so that MSBuild's file tracker (TrackFileAccess) records them and incremental builds stay right`,
+		set:  func(c *Config, v any) (err error) { c.TrackIncludes, err = parseBool(v); return },
+		show: func(c *Config) string { return strconv.FormatBool(c.TrackIncludes) }},
 }
 
 var errDirInFile = fmt.Errorf("dir cannot be set in config.toml, which lives in the cache dir: set OBJCACHE_DIR")

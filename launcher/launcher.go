@@ -83,8 +83,12 @@ type Launcher struct {
 
 // Run compiles with compilerName and args (args without the compiler) and
 // returns the exit status to leave with. compilerName is a name to look up in
-// PATH or a path.
+// PATH or a path; "" runs the compiler of calls that name none (the
+// compiler setting, else cl.exe: MSBuild's CLToolExe).
 func (l *Launcher) Run(ctx context.Context, compilerName string, args []string) int {
+	if compilerName == "" {
+		compilerName = l.clTool()
+	}
 	inv := l.newInvocation(compilerName, args)
 	defer inv.log.flush()
 	// A signal being handled ends the process with that signal, not with

@@ -25,6 +25,9 @@ func (u *unit) lookup(ctx context.Context) *cache.Entry {
 	u.hashes.saveRecord(u.records())
 	u.trimAfterRecords(ctx)
 	expandPaths(e, u.Dir)
+	if u.Config.TrackIncludes {
+		u.openInputs()
+	}
 	return e
 }
 
@@ -55,6 +58,7 @@ func (u *unit) lookupLocal(ctx context.Context) (e *cache.Entry, want *manifest.
 		u.log.printf("miss: none of the manifest's %d entries matches the include files", len(m.Entries))
 		return nil, nil
 	}
+	u.matched = entry.Includes
 	e, err = u.Store.GetEntry(lctx, entry.Object, u.Config.LRURefresh)
 	switch {
 	case errors.Is(err, cache.ErrNotFound):

@@ -75,6 +75,7 @@ func (u *unit) lookupRemote(ctx context.Context, want *manifest.Entry) *cache.En
 		}
 		want = &entry
 	}
+	u.matched = want.Includes
 	data, err := rs.Get(ctx, remote.ObjectName(want.Object))
 	if err != nil {
 		u.remoteMiss("object", err)

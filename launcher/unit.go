@@ -2,6 +2,7 @@ package launcher
 
 import (
 	"github.com/objcache/objcache/digest"
+	"github.com/objcache/objcache/manifest"
 )
 
 // unit is one cached compilation of one source, whatever the compiler
@@ -33,6 +34,9 @@ type unit struct {
 	// recordWritten is the key of the last stat record this call wrote,
 	// nil if none: records count toward max_size (trimAfterRecords).
 	recordWritten *digest.Sum
+	// matched holds the include files of the manifest entry a lookup
+	// matched, for track_includes.
+	matched []manifest.Include
 }
 
 func newUnit(inv *invocation, source string, inputs []string) *unit {

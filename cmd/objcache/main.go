@@ -26,7 +26,8 @@ func main() {
 }
 
 // run dispatches: a masquerade (objcache installed under a compiler's name),
-// a launcher call (objcache <compiler> args…), or a management command.
+// a launcher call (objcache <compiler> args…, or cl's arguments alone as
+// MSBuild passes them to a CLToolExe), or a management command.
 func run(argv []string) int {
 	if name := programName(argv[0]); name != "objcache" {
 		if _, _, ok := compiler.Identify(name, ""); ok {
@@ -34,6 +35,10 @@ func run(argv []string) int {
 			// cl.exe on Linux must find the cl.exe further down PATH.
 			return launch(invokedName(argv[0]), argv[1:])
 		}
+	}
+	if len(argv) > 1 && launcher.NamesNoCompiler(argv[1]) {
+		// objcache as MSBuild's CLToolExe: cl's arguments, no compiler.
+		return launch("", argv[1:])
 	}
 	if len(argv) > 1 && !strings.HasPrefix(argv[1], "-") && !isCommand(argv[1]) {
 		return launch(argv[1], argv[2:])
