@@ -100,8 +100,8 @@ type Store struct {
 	locks *lockfile.Table
 	codec *codec
 	// ledgerStuckUntil (Unix ns) is set when the ledger lock was not had
-	// within ledgerWait: until then this store leaves the ledger to
-	// Reconcile rather than wait again under every section lock it takes.
+	// in time: until then this store waits only ledgerProbeWait for it
+	// under a section lock, and reads the total from the sections.
 	ledgerStuckUntil atomic.Int64
 }
 

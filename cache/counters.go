@@ -74,10 +74,15 @@ func validCounterName(name string) bool {
 // file is replaced at the next update, and `objcache clean` recounts
 // sections. Only a failure to read is an error.
 func readCounters(path string) (Counters, error) {
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) || err != nil && notRegular(path) {
-		return Counters{}, nil // a directory in its place is damage too
+	f, err := openCounters(path, os.O_RDONLY, 0)
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, errNotCounterFile) {
+		return Counters{}, nil // something else in its place is damage too
 	}
+	if err != nil {
+		return nil, fmt.Errorf("read counters: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(f)
 	if err != nil {
 		return nil, fmt.Errorf("read counters: %w", err)
 	}
@@ -145,22 +150,23 @@ func (s *Store) setUsage(sec section, before, after SectionUsage) error {
 // and clean recounts the sections' files. The file never shrinks: a shorter
 // content is padded with newlines, so no truncate can be left half done.
 func (s *Store) rewriteCounters(path string, change func(Counters)) error {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, s.fileMode())
+	f, err := openCounters(path, os.O_RDWR|os.O_CREATE, s.fileMode())
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		if err := s.mkdirAll(filepath.Dir(path)); err != nil {
 			return err
 		}
-		f, err = os.OpenFile(path, os.O_RDWR|os.O_CREATE, s.fileMode())
-	case err != nil && notRegular(path):
-		// Something else in the counter file's place (a directory) would
-		// stop every update of it, and with the ledger every trim: it is
-		// damage in objcache's own directory, replaced as a damaged
-		// file's content is.
+		f, err = openCounters(path, os.O_RDWR|os.O_CREATE, s.fileMode())
+	case errors.Is(err, errNotCounterFile):
+		// Something else in the counter file's place (a directory, a
+		// FIFO, a link) would stop every update of it, and with the
+		// ledger every trim: it is damage in objcache's own directory,
+		// replaced as a damaged file's content is (a link, not what it
+		// points to).
 		if err := os.RemoveAll(path); err != nil {
 			return fmt.Errorf("replace %s, which is not a file: %w", path, err)
 		}
-		f, err = os.OpenFile(path, os.O_RDWR|os.O_CREATE, s.fileMode())
+		f, err = openCounters(path, os.O_RDWR|os.O_CREATE, s.fileMode())
 	}
 	if err != nil {
 		return err
@@ -192,9 +198,24 @@ func (s *Store) rewriteCounters(path string, change func(Counters)) error {
 	return f.Close()
 }
 
-// notRegular reports whether path exists as something other than a
-// regular file (a directory, a device), which is never a counter file.
-func notRegular(path string) bool {
-	fi, err := os.Lstat(path)
-	return err == nil && !fi.Mode().IsRegular()
+// errNotCounterFile means a counter file's path holds something other than
+// a regular file.
+var errNotCounterFile = errors.New("not a regular file")
+
+// openCounters opens the counter file at path, never through a link or
+// into a FIFO, device or directory (errNotCounterFile): one fstat beside
+// the open, on every counter update.
+func openCounters(path string, flag int, mode fs.FileMode) (*os.File, error) {
+	f, err := os.OpenFile(path, flag|counterOpenFlags, mode)
+	if err != nil {
+		if fi, lerr := os.Lstat(path); lerr == nil && !fi.Mode().IsRegular() {
+			return nil, fmt.Errorf("%s: %w", path, errNotCounterFile)
+		}
+		return nil, err
+	}
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		f.Close()
+		return nil, fmt.Errorf("%s: %w", path, errNotCounterFile)
+	}
+	return f, nil
 }

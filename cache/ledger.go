@@ -46,8 +46,10 @@ const (
 // Other processes learn it from a mark file beside the ledger
 // (usage.stuck), whose modification time says when a wait last ended so:
 // while it is younger than ledgerStuckFor they wait only ledgerProbeWait,
-// and the first of them that has the lock again removes the mark. Without
-// it, each new process of a build waited ledgerWait once.
+// and the first of them that has the lock again removes the mark and takes
+// the ledger's "counted" mark away, so that the next Total reconciles what
+// was left out meanwhile. Without the mark file, each new process of a
+// build waited ledgerWait once.
 const (
 	ledgerWait      = 2 * time.Second
 	ledgerProbeWait = 50 * time.Millisecond
@@ -73,10 +75,13 @@ type ledger struct {
 // section's exclusive lock. A failure is not returned: the section's
 // change stands, and the ledger is off until it is reconciled.
 func (s *Store) addToLedger(bytes, files int64) {
-	if bytes == 0 && files == 0 || time.Now().UnixNano() < s.ledgerStuckUntil.Load() {
+	if bytes == 0 && files == 0 {
 		return
 	}
 	wait, marked := s.ledgerLockWait()
+	if time.Now().UnixNano() < s.ledgerStuckUntil.Load() {
+		wait = ledgerProbeWait // this store found it stuck just now
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), wait)
 	defer cancel()
 	path := s.ledgerPath()
@@ -86,13 +91,19 @@ func (s *Store) addToLedger(bytes, files int64) {
 		return
 	}
 	defer unlock()
-	if marked {
-		os.Remove(s.ledgerStuckPath())
-	}
 	_ = s.rewriteCounters(path, func(c Counters) {
 		c[counterBytes] = max(0, c[counterBytes]+bytes)
 		c[counterFiles] = max(0, c[counterFiles]+files)
+		if marked {
+			// Changes were left out while the lock was stuck: the next
+			// Total sums the sections (break-it round 8: the cache stayed
+			// over its limit by what was stored meanwhile).
+			delete(c, ledgerCounted)
+		}
 	})
+	if marked {
+		os.Remove(s.ledgerStuckPath())
+	}
 }
 
 // ledgerStuckPath returns the path of the mark of a stuck ledger lock.

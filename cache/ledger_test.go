@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"testing"
 )
@@ -114,34 +115,58 @@ func TestLedgerOfAnOlderCache(t *testing.T) {
 	}
 }
 
-// TestCounterFileReplacedByDirectory: a directory in the place of the
+// TestCounterFileDamage: a directory, a FIFO or a link in the place of the
 // ledger (or of a section's counters) reads as a damaged counter file and
-// is replaced at the next update, so trims and stores go on (break-it
-// round 5: it stopped every store, and clean could not repair it).
-func TestCounterFileReplacedByDirectory(t *testing.T) {
-	s := newStore(t, Options{})
-	c := ctx(t)
-	if _, err := s.PutEntry(c, key(1, 1), sampleEntry(1, 1000)); err != nil {
-		t.Fatal(err)
+// is replaced at the next update, so trims and stores go on, nothing waits
+// on the FIFO and nothing outside the cache is written through the link
+// (break-it rounds 5 and 8).
+func TestCounterFileDamage(t *testing.T) {
+	kinds := []string{"directory"}
+	if runtime.GOOS != "windows" {
+		kinds = append(kinds, "FIFO", "link")
 	}
-	for _, p := range []string{s.ledgerPath(), s.objectSection(key(2, 2)).countersPath()} {
-		os.Remove(p)
-		if err := os.MkdirAll(filepath.Join(p, "x"), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := s.PutEntry(c, key(2, 2), sampleEntry(2, 1000)); err != nil {
-		t.Fatalf("store beside a directory in a counter file's place: %v", err)
-	}
-	sum, err := s.Usage(c)
-	if err != nil || sum.Files == 0 {
-		t.Fatalf("Usage: %+v, %v", sum, err)
-	}
-	if total, err := s.Reconcile(c); err != nil || total != sum {
-		t.Errorf("Reconcile: %+v (%v), want %+v", total, err, sum)
-	}
-	if fi, err := os.Stat(s.ledgerPath()); err != nil || !fi.Mode().IsRegular() {
-		t.Errorf("the ledger is not a file again: %v", err)
+	for _, kind := range kinds {
+		t.Run(kind, func(t *testing.T) {
+			s := newStore(t, Options{})
+			c := ctx(t)
+			if _, err := s.PutEntry(c, key(1, 1), sampleEntry(1, 1000)); err != nil {
+				t.Fatal(err)
+			}
+			outside := filepath.Join(t.TempDir(), "outside")
+			os.WriteFile(outside, []byte("not the cache's\n"), 0o666)
+			for _, p := range []string{s.ledgerPath(), s.objectSection(key(2, 2)).countersPath()} {
+				os.Remove(p)
+				os.MkdirAll(filepath.Dir(p), 0o755)
+				var err error
+				switch kind {
+				case "directory":
+					err = os.MkdirAll(filepath.Join(p, "x"), 0o755)
+				case "FIFO":
+					err = mkfifo(p)
+				case "link":
+					err = os.Symlink(outside, p)
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := s.PutEntry(c, key(2, 2), sampleEntry(2, 1000)); err != nil {
+				t.Fatalf("store beside a %s in a counter file's place: %v", kind, err)
+			}
+			sum, err := s.Usage(c)
+			if err != nil || sum.Files == 0 {
+				t.Fatalf("Usage: %+v, %v", sum, err)
+			}
+			if total, err := s.Reconcile(c); err != nil || total != sum {
+				t.Errorf("Reconcile: %+v (%v), want %+v", total, err, sum)
+			}
+			if fi, err := os.Lstat(s.ledgerPath()); err != nil || !fi.Mode().IsRegular() {
+				t.Errorf("the ledger is not a file again: %v", err)
+			}
+			if data, _ := os.ReadFile(outside); string(data) != "not the cache's\n" {
+				t.Errorf("the file the link pointed to was written: %q", data)
+			}
+		})
 	}
 }
 
@@ -175,5 +200,11 @@ func TestStuckLedgerLockIsMarked(t *testing.T) {
 	}
 	if _, err := os.Stat(later.ledgerStuckPath()); !os.IsNotExist(err) {
 		t.Errorf("the mark stays after the lock was had again: %v", err)
+	}
+	// The first store's change was left out of the ledger: the next Total
+	// must sum the sections again (break-it round 8).
+	sum, _ = later.Usage(ctx(t))
+	if total, err := openStore(t, dir, Options{}).Total(ctx(t)); err != nil || total != sum {
+		t.Errorf("Total after the stuck lock: %+v (%v), want the section sum %+v", total, err, sum)
 	}
 }

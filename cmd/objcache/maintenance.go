@@ -132,10 +132,11 @@ func verify(stdout io.Writer, repair bool) error {
 		return err
 	}
 	rep, err := eviction.Check(context.Background(), store, eviction.CheckOptions{Checksums: true, Repair: repair})
-	printCheck(stdout, cfg.Dir, rep, repair)
 	if err != nil {
+		// A check cut short found nothing it can vouch for.
 		return fmt.Errorf("verify %s: %w", cfg.Dir, err)
 	}
+	printCheck(stdout, cfg.Dir, rep, repair)
 	if !repair && rep.Total() > 0 {
 		return errProblems
 	}
