@@ -171,6 +171,9 @@ type RebasedPath struct {
 	Rel, Orig string
 	// Source is set for the source file.
 	Source bool
+	// System is set for a system include directory (-isystem,
+	// -idirafter), whose headers gcc names by a shorter canonical path.
+	System bool
 }
 
 // RuleTargets returns the targets the depfile's first rule names, in the

@@ -46,9 +46,9 @@ func (inv *Invocation) DepfileRenamer(flavor Flavor) func(string) string {
 			continue
 		}
 		if !r.Source {
-			// The compilers drop a directory's trailing "/" and "/." before
-			// they join names to it.
-			pairs = append(pairs, pair{QuoteTarget(r.Rel), QuoteTarget(trimDirEnd(r.Orig, flavor))})
+			// The compilers drop a directory's trailing "/" (gcc also a
+			// system directory's "/.") before they join names to it.
+			pairs = append(pairs, pair{QuoteTarget(r.Rel), QuoteTarget(trimDirEnd(r.Orig, flavor, r.System))})
 			continue
 		}
 		pairs = append(pairs, pair{QuoteTarget(r.Rel), QuoteTarget(r.Orig)})
@@ -98,14 +98,15 @@ func dirAsWritten(path string) string {
 }
 
 // trimDirEnd drops what the compiler of flavor drops from the end of a
-// directory's path before it joins names to it: "/" (both), "/." (gcc),
-// but the root's.
-func trimDirEnd(dir string, flavor Flavor) string {
+// directory's path before it joins names to it: "/" (both), "/." (gcc, of
+// a system directory, whose headers it names by their canonical path when
+// that is shorter: -fcanonical-system-headers), but the root's.
+func trimDirEnd(dir string, flavor Flavor, system bool) string {
 	for {
 		switch {
 		case len(dir) > 1 && strings.HasSuffix(dir, "/"):
 			dir = dir[:len(dir)-1]
-		case flavor != FlavorClang && len(dir) > 2 && strings.HasSuffix(dir, "/."):
+		case flavor != FlavorClang && system && len(dir) > 2 && strings.HasSuffix(dir, "/."):
 			dir = dir[:len(dir)-2]
 		default:
 			return dir

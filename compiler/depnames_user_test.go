@@ -27,6 +27,8 @@ func TestDepfileRenamer(t *testing.T) {
 		{FlavorGCC, "-I/ci/job/inc -c /ci/job/src/a.c", []string{"src/a.c", "src/b.h", "inc/x.h", "/usr/include/stdio.h"},
 			[]string{"/ci/job/src/a.c", "/ci/job/src/b.h", "/ci/job/inc/x.h", "/usr/include/stdio.h"}},
 		{FlavorGCC, "-I/ci/job/inc/ -isystem /ci/job/sys/. -c a.c", []string{"inc/x.h", "sys/s.h"}, []string{"/ci/job/inc/x.h", "/ci/job/sys/s.h"}},
+		// gcc keeps an -I directory's "/." (break-it round 8).
+		{FlavorGCC, "-I/ci/job/inc/. -iquote /ci/job/q/. -c a.c", []string{"inc/x.h", "q/y.h"}, []string{"/ci/job/inc/./x.h", "/ci/job/q/./y.h"}},
 		{FlavorClang, "-I/ci/job/inc/ -isystem /ci/job/sys/. -c a.c", []string{"inc/x.h", "sys/s.h"}, []string{"/ci/job/inc/x.h", "/ci/job/sys/./s.h"}},
 		{FlavorGCC, "-c /ci/job/src//a.c", []string{"src/a.c", "src/b.h"}, []string{"/ci/job/src//a.c", "/ci/job/src//b.h"}},
 		{FlavorClang, "-c /ci/job/src//a.c", []string{"src/a.c", "src/b.h"}, []string{"/ci/job/src//a.c", "/ci/job/src/b.h"}},

@@ -321,7 +321,7 @@ func (p *parser) rebase(opt option, ref argRef, value string, span []string) (st
 			args[ref.at] = ref.prefix + r
 			span = append([]string(nil), span...)
 			span[len(span)-1] = args[ref.at]
-			p.inv.Rebased = append(p.inv.Rebased, RebasedPath{Rel: r, Orig: value})
+			p.inv.Rebased = append(p.inv.Rebased, RebasedPath{Rel: r, Orig: value, System: opt.name == "-isystem" || opt.name == "-idirafter"})
 			return r, span
 		}
 		if opt.path {
