@@ -90,6 +90,7 @@ var msvcOptions = []msvcOption{
 	// command once per call: split per source, or replayed from a hit,
 	// it would not match.
 	{name: "v", form: flag, role: msvcUncacheable, reason: "verbose"},
+	{name: "###", form: flag, role: msvcUncacheable, reason: "dry-run"}, // prints the commands, runs none
 	{name: "E", form: flag, role: msvcUncacheable, reason: "preprocess-only"},
 	{name: "EP", form: flag, role: msvcUncacheable, reason: "preprocess-only"},
 	{name: "P", form: flag, role: msvcUncacheable, reason: "preprocess-only"},

@@ -36,6 +36,7 @@ func TestParseMSVCReasons(t *testing.T) {
 		{"/c /analyze- foo.cpp", ""},
 		{"/c /Fifoo.i foo.cpp", "preprocess-only"},
 		{"/c -v a.c b.c", "verbose"},
+		{"/c -### a.c b.c", "dry-run"},
 		{"/c /vmg /vd0 a.cpp", ""},
 		{"/c", "no-source"},
 		{"/c foo.cpp bar.obj", "linker-input"},
