@@ -36,6 +36,7 @@ type Config struct {
 	LRURefresh         time.Duration // default 1h
 	ManifestEntries    int           // cap of entries per manifest; default 32
 	ShowIncludesPrefix string        // the cl.exe /showIncludes prefix; "" = learn it by probing
+	MSVCZi             string        // "z7": compile cl's /Zi as /Z7 and cache it; "" = pass /Zi through
 	Sloppiness         []string      // hazards the user vouches for (SloppyIncbin); default none
 	Compiler           string        // the compiler of a call that names none (MSBuild's CLToolExe); "" = cl.exe in PATH
 	TrackIncludes      bool          // a hit opens the files the compile read, for MSBuild's file tracker

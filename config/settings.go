@@ -122,6 +122,15 @@ var settings = []setting{
 	{key: "show_includes_prefix", def: "", help: `the prefix of cl.exe's /showIncludes lines ("Note: including file:"), for a compiler whose prefix objcache cannot learn by probing`,
 		set:  func(c *Config, v any) (err error) { c.ShowIncludesPrefix, err = parseString(v); return },
 		show: func(c *Config) string { return c.ShowIncludesPrefix }},
+	{key: "msvc_zi", def: "", help: `"z7" compiles cl.exe's /Zi calls (a PDB shared by a target's objects, never cached) as /Z7 and caches them: the debug information goes into each object, no compile PDB is written (/Fd and /FS are dropped), the linker's /DEBUG PDB is complete, static libraries get bigger; empty passes /Zi through (clang-cl's /Zi is /Z7 and always cached)`,
+		set: func(c *Config, v any) (err error) {
+			c.MSVCZi, err = parseString(v)
+			if err == nil && c.MSVCZi != "" && c.MSVCZi != "z7" {
+				err = fmt.Errorf("%q is not a value of msvc_zi: use \"z7\" or leave it empty", c.MSVCZi)
+			}
+			return
+		},
+		show: func(c *Config) string { return c.MSVCZi }},
 	{key: "sloppiness", def: []any{}, help: `hazards to cache anyway, as ccache's sloppiness: "incbin" caches sources and headers whose assembler code reads other files (.incbin, and .include in assembler), which no dependency file names, so that editing those files is not noticed (in the environment separated by commas or spaces)`,
 		set:  func(c *Config, v any) (err error) { c.Sloppiness, err = parseSloppiness(v); return },
 		show: func(c *Config) string { return strings.Join(c.Sloppiness, ",") }},

@@ -15,6 +15,9 @@ import (
 // up to /MP at a time (one at a time without it, as cl does), their
 // console output in the order of the sources, and cl's status.
 func (inv *invocation) runMSVC(ctx context.Context, flavor compiler.Flavor) int {
+	if flavor != compiler.FlavorClang && inv.Config.MSVCZi == "z7" {
+		inv.compileZiAsZ7()
+	}
 	rel := inv.useBaseDirs()
 	p := compiler.ParseMSVCRebased(flavor, inv.args, inv.getenv("CL"), inv.getenv("_CL_"), inv.Dir, rel)
 	// user is the call as written: what a source's own command is made of

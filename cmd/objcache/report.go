@@ -128,8 +128,18 @@ func group(w io.Writer, line func(int, string, string), title string, m map[stri
 	}
 	line(0, title, fmt.Sprint(total))
 	for _, k := range sortedKeys(m) {
-		line(2, k, fmt.Sprint(m[k]))
+		v := fmt.Sprint(m[k])
+		if hint, ok := reasonHints[k]; ok {
+			v += "  (" + hint + ")"
+		}
+		line(2, k, v)
 	}
+}
+
+// reasonHints say, beside a reason calls were not cached for, what would
+// cache them.
+var reasonHints = map[string]string{
+	"pdb": `cl's /Zi and /ZI; msvc_zi = "z7" caches /Zi`,
 }
 
 func sortedKeys(m map[string]int64) []string {
