@@ -47,8 +47,9 @@ type MSVCInvocation struct {
 	// Recording is true under /Z7 (and clang-cl's -g…): the object
 	// records its own path, the working directory and the command line.
 	Recording bool
-	// SourceDependencies is /sourceDependencies' file, or "" (the
-	// directory form is not cacheable).
+	// SourceDependencies is /sourceDependencies' value (a file, or a
+	// directory holding one file per source), or "". Each source's file is
+	// MSVCSource.SourceDependencies.
 	SourceDependencies string
 
 	// skip marks the indexes of Args that belong to one source or to the
@@ -79,6 +80,10 @@ type MSVCSource struct {
 	Forced string
 	// Output is the object file cl writes for it.
 	Output string
+	// SourceDependencies is the /sourceDependencies JSON file cl writes
+	// for it, or "": the file named, or in the directory named the
+	// source's file name with ".json" appended (main.cpp.json).
+	SourceDependencies string
 }
 
 // msvcLanguages maps the source extensions cl knows to their language.
@@ -129,6 +134,8 @@ type msvcParser struct {
 	langAllEnv bool
 	output     string
 	reason     string
+	// depsDir is set when /sourceDependencies names a directory.
+	depsDir bool
 	// cc1 holds the values of -Xclang, read together at the end (a value
 	// may take the next one).
 	cc1 []string
@@ -243,10 +250,17 @@ func (p *msvcParser) run(all []string) {
 				inv.Recording = true // CodeView in the object, as /Z7 writes it
 			}
 		case msvcSourceDeps:
-			// The file form is stored with the object; the directory form
-			// names its files in ways objcache does not predict.
+			// The file is stored with the object. A directory (it must
+			// exist, else cl takes the name for a file) gets one file per
+			// source; "-" is stdout, which would print one checkout's
+			// absolute paths in another.
 			inv.SourceDependencies, hashed = value, false
-			if isDirName(value) || isDir(p.cwd, value) {
+			switch {
+			case value == "-":
+				p.fail("source-dependencies-stdout")
+			case isDir(p.cwd, value):
+				p.depsDir = true
+			case isDirName(value):
 				p.fail("source-dependencies-directory")
 			}
 		case msvcExternalEnv:
@@ -383,7 +397,7 @@ func (p *msvcParser) finish() {
 		p.fail("no-source")
 	case file != "" && len(inv.Sources) > 1:
 		p.fail("multiple-sources-one-output")
-	case inv.SourceDependencies != "" && len(inv.Sources) > 1:
+	case inv.SourceDependencies != "" && !p.depsDir && len(inv.Sources) > 1:
 		p.fail("multiple-sources-one-output")
 	}
 	inv.Reason = p.reason
@@ -397,6 +411,12 @@ func (p *msvcParser) finish() {
 			s.Output = file
 		default:
 			s.Output = joinWindows(dir, trimExtAny(baseName(s.Path))+".obj")
+		}
+		switch {
+		case p.depsDir:
+			s.SourceDependencies = joinWindows(inv.SourceDependencies, baseName(s.Path)+".json")
+		default:
+			s.SourceDependencies = inv.SourceDependencies
 		}
 	}
 }
@@ -449,6 +469,7 @@ func trimExtAny(b string) string { return strings.TrimSuffix(b, extOf(b)) }
 
 func isDirName(p string) bool { return strings.HasSuffix(p, `\`) || strings.HasSuffix(p, "/") }
 
+// joinWindows joins a directory cl names and a file name in it.
 func joinWindows(dir, name string) string {
 	if dir == "" {
 		return name
@@ -456,7 +477,7 @@ func joinWindows(dir, name string) string {
 	if isDirName(dir) {
 		return dir + name
 	}
-	return dir + `\` + name
+	return dir + string(os.PathSeparator) + name // "\" on Windows, where cl runs
 }
 
 // pchBeside reports whether a precompiled header sits beside the header

@@ -66,6 +66,7 @@ var msvcOptions = []msvcOption{
 	{name: "Zd", form: flag, role: msvcDebug7},
 	{name: "sourceDependencies", form: separate, role: msvcSourceDeps},
 	{name: "sourceDependencies:directives", form: separate, role: msvcUncacheable, reason: "extra-output"},
+	{name: "sourceDependencies-", form: flag, role: msvcUncacheable, reason: "source-dependencies-stdout"},
 	{name: "external:env:", form: joined, role: msvcExternalEnv},
 	{name: "link", form: flag, role: msvcLink},
 

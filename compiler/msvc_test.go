@@ -43,8 +43,10 @@ func TestParseMSVCReasons(t *testing.T) {
 		{"/c a.c b.c /Foone.obj", "multiple-sources-one-output"},
 		{"/c a.c /I", "missing-argument"},
 		{"/c a.c /sourceDependencies deps.json", ""},
-		{"/c a.c /sourceDependencies depsdir/", "source-dependencies-directory"},
+		{"/c a.c /sourceDependencies nodir/", "source-dependencies-directory"},
 		{"/c a.c b.c /sourceDependencies deps.json", "multiple-sources-one-output"},
+		{"/c a.c /sourceDependencies-", "source-dependencies-stdout"},
+		{"/c a.c /sourceDependencies -", "source-dependencies-stdout"},
 	}
 	for _, tt := range tests {
 		inv := ParseMSVC("", strings.Fields(tt.args), "", "", t.TempDir())
@@ -78,6 +80,23 @@ func TestParseMSVCDebugPDB(t *testing.T) {
 	}
 }
 
+// TestParseMSVCSourceDependenciesDir: /sourceDependencies naming an
+// existing directory gives each source its file there, named after the
+// source with ".json" appended (cl's documentation: main.cpp.json).
+func TestParseMSVCSourceDependenciesDir(t *testing.T) {
+	cwd := t.TempDir()
+	os.Mkdir(filepath.Join(cwd, "deps"), 0o777)
+	inv := ParseMSVC("", strings.Fields("/c src/a.cpp other/b.c /sourceDependencies deps /Foout/"), "", "", cwd)
+	if inv.Reason != "" || len(inv.Sources) != 2 {
+		t.Fatalf("reason %q, sources %v", inv.Reason, inv.Sources)
+	}
+	for i, want := range []string{`deps\a.cpp.json`, `deps\b.c.json`} {
+		if got := inv.Sources[i].SourceDependencies; got != want && got != strings.ReplaceAll(want, `\`, "/") {
+			t.Errorf("source %d: dependencies file %q, want %q", i, got, want)
+		}
+	}
+}
+
 func TestParseMSVCSources(t *testing.T) {
 	cwd := t.TempDir()
 	os.Mkdir(filepath.Join(cwd, "objdir"), 0o777)
@@ -92,7 +111,7 @@ func TestParseMSVCSources(t *testing.T) {
 		{"", "/c a.c /Fo:x.obj", []MSVCSource{{Path: "a.c", Lang: "c", Output: "x.obj"}}},
 		{"", "/c a.c /Fo: x.obj", []MSVCSource{{Path: "a.c", Lang: "c", Output: "x.obj"}}},
 		{"", "/c a.c /Fox", []MSVCSource{{Path: "a.c", Lang: "c", Output: "x.obj"}}},
-		{"", "/c a.c /Foobjdir", []MSVCSource{{Path: "a.c", Lang: "c", Output: `objdir\a.obj`}}},
+		{"", "/c a.c /Foobjdir", []MSVCSource{{Path: "a.c", Lang: "c", Output: "objdir" + string(os.PathSeparator) + "a.obj"}}},
 		{FlavorClang, "/c a.c /Foobjdir", []MSVCSource{{Path: "a.c", Lang: "c", Output: "objdir.obj"}}},
 		{"", "/c /TP a.c", []MSVCSource{{Path: "a.c", Lang: "c++", Output: "a.obj"}}},
 		{"", "/c a.c /TC", []MSVCSource{{Path: "a.c", Lang: "c", Output: "a.obj"}}},

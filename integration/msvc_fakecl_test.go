@@ -178,3 +178,38 @@ func replaceZi(args []string) ([]string, bool) {
 	}
 	return out, true
 }
+
+// TestFakeCLSourceDependenciesDirectory: /sourceDependencies naming a
+// directory gives each source of the call its JSON file there
+// (<source>.json); objcache stores each with its object and a hit writes
+// it again. To stdout (/sourceDependencies-) the call passes through: the
+// JSON names one checkout's absolute paths.
+func TestFakeCLSourceDependenciesDirectory(t *testing.T) {
+	e := newEnv(t)
+	cl, _ := documentedCL(t, e)
+	e.write("src/h.h", "int h;\n")
+	e.write("src/a.cpp", "#include \"h.h\"\nint a;\n")
+	e.write("src/b.cpp", "#include \"h.h\"\nint b;\n")
+	os.MkdirAll(filepath.Join(e.work, "deps"), 0o777)
+	os.MkdirAll(filepath.Join(e.work, "out"), 0o777)
+	args := []string{"/c", "/nologo", "src/a.cpp", "src/b.cpp", "/sourceDependencies", "deps", "/Foout/"}
+	files := []string{"out/a.obj", "out/b.obj", "deps/a.cpp.json", "deps/b.cpp.json"}
+	ref := e.run(cl, args...)
+	want := e.snapshot(files...)
+	if ref.code != 0 || !strings.Contains(want["deps/b.cpp.json"], "h.h") {
+		t.Fatalf("the fake cl alone: %v %v", ref, want)
+	}
+	for _, phase := range []string{"miss", "hit"} {
+		if o := e.objcache(append([]string{cl}, args...)...); o != ref {
+			t.Errorf("%s: console %v, want %v", phase, o, ref)
+		}
+		sameFiles(t, phase, e.snapshot(files...), want)
+	}
+	if s := e.stats(); s["hits"] != 2 {
+		t.Errorf("stats %v, want 2 hits", s)
+	}
+	e.objcache(cl, "/c", "/nologo", "src/a.cpp", "/sourceDependencies-")
+	if s := e.stats(); s["uncacheable.source-dependencies-stdout"] != 1 {
+		t.Errorf("stats %v, want uncacheable.source-dependencies-stdout 1", s)
+	}
+}

@@ -141,7 +141,7 @@ func (c *msvcCall) planOutputs() string {
 	if c.p.SourceDependencies == "" {
 		return ""
 	}
-	if c.depsPlan, err = planOutput(c.absPath(c.p.SourceDependencies), compiler.WriteThrough, c.Umask); err != nil {
+	if c.depsPlan, err = planOutput(c.absPath(c.src.SourceDependencies), compiler.WriteThrough, c.Umask); err != nil {
 		c.log.printf("%v", err)
 		return unplaceableOutcome(err)
 	}

@@ -25,7 +25,10 @@
 //     missing) and refuses one made with another debug format or another
 //     PDB (C2859) or another /D set (C4651 is cl's warning; here it is an
 //     error, as /WX would make it), and a source that does not include the
-//     header (C1010).
+//     header (C1010);
+//   - /sourceDependencies file writes the source's JSON dependency list
+//     there, into an existing directory as <source file name>.json, and
+//     /sourceDependencies- (or -) to stdout.
 //
 // An object's content is a text naming everything that decided it, so
 // that tests can compare objects byte for byte and see why two differ.
@@ -100,6 +103,7 @@ type call struct {
 	includeDirs, defines   []string
 	create, use, pchHeader string // /Yc, /Yu and the header named
 	pchFile                string // /Fp's value
+	sourceDeps             string // /sourceDependencies' value; "-" is stdout
 	sources                []string
 }
 
@@ -150,6 +154,14 @@ func parse(cmdline []string) (*call, error) {
 			c.debug = "Zi"
 		case o == "FS":
 			c.sharedPDB = true
+		case o == "sourceDependencies-":
+			c.sourceDeps = "-"
+		case o == "sourceDependencies":
+			v, err := value(o)
+			if err != nil {
+				return nil, err
+			}
+			c.sourceDeps = v
 		case strings.HasPrefix(o, "Fd"):
 			c.pdb = strings.TrimPrefix(o[2:], ":")
 		case strings.HasPrefix(o, "Fo"):
@@ -380,6 +392,9 @@ func (c *call) compile(src string, stdout io.Writer) error {
 			return err
 		}
 	}
+	if err := c.writeSourceDeps(cwd, src, headers, stdout); err != nil {
+		return err
+	}
 	if c.syntax {
 		return nil
 	}
@@ -398,6 +413,32 @@ func (c *call) compile(src string, stdout io.Writer) error {
 	}
 	if err := os.WriteFile(obj, b.Bytes(), 0o666); err != nil {
 		return fmt.Errorf("%s: fatal error C1083: Cannot open compiler generated file: '%s': Permission denied", src, obj)
+	}
+	return nil
+}
+
+// writeSourceDeps writes /sourceDependencies' JSON: to the file named, or
+// into the directory named (it must exist) as the source's file name with
+// ".json" appended, or to stdout for "-". Paths are absolute.
+func (c *call) writeSourceDeps(cwd, src string, headers []string, stdout io.Writer) error {
+	if c.sourceDeps == "" {
+		return nil
+	}
+	quoted := make([]string, len(headers))
+	for i, h := range headers {
+		quoted[i] = fmt.Sprintf("%q", h)
+	}
+	data := fmt.Sprintf("{\"Version\":\"1.2\",\"Data\":{\"Source\":%q,\"Includes\":[%s]}}\n", absPath(cwd, src), strings.Join(quoted, ","))
+	if c.sourceDeps == "-" {
+		_, err := io.WriteString(stdout, data)
+		return err
+	}
+	path := c.sourceDeps
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		path = filepath.Join(path, filepath.Base(src)+".json")
+	}
+	if err := os.WriteFile(path, []byte(data), 0o666); err != nil {
+		return fmt.Errorf("%s: fatal error C1083: Cannot open source dependencies file: '%s'", src, path)
 	}
 	return nil
 }
