@@ -47,6 +47,12 @@ type MSVCInvocation struct {
 	// Recording is true under /Z7 (and clang-cl's -g…): the object
 	// records its own path, the working directory and the command line.
 	Recording bool
+	// CL and CLTail are CL's and _CL_'s values with base dirs applied to
+	// the paths they name, when that changed them (Rebased: the compiles
+	// that run Args must see them in the environment); else "".
+	CL, CLTail string
+	// EnvRebased is set when base dirs rewrote CL or _CL_.
+	EnvRebased bool
 	// SourceDependencies is /sourceDependencies' value (a file, or a
 	// directory holding one file per source), or "". Each source's file is
 	// MSVCSource.SourceDependencies.
@@ -99,8 +105,9 @@ func ParseMSVC(flavor Flavor, args []string, clEnv, clTailEnv, cwd string) *MSVC
 // ParseMSVCRebased is ParseMSVC with base dirs: the sources and the
 // include directories and files of the command line (/I, /FI,
 // /external:I, /imsvc, /Tc, /Tp) are rewritten by rel, in Args, which the
-// miss runs, and in HashArgs. CL and _CL_ are left as they are: cl applies
-// them itself.
+// miss runs, and in HashArgs; the paths CL and _CL_ give to those options
+// too, in HashArgs and in CL and CLTail (cl applies the variables itself:
+// the miss sets them so).
 func ParseMSVCRebased(flavor Flavor, args []string, clEnv, clTailEnv, cwd string, rel Rebase) *MSVCInvocation {
 	inv := &MSVCInvocation{Flavor: flavor, skip: map[int]bool{}, langAll: map[int]bool{}}
 	expanded, err := expandMSVCResponseFiles(args, cwd, 0)
@@ -118,6 +125,11 @@ func ParseMSVCRebased(flavor Flavor, args []string, clEnv, clTailEnv, cwd string
 	all := append(append(append([]string{}, head...), expanded...), tail...)
 	p := msvcParser{inv: inv, cwd: cwd, rel: rel, offset: len(head), userArgs: len(expanded)}
 	p.run(all)
+	if p.envRebased {
+		inv.EnvRebased = true
+		inv.CL = JoinWindowsArgs(all[:len(head)])
+		inv.CLTail = JoinWindowsArgs(all[len(head)+len(expanded):])
+	}
 	return inv
 }
 
@@ -136,6 +148,8 @@ type msvcParser struct {
 	reason     string
 	// depsDir is set when /sourceDependencies names a directory.
 	depsDir bool
+	// envRebased is set when base dirs rewrote a path of CL or _CL_.
+	envRebased bool
 	// cc1 holds the values of -Xclang, read together at the end (a value
 	// may take the next one).
 	cc1 []string
@@ -161,7 +175,7 @@ func (p *msvcParser) run(all []string) {
 	for i := 0; i < len(all); i++ {
 		arg := all[i]
 		if len(arg) < 2 || (arg[0] != '/' && arg[0] != '-') {
-			p.input(p.rebase(all, i, arg, arg), "", i)
+			p.input(p.rebaseInput(all, i, arg), "", i)
 			continue
 		}
 		name := arg[1:]
@@ -173,7 +187,7 @@ func (p *msvcParser) run(all []string) {
 		if !ok && p.isSourceFile(arg) {
 			// clang-cl reads an argument that matches no option as a
 			// file: an absolute Unix path ("/src/a.c").
-			p.input(p.rebase(all, i, arg, arg), "", i)
+			p.input(p.rebaseInput(all, i, arg), "", i)
 			continue
 		}
 		if !ok {
@@ -314,7 +328,8 @@ func (p *msvcParser) isSourceFile(arg string) bool {
 // in Args, and returns the value to use.
 func (p *msvcParser) rebase(all []string, i int, arg, value string) string {
 	j := i - p.offset
-	if p.rel == nil || j < 0 || j >= p.userArgs || !strings.HasSuffix(arg, value) {
+	user := j >= 0 && j < p.userArgs
+	if p.rel == nil || !strings.HasSuffix(arg, value) {
 		return value
 	}
 	r, ok := p.rel(value)
@@ -322,8 +337,21 @@ func (p *msvcParser) rebase(all []string, i int, arg, value string) string {
 		return value
 	}
 	all[i] = arg[:len(arg)-len(value)] + r
-	p.inv.Args[j] = all[i]
+	if user {
+		p.inv.Args[j] = all[i]
+	} else {
+		p.envRebased = true
+	}
 	return r
+}
+
+// rebaseInput is rebase for a source: one of the user's arguments only (a
+// source in CL stays as it is).
+func (p *msvcParser) rebaseInput(all []string, i int, arg string) string {
+	if j := i - p.offset; j < 0 || j >= p.userArgs {
+		return arg
+	}
+	return p.rebase(all, i, arg, arg)
 }
 
 // skipRange marks all[from] … all[to] as removed.

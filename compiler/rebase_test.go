@@ -106,9 +106,14 @@ func TestParseMSVCRebased(t *testing.T) {
 	if !reflect.DeepEqual(inv.Args, wantArgs) {
 		t.Errorf("Args\n got %q\nwant %q", inv.Args, wantArgs)
 	}
-	wantHash := []string{"/I" + job + "/fromcl", "/c", "/nologo", "/I" + r("../inc"), "/I", r("../inc2"), "/FI" + r("../cfg.h"), "/external:I" + r("../ext"), "/showIncludes"}
+	// CL's paths are rewritten too, in the key and in the CL the miss
+	// sets (issue 14, item 5).
+	wantHash := []string{"/I" + r("../fromcl"), "/c", "/nologo", "/I" + r("../inc"), "/I", r("../inc2"), "/FI" + r("../cfg.h"), "/external:I" + r("../ext"), "/showIncludes"}
 	if !reflect.DeepEqual(inv.HashArgs, wantHash) {
 		t.Errorf("HashArgs\n got %q\nwant %q", inv.HashArgs, wantHash)
+	}
+	if !inv.EnvRebased || inv.CL != "/I"+r("../fromcl") || inv.CLTail != "" {
+		t.Errorf("CL %q, _CL_ %q (rebased %v); want CL /I../fromcl", inv.CL, inv.CLTail, inv.EnvRebased)
 	}
 	if len(inv.Sources) != 2 || inv.Sources[0].Path != r("../src/x.c") || inv.Sources[1].Path != r("../src/a.c") {
 		t.Errorf("Sources = %+v", inv.Sources)

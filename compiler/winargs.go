@@ -56,3 +56,36 @@ func SplitWindowsArgs(text string) []string {
 	}
 	return args
 }
+
+// JoinWindowsArgs writes args as a command line that SplitWindowsArgs (and
+// cl, reading CL) splits back into args: an argument with white space or a
+// quote is quoted, its quotes and the backslashes before them escaped.
+func JoinWindowsArgs(args []string) string {
+	var b strings.Builder
+	for i, a := range args {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		if a != "" && !strings.ContainsAny(a, " \t\n\r\"") {
+			b.WriteString(a)
+			continue
+		}
+		b.WriteByte('"')
+		slashes := 0
+		for j := 0; j < len(a); j++ {
+			switch c := a[j]; c {
+			case '\\':
+				slashes++
+			case '"':
+				b.WriteString(strings.Repeat(`\`, slashes+1))
+				slashes = 0
+			default:
+				slashes = 0
+			}
+			b.WriteByte(a[j])
+		}
+		b.WriteString(strings.Repeat(`\`, slashes)) // before the closing quote
+		b.WriteByte('"')
+	}
+	return b.String()
+}

@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -22,6 +23,21 @@ func TestSplitWindowsArgs(t *testing.T) {
 	for _, tt := range tests {
 		if got := SplitWindowsArgs(tt.in); !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("SplitWindowsArgs(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestJoinWindowsArgsRoundTrip: what JoinWindowsArgs writes splits back
+// into the same arguments.
+func TestJoinWindowsArgsRoundTrip(t *testing.T) {
+	for _, args := range [][]string{
+		{"/c", "/I../inc", "/DX=1"},
+		{`/IC:\Program Files\x\`, `/Da="b c"`, ""},
+		{`a\\b`, `tab	here`, `quote"in`, `end\`},
+	} {
+		line := JoinWindowsArgs(args)
+		if got := SplitWindowsArgs(line); !slices.Equal(got, args) {
+			t.Errorf("SplitWindowsArgs(JoinWindowsArgs(%q)) = %q (line %s)", args, got, line)
 		}
 	}
 }

@@ -511,3 +511,35 @@ func TestBaseDirsClangCLRecordedSplit(t *testing.T) {
 		})
 	}
 }
+
+// TestBaseDirsCLVariable: the paths CL and _CL_ name are rewritten under
+// base dirs as the command line's are, so a second checkout whose CL names
+// its own include directory hits (issue 14, item 5), with objects equal to
+// clang-cl's own.
+func TestBaseDirsCLVariable(t *testing.T) {
+	e := newEnv(t)
+	cl := clExe(t, e)
+	e.setenv("OBJCACHE_BASEDIR", filepath.Join(e.work, "ci"))
+	for i, job := range []string{"job1", "job2"} {
+		root := filepath.Join(e.work, "ci", job)
+		e.write(filepath.Join("ci", job, "inc", "h.h"), "#define H 3\n")
+		e.write(filepath.Join("ci", job, "tail", "t.h"), "#define T 4\n")
+		e.write(filepath.Join("ci", job, "src", "a.c"), "#include \"h.h\"\n#include \"t.h\"\nint a(void) { return H * T; }\n")
+		build := filepath.Join(root, "build")
+		os.MkdirAll(build, 0o777)
+		e.setenv("CL", "/I"+filepath.Join(root, "inc"))
+		e.setenv("_CL_", "/I "+filepath.Join(root, "tail"))
+		args := []string{"/c", "/nologo", "/Brepro", filepath.Join(root, "src", "a.c"), "/Fo" + filepath.Join(build, "a.obj")}
+		if ref := e.runIn(build, cl, args...); ref.code != 0 {
+			t.Fatalf("%s: clang-cl alone: %v", job, ref)
+		}
+		want := e.snapshot(filepath.Join("ci", job, "build", "a.obj"))
+		if o := e.runIn(build, objcacheBin, append([]string{cl}, args...)...); o.code != 0 {
+			t.Fatalf("%s: %v", job, o)
+		}
+		sameFiles(t, job, e.snapshot(filepath.Join("ci", job, "build", "a.obj")), want)
+		if s := e.stats(); s["hits"] != int64(i) {
+			t.Errorf("after %s: stats %v, want %d hits", job, s, i)
+		}
+	}
+}

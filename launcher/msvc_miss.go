@@ -36,6 +36,16 @@ func (c *msvcCall) command() []string {
 	return c.args
 }
 
+// runRebased runs args, the call's arguments as base dirs rewrote them,
+// with CL and _CL_ rewritten the same way.
+func (c *msvcCall) runRebased(args []string) (*result, error) {
+	env := c.childEnv()
+	if c.p.EnvRebased {
+		env = setEnv(setEnv(env, "CL", c.p.CL), "_CL_", c.p.CLTail)
+	}
+	return c.runCapturedEnv(c.Dir, args, env)
+}
+
 // miss compiles the source once, its object into a staging directory in
 // the cache's tmp/ (read from there, then put in place), with
 // /showIncludes reporting the include files; a /Z7 object, which records
@@ -66,7 +76,7 @@ func (c *msvcCall) miss(ctx context.Context) *result {
 		extra = []string{"/showIncludes"}
 	}
 	started := time.Now()
-	res, err := c.runCaptured(c.p.SourceArgs(c.i, tmp, extra...))
+	res, err := c.runRebased(c.p.SourceArgs(c.i, tmp, extra...))
 	if err != nil {
 		return c.uncached(errorCache)
 	}
@@ -132,7 +142,7 @@ func (c *msvcCall) miss(ctx context.Context) *result {
 // writes the user's /Fo itself, and stores what it wrote unless another
 // program may have written it since (readWritten).
 func (c *msvcCall) missRecorded(ctx context.Context) *result {
-	pre, err := c.runCaptured(c.p.SourceArgs(c.i, os.DevNull, "/showIncludes", "/Zs"))
+	pre, err := c.runRebased(c.p.SourceArgs(c.i, os.DevNull, "/showIncludes", "/Zs"))
 	if err != nil || pre.status != 0 {
 		return c.uncached(statMiss)
 	}

@@ -25,9 +25,14 @@ func (inv *invocation) runCaptured(args []string) (*result, error) {
 // writes to the console directly when VS_UNICODE_OUTPUT is set (inside
 // Visual Studio), so the variable is removed for the child.
 func (inv *invocation) runCapturedIn(dir string, args []string) (*result, error) {
+	return inv.runCapturedEnv(dir, args, inv.childEnv())
+}
+
+// runCapturedEnv is runCapturedIn with the child's environment given.
+func (inv *invocation) runCapturedEnv(dir string, args, env []string) (*result, error) {
 	cmd := exec.Command(inv.compilerPath, args...)
 	cmd.Dir = dir
-	cmd.Env = unsetEnv(inv.childEnv(), "VS_UNICODE_OUTPUT")
+	cmd.Env = unsetEnv(env, "VS_UNICODE_OUTPUT")
 	cmd.Stdin = inv.Stdin
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
