@@ -47,6 +47,11 @@ type MSVCInvocation struct {
 	// Recording is true under /Z7 (and clang-cl's -g…): the object
 	// records its own path, the working directory and the command line.
 	Recording bool
+	// PCH is how the call uses a precompiled header: "" (none), "create"
+	// (/Yc) or "use" (/Yu); PCHHeader is the header named, PCHFile the
+	// file cl writes or reads (/Fp, else the header's base name with
+	// ".pch").
+	PCH, PCHHeader, PCHFile string
 	// CL and CLTail are CL's and _CL_'s values with base dirs applied to
 	// the paths they name, when that changed them (Rebased: the compiles
 	// that run Args must see them in the environment); else "".
@@ -263,6 +268,16 @@ func (p *msvcParser) run(all []string) {
 			case opt.name == "Zi":
 				inv.Recording = true // CodeView in the object, as /Z7 writes it
 			}
+		case msvcPCHCreate, msvcPCHUse:
+			if inv.PCH != "" {
+				p.fail("pch") // both, or twice
+			}
+			inv.PCH, inv.PCHHeader = map[msvcRole]string{msvcPCHCreate: "create", msvcPCHUse: "use"}[opt.role], strings.Trim(value, `"`)
+			if inv.PCHHeader == "" {
+				p.fail("pch-hdrstop") // up to #pragma hdrstop: not modelled
+			}
+		case msvcPCHFile:
+			inv.PCHFile = value
 		case msvcSourceDeps:
 			// The file is stored with the object. A directory (it must
 			// exist, else cl takes the name for a file) gets one file per
@@ -427,6 +442,17 @@ func (p *msvcParser) finish() {
 		p.fail("multiple-sources-one-output")
 	case inv.SourceDependencies != "" && !p.depsDir && len(inv.Sources) > 1:
 		p.fail("multiple-sources-one-output")
+	}
+	switch {
+	case inv.PCH == "" && inv.PCHFile != "":
+		// /Fp alone names a file nothing writes.
+	case inv.PCH == "":
+	case isDirName(inv.PCHFile) || inv.PCHFile != "" && isDir(p.cwd, inv.PCHFile):
+		p.fail("pch-directory")
+	case inv.PCH == "create" && len(inv.Sources) > 1:
+		p.fail("pch-multiple-sources")
+	case inv.PCHFile == "":
+		inv.PCHFile = trimExtAny(baseName(inv.PCHHeader)) + ".pch"
 	}
 	inv.Reason = p.reason
 	if inv.Reason != "" {

@@ -26,6 +26,9 @@ const (
 	msvcForceInclude          // /FI: a header, or the PCH clang-cl loads in its place
 	msvcLLVMOption            // clang-cl's -mllvm OPTION (LLVMOptionReason)
 	msvcPDB                   // /Zi, /ZI: cl writes a PDB shared between objects
+	msvcPCHCreate             // /Yc[header]: write the precompiled header
+	msvcPCHUse                // /Yu[header]: read it
+	msvcPCHFile               // /Fp: the precompiled header's file
 )
 
 // msvcOption is one entry of the cl.exe table. Names are written without
@@ -101,9 +104,9 @@ var msvcOptions = []msvcOption{
 	// its /Zi is /Z7, and it ignores /ZI (with a warning).
 	{name: "Zi", form: flag, role: msvcPDB},
 	{name: "ZI", form: flag, role: msvcPDB},
-	{name: "Yc", form: joined, role: msvcUncacheable, reason: "pch"},
-	{name: "Yu", form: joined, role: msvcUncacheable, reason: "pch"},
-	{name: "Fp", form: joined, role: msvcUncacheable, reason: "pch"},
+	{name: "Yc", form: joined, role: msvcPCHCreate},
+	{name: "Yu", form: joined, role: msvcPCHUse},
+	{name: "Fp", form: joined, role: msvcPCHFile, path: true},
 	{name: "Gm", form: flag, role: msvcUncacheable, reason: "minimal-rebuild"},
 	{name: "FA", form: joined, role: msvcUncacheable, reason: "extra-output"},
 	{name: "Fa", form: joined, role: msvcUncacheable, reason: "extra-output"},

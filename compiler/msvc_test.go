@@ -24,9 +24,15 @@ func TestParseMSVCReasons(t *testing.T) {
 		{"/c /P foo.c", "preprocess-only"},
 		{"/c /Zi foo.c", "pdb"},
 		{"/c /ZI foo.c", "pdb"},
-		{"/c /Ycstdafx.h foo.cpp", "pch"},
-		{"/c /Yustdafx.h foo.cpp", "pch"},
-		{"/c /Fpx.pch foo.cpp", "pch"},
+		{"/c /Ycstdafx.h foo.cpp", ""},
+		{"/c /Yustdafx.h foo.cpp", ""},
+		{"/c /Fpx.pch foo.cpp", ""},
+		{"/c /Yc foo.cpp", "pch-hdrstop"},
+		{"/c /Yu foo.cpp", "pch-hdrstop"},
+		{"/c /Ycx.h /Yux.h foo.cpp", "pch"},
+		{"/c /Ycx.h a.cpp b.cpp", "pch-multiple-sources"},
+		{"/c /Yux.h a.cpp b.cpp", ""},
+		{"/c /Yux.h /Fpsub/ a.cpp", "pch-directory"},
 		{"/c /Gm foo.cpp", "minimal-rebuild"},
 		{"/c /Gm- foo.cpp", ""},
 		{"/c /FAs foo.cpp", "extra-output"},
@@ -76,6 +82,22 @@ func TestParseMSVCDebugPDB(t *testing.T) {
 		inv := ParseMSVC(tt.flavor, strings.Fields(tt.args), "", "", t.TempDir())
 		if inv.Reason != tt.reason || tt.reason == "" && inv.Recording != tt.recording {
 			t.Errorf("ParseMSVC(%q, %q): reason %q, recording %v; want %q, %v", tt.flavor, tt.args, inv.Reason, inv.Recording, tt.reason, tt.recording)
+		}
+	}
+}
+
+// TestParseMSVCPCHFile: the precompiled header is /Fp's file, else the
+// header's base name with ".pch" in the working directory, as cl and
+// clang-cl name it.
+func TestParseMSVCPCHFile(t *testing.T) {
+	for _, tt := range []struct{ args, pch, file string }{
+		{"/c /Yc\"pch.h\" pch.cpp", "create", "pch.pch"},
+		{"/c /Yuinc/stdafx.h /Fpbuild/t.pch a.cpp", "use", "build/t.pch"},
+		{"/c /Fp:out/x.pch /Ycx.h a.cpp", "create", "out/x.pch"},
+	} {
+		inv := ParseMSVC("", strings.Fields(tt.args), "", "", t.TempDir())
+		if inv.Reason != "" || inv.PCH != tt.pch || inv.PCHFile != tt.file {
+			t.Errorf("ParseMSVC(%q): reason %q, PCH %q file %q; want %q, %q", tt.args, inv.Reason, inv.PCH, inv.PCHFile, tt.pch, tt.file)
 		}
 	}
 }

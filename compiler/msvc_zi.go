@@ -1,6 +1,9 @@
 package compiler
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // cl's /Zi writes a target's debug information into one PDB that every
 // object of the target shares (/Fd, /FS), which no cache can store per
@@ -14,6 +17,11 @@ import "strings"
 // (/Fd, /FS) removed, and whether it changed anything. /ZI (edit and
 // continue) is left alone: it needs the PDB.
 func ZiAsZ7(args []string) (out []string, changed bool) {
+	if !slices.ContainsFunc(args, isZi) {
+		// /Fd and /FS stay with a call that keeps its PDB (/ZI, /Zi from
+		// CL), and in a /Z7 call's recorded command line.
+		return args, false
+	}
 	out = make([]string, 0, len(args))
 	for i := 0; i < len(args); i++ {
 		a := args[i]
@@ -40,7 +48,12 @@ func ZiAsZ7(args []string) (out []string, changed bool) {
 }
 
 // ExpandMSVCArgs returns args with cl's response files (@file, UTF-16 or
-// UTF-8) replaced by the arguments they hold, as cl reads them.
+// UTF-8) replaced by the arguments they hold, as cl reads them: one level
+// only (cl takes no @ option inside a response file; one there is an
+// error, so that a rewrite never makes a call cl refuses work).
 func ExpandMSVCArgs(args []string, cwd string) ([]string, error) {
-	return expandMSVCResponseFiles(args, cwd, 0)
+	return expandMSVCResponseFiles(args, cwd, maxResponseDepth-1)
 }
+
+// isZi reports whether a is cl's /Zi (or -Zi).
+func isZi(a string) bool { return a == "/Zi" || a == "-Zi" }

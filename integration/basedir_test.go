@@ -543,3 +543,24 @@ func TestBaseDirsCLVariable(t *testing.T) {
 		}
 	}
 }
+
+// TestBaseDirsRecordedKeyedByUserSpelling: a /Z7 object records the paths
+// as the user spelled them, so under base dirs /I$PWD/inc and /Iinc must
+// not share an entry (break-it round 9: the key was the rewritten command,
+// and one spelling's hit gave the other's object).
+func TestBaseDirsRecordedKeyedByUserSpelling(t *testing.T) {
+	e := newEnv(t)
+	cl := clExe(t, e)
+	e.setenv("OBJCACHE_BASEDIR", e.work)
+	e.write("inc/h.h", "#define H 1\n")
+	e.write("src/a.c", "#include \"h.h\"\nint a(void) { return H; }\n")
+	for _, spelling := range [][]string{{"/Iinc", "src/a.c"}, {"/I" + filepath.Join(e.work, "inc"), filepath.Join(e.work, "src", "a.c")}} {
+		args := append([]string{"/c", "/nologo", "/Brepro", "/Z7"}, spelling...)
+		ref := e.run(cl, args...)
+		want := e.snapshot("a.obj")
+		if o := e.objcache(append([]string{cl}, args...)...); o.code != 0 || ref.code != 0 {
+			t.Fatalf("%q: %v (alone %v)", spelling, o, ref)
+		}
+		sameFiles(t, spelling[0], e.snapshot("a.obj"), want)
+	}
+}

@@ -1,12 +1,14 @@
 package integration
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"unicode/utf16"
 )
 
 // fakeCLBuild builds the fake cl.exe (internal/fakecl) once per test run.
@@ -100,7 +102,7 @@ func TestFakeCLZiPassesThrough(t *testing.T) {
 // are compiled as /Z7 (no /Fd, no /FS, no PDB) and cached: every object is
 // the fake cl's own for the /Z7 command, the /Yc and /Yu compiles agree on
 // the debug format (cl refuses a PCH of another one, C2859), and the
-// second build hits wherever objcache caches.
+// second build hits for every compile, the PCH's too.
 func TestFakeCLZiAsZ7(t *testing.T) {
 	e := newEnv(t)
 	cl, log := documentedCL(t, e)
@@ -157,9 +159,9 @@ func TestFakeCLZiAsZ7(t *testing.T) {
 	if strings.Contains(calls, `"/Zi"`) || strings.Contains(calls, "/Fd") || strings.Contains(calls, `"/FS"`) {
 		t.Errorf("the compiler saw /Zi, /Fd or /FS:\n%s", calls)
 	}
-	// b.cpp (no PCH) is cached; the PCH compiles pass through, as /Z7.
-	if s := e.stats(); s["hits"] != 1 || s["uncacheable.pch"] != 4 {
-		t.Errorf("stats %v, want 1 hit (b.cpp) and 4 pch pass-throughs", s)
+	// Every compile is cached, the /Yc and /Yu ones too.
+	if s := e.stats(); s["hits"] != 3 || s["misses"] != 3 {
+		t.Errorf("stats %v, want 3 misses, then 3 hits", s)
 	}
 }
 
@@ -211,5 +213,45 @@ func TestFakeCLSourceDependenciesDirectory(t *testing.T) {
 	e.objcache(cl, "/c", "/nologo", "src/a.cpp", "/sourceDependencies-")
 	if s := e.stats(); s["uncacheable.source-dependencies-stdout"] != 1 {
 		t.Errorf("stats %v, want uncacheable.source-dependencies-stdout 1", s)
+	}
+}
+
+// TestFakeCLZiAsZ7LongCall: a call whose rewritten command would pass
+// Windows' command-line limit (an MSBuild response file of 500 /Yu
+// sources) still runs as /Z7, through a response file objcache writes
+// and removes, so it agrees with its /Yc about the PCH (break-it round 9:
+// it passed through as /Zi and cl refused the PCH, C2859).
+func TestFakeCLZiAsZ7LongCall(t *testing.T) {
+	e := newEnv(t)
+	cl, _ := documentedCL(t, e)
+	e.setenv("OBJCACHE_MSVC_ZI", "z7")
+	cmakeDebugProject(e)
+	var sources []string
+	for i := range 500 {
+		name := fmt.Sprintf("src/a_rather_long_source_file_name_as_generated_code_has_%03d.cpp", i)
+		e.write(name, "#include \"pch.h\"\nint f"+fmt.Sprint(i)+"() { return COMMON; }\n")
+		sources = append(sources, name)
+	}
+	flags := cmakeDebugFlags("/Yupch.h", "/Fpbuild/t.pch", "/c", "/Fobuild/")
+	text := strings.Join(append(flags, sources...), " ")
+	if len(text) < 30000 {
+		t.Fatalf("the call is only %d characters long", len(text))
+	}
+	rsp := []byte{0xFF, 0xFE}
+	for _, u := range utf16.Encode([]rune(text)) {
+		rsp = append(rsp, byte(u), byte(u>>8))
+	}
+	os.WriteFile(filepath.Join(e.work, "cl.rsp"), rsp, 0o666)
+	if o := e.objcache(append([]string{cl}, cmakeDebugFlags("/Ycpch.h", "/Fpbuild/t.pch", "/c", "src/pch.cpp", "/Fobuild/pch.obj")...)...); o.code != 0 {
+		t.Fatalf("/Yc: %v", o)
+	}
+	if o := e.objcache(cl, "@cl.rsp"); o.code != 0 {
+		t.Fatalf("the long /Yu call: %v", o)
+	}
+	if data := e.read("build/a_rather_long_source_file_name_as_generated_code_has_499.obj"); !strings.Contains(data, "debug Z7") {
+		t.Errorf("the last object is not a /Z7 one:\n%s", data)
+	}
+	if left, _ := filepath.Glob(filepath.Join(e.cache, "tmp", "args-*.rsp")); len(left) > 0 {
+		t.Errorf("objcache's response file was left: %v", left)
 	}
 }

@@ -27,7 +27,10 @@ type invocation struct {
 	compilerName string
 	compilerPath string
 	args         []string
-	log          *invocationLog
+	// argsFile is a response file objcache wrote for args (msvc_zi), to
+	// be removed when the call ends.
+	argsFile string
+	log      *invocationLog
 	// base rewrites paths under the base dirs (nil without base dirs): in
 	// the parsed command line, the manifest's include paths and the text
 	// an entry stores.
@@ -143,6 +146,12 @@ func (inv *invocation) passThrough(outcome string) int {
 	inv.writeStats(context.Background())
 	inv.log.flush()
 	env := inv.childEnv()
+	if inv.argsFile != "" {
+		// objcache's own response file must go when the compiler is done:
+		// no exec.
+		defer inv.removeArgsFile()
+		return runInherited(inv.janitor, inv.compilerPath, inv.args, env, inv.Dir, inv.Stdin, inv.Stdout, inv.Stderr)
+	}
 	return execCompiler(inv.janitor, inv.compilerPath, inv.args, env, inv.Dir, inv.Stdin, inv.Stdout, inv.Stderr)
 }
 

@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/objcache/objcache/compiler"
+	"github.com/objcache/objcache/digest"
 	"github.com/objcache/objcache/manifest"
 )
 
@@ -17,6 +18,7 @@ import (
 func (inv *invocation) runMSVC(ctx context.Context, flavor compiler.Flavor) int {
 	if flavor != compiler.FlavorClang && inv.Config.MSVCZi == "z7" {
 		inv.compileZiAsZ7()
+		defer inv.removeArgsFile()
 	}
 	rel := inv.useBaseDirs()
 	p := compiler.ParseMSVCRebased(flavor, inv.args, inv.getenv("CL"), inv.getenv("_CL_"), inv.Dir, rel)
@@ -109,6 +111,13 @@ func (inv *invocation) runMSVC(ctx context.Context, flavor compiler.Flavor) int 
 	return status
 }
 
+// byUserCommand reports whether the source is compiled by the user's own
+// command rather than the one base dirs rewrote: a /Z7 object records its
+// command, and a PCH the paths of what it was made from.
+func (c *msvcCall) byUserCommand() bool {
+	return c.p.Recording || c.p.PCH == "create"
+}
+
 // sourceDepsKind is the Output kind of a /sourceDependencies JSON file.
 const sourceDepsKind = "sourcedeps"
 
@@ -123,9 +132,13 @@ type msvcCall struct {
 	src    compiler.MSVCSource
 	flavor compiler.Flavor
 	prefix string
-	// objPlan and depsPlan say how the object and the
-	// /sourceDependencies file are put in place (planOutput).
-	objPlan, depsPlan outputPlan
+	// objPlan, depsPlan and pchPlan say how the object, the
+	// /sourceDependencies file and a /Yc's PCH are put in place
+	// (planOutput).
+	objPlan, depsPlan, pchPlan outputPlan
+	// pchSemantic is a /Yc's manifest key without the working directory:
+	// with its include files, the identity of the PCH it writes.
+	pchSemantic digest.Sum
 }
 
 // planOutputs plans where the object and the /sourceDependencies file go,
@@ -138,6 +151,15 @@ func (c *msvcCall) planOutputs() string {
 		c.log.printf("%v", err)
 		return unplaceableOutcome(err)
 	}
+	if c.p.PCH == "create" {
+		if c.pchPlan, err = planOutput(c.absPath(c.p.PCHFile), compiler.WriteThrough, c.Umask); err != nil {
+			c.log.printf("%v", err)
+			return unplaceableOutcome(err)
+		}
+		if c.objPlan.sameFile(c.pchPlan) {
+			return outcomeSharedOutput
+		}
+	}
 	if c.p.SourceDependencies == "" {
 		return ""
 	}
@@ -145,7 +167,7 @@ func (c *msvcCall) planOutputs() string {
 		c.log.printf("%v", err)
 		return unplaceableOutcome(err)
 	}
-	if c.objPlan.sameFile(c.depsPlan) {
+	if c.objPlan.sameFile(c.depsPlan) || c.p.PCH == "create" && c.pchPlan.sameFile(c.depsPlan) {
 		return outcomeSharedOutput
 	}
 	return ""
@@ -154,10 +176,14 @@ func (c *msvcCall) planOutputs() string {
 // outputIsInput is unit.outputIsInput for the object and the
 // /sourceDependencies file.
 func (c *msvcCall) outputIsInput() string {
-	if c.p.SourceDependencies == "" {
-		return c.unit.outputIsInput(c.objPlan)
+	plans := []outputPlan{c.objPlan}
+	if c.p.SourceDependencies != "" {
+		plans = append(plans, c.depsPlan)
 	}
-	return c.unit.outputIsInput(c.objPlan, c.depsPlan)
+	if c.p.PCH == "create" {
+		plans = append(plans, c.pchPlan)
+	}
+	return c.unit.outputIsInput(plans...)
 }
 
 func (c *msvcCall) run(ctx context.Context) *result {
@@ -195,6 +221,7 @@ func (c *msvcCall) run(ctx context.Context) *result {
 		SourceHash: src.hash,
 		Extra:      c.withBaseDirs([]string{c.src.Lang, c.src.Forced}),
 	}
+
 	if c.p.DropsLangAll(c.i) {
 		in.Extra = append(in.Extra, "without /TC /TP")
 	}
@@ -226,6 +253,30 @@ func (c *msvcCall) run(ctx context.Context) *result {
 		return c.uncached(errorCompilerIdent)
 	}
 	in.CompilerID = id
+	if c.p.PCH == "create" {
+		// What the PCH stands for, wherever it is made: the rewritten
+		// arguments, without the working directory.
+		semantic := in
+		semantic.Dir, semantic.Output = "", ""
+		c.pchSemantic = semantic.Key()
+	}
+	if c.byUserCommand() {
+		// Compiled by the user's command, whose paths the output records
+		// as spelled: keyed by it, not by the rewritten one (break-it
+		// round 9: /I$PWD/inc hit the object of /Iinc).
+		in.Args, in.Source = c.user.HashArgs, c.user.Sources[c.i].Path
+	}
+	switch c.p.PCH {
+	case "create":
+		// The PCH records the absolute paths of what it was made from.
+		in.Dir = c.Dir
+	case "use":
+		pch, outcome := c.pchIdentity(ctx)
+		if outcome != "" {
+			return c.uncached(prefixUncacheable + outcome)
+		}
+		in.Extra = append(slices.Clip(in.Extra), "pch "+pch.String())
+	}
 	c.mkey = in.Key()
 	c.log.printf("%s: manifest key %s: args %q env %q extra %q", c.src.Path, c.mkey, in.Args, in.Env, in.Extra)
 	if outcome := c.outputIsInput(); outcome != "" {
@@ -236,7 +287,21 @@ func (c *msvcCall) run(ctx context.Context) *result {
 		if outcome := c.outputIsInput(); outcome != "" {
 			return c.uncached(outcome)
 		}
-		if obj, ok := output(e, objectKind); ok {
+		obj, ok := output(e, objectKind)
+		var pch []byte
+		if ok && c.p.PCH == "create" {
+			pch, ok = c.pchHit(e)
+		}
+		if ok {
+			if pch != nil {
+				if err := c.place(c.pchPlan, pch, ""); err != nil {
+					c.log.printf("hit not written: %v", err)
+					return c.uncached(errorOutput)
+				}
+				if rec, err := decodePCHRecord(mustOutput(e, pchInputsKind)); err == nil {
+					c.publishIdentity(ctx, pch, rec)
+				}
+			}
 			if err := c.place(c.objPlan, obj, ""); err != nil {
 				c.log.printf("hit not written: %v", err)
 				return c.uncached(errorOutput)

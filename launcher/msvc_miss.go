@@ -60,7 +60,7 @@ func (c *msvcCall) miss(ctx context.Context) *result {
 		return c.uncached(errorLockTimeout)
 	}
 	c.markCompileStart()
-	if c.p.Recording {
+	if c.byUserCommand() {
 		return c.missRecorded(ctx)
 	}
 	existed := failureTouches(c.objPlan.path)
@@ -133,16 +133,21 @@ func (c *msvcCall) miss(ctx context.Context) *result {
 		c.log.printf("not stored: %v", err)
 		c.count(prefixNotStored + reasonChangedOutput)
 	default:
-		c.store(ctx, res, obj, hashed, depsData)
+		c.store(ctx, res, obj, hashed, depsData, started)
 	}
 	return res
 }
 
-// missRecorded compiles a /Z7 source by the user's own command, which
-// writes the user's /Fo itself, and stores what it wrote unless another
-// program may have written it since (readWritten).
+// missRecorded compiles a /Z7 or /Yc source by the user's own command,
+// which writes the user's /Fo (and /Fp) itself, and stores what it wrote
+// unless another program may have written it since (readWritten). The
+// include list comes from a /Zs pass first.
 func (c *msvcCall) missRecorded(ctx context.Context) *result {
-	pre, err := c.runRebased(c.p.SourceArgs(c.i, os.DevNull, "/showIncludes", "/Zs"))
+	preArgs := c.p.SourceArgs(c.i, os.DevNull, "/showIncludes", "/Zs")
+	if c.p.PCH == "create" {
+		preArgs = withoutPCHCreate(preArgs)
+	}
+	pre, err := c.runRebased(preArgs)
 	if err != nil || pre.status != 0 {
 		return c.uncached(statMiss)
 	}
@@ -150,6 +155,9 @@ func (c *msvcCall) missRecorded(ctx context.Context) *result {
 	watched := []string{c.objPlan.dest}
 	if c.p.SourceDependencies != "" {
 		watched = append(watched, c.depsPlan.dest)
+	}
+	if c.p.PCH == "create" {
+		watched = append(watched, c.pchPlan.dest)
 	}
 	guard, err := c.guardOutputs(ctx, c.objPlan.dest, watched...)
 	if err != nil {
@@ -192,7 +200,7 @@ func (c *msvcCall) missRecorded(ctx context.Context) *result {
 		if hashed, reason := c.checkedIncludes(includes); reason != "" {
 			c.count(prefixNotStored + reason)
 		} else {
-			c.store(ctx, res, obj, hashed, depsData)
+			c.store(ctx, res, obj, hashed, depsData, started)
 		}
 	}
 	return res
@@ -220,9 +228,9 @@ func (c *msvcCall) sourceDepsData(deps written, started time.Time) ([]byte, erro
 }
 
 // store adds the compile's result: obj, and deps, the content of the
-// /sourceDependencies file (nil when there is none), for a compile that
-// read includes (checkedIncludes).
-func (c *msvcCall) store(ctx context.Context, res *result, obj []byte, includes []manifest.Include, deps []byte) {
+// /sourceDependencies file (nil when there is none), and a /Yc's PCH, for a
+// compile that started at started and read includes (checkedIncludes).
+func (c *msvcCall) store(ctx context.Context, res *result, obj []byte, includes []manifest.Include, deps []byte, started time.Time) {
 	e := &cache.Entry{
 		ManifestKey: c.mkey,
 		Outputs:     []cache.Output{{Kind: objectKind, Data: obj}},
@@ -232,5 +240,20 @@ func (c *msvcCall) store(ctx context.Context, res *result, obj []byte, includes 
 	if deps != nil {
 		e.Outputs = append(e.Outputs, cache.Output{Kind: sourceDepsKind, Data: deps})
 	}
+	var pch []byte
+	var rec pchRecord
+	if c.p.PCH == "create" {
+		outs, r, data, err := c.pchOutputs(started, includes)
+		if err != nil {
+			c.log.printf("not stored: the PCH: %v", err)
+			c.count(prefixNotStored + reasonChangedOutput)
+			return
+		}
+		e.Outputs = append(e.Outputs, outs...)
+		pch, rec = data, r
+	}
 	c.storeEntry(ctx, e, includes)
+	if pch != nil {
+		c.publishIdentity(ctx, pch, rec)
+	}
 }
