@@ -104,8 +104,10 @@ var msvcOptions = []msvcOption{
 	// its /Zi is /Z7, and it ignores /ZI (with a warning).
 	{name: "Zi", form: flag, role: msvcPDB},
 	{name: "ZI", form: flag, role: msvcPDB},
-	{name: "Yc", form: joined, role: msvcPCHCreate},
-	{name: "Yu", form: joined, role: msvcPCHUse},
+	// The header name is matched against the #include or /FI spelling,
+	// which base dirs rewrite: so is it.
+	{name: "Yc", form: joined, role: msvcPCHCreate, path: true},
+	{name: "Yu", form: joined, role: msvcPCHUse, path: true},
 	{name: "Fp", form: joined, role: msvcPCHFile, path: true},
 	{name: "Gm", form: flag, role: msvcUncacheable, reason: "minimal-rebuild"},
 	{name: "FA", form: joined, role: msvcUncacheable, reason: "extra-output"},
