@@ -49,8 +49,8 @@ type MSVCInvocation struct {
 	Recording bool
 	// PCH is how the call uses a precompiled header: "" (none), "create"
 	// (/Yc) or "use" (/Yu); PCHHeader is the header named, PCHFile the
-	// file cl writes or reads (/Fp, else the header's base name with
-	// ".pch").
+	// file cl writes or reads (/Fp's, with ".pch" added when it has no
+	// extension; a call without /Fp is not cached).
 	PCH, PCHHeader, PCHFile string
 	// CL and CLTail are CL's and _CL_'s values with base dirs applied to
 	// the paths they name, when that changed them (Rebased: the compiles
@@ -452,7 +452,13 @@ func (p *msvcParser) finish() {
 	case inv.PCH == "create" && len(inv.Sources) > 1:
 		p.fail("pch-multiple-sources")
 	case inv.PCHFile == "":
-		inv.PCHFile = trimExtAny(baseName(inv.PCHHeader)) + ".pch"
+		// Where the compiler puts the PCH then differs (clang-cl beside
+		// the header; break-it round 10), and a /Yu keyed by another
+		// file's PCH would miss an edit. CMake, MSBuild and Visual Studio
+		// always pass /Fp.
+		p.fail("pch-no-fp")
+	case extOf(inv.PCHFile) == "":
+		inv.PCHFile += ".pch" // as the compilers add it
 	}
 	inv.Reason = p.reason
 	if inv.Reason != "" {

@@ -24,14 +24,15 @@ func TestParseMSVCReasons(t *testing.T) {
 		{"/c /P foo.c", "preprocess-only"},
 		{"/c /Zi foo.c", "pdb"},
 		{"/c /ZI foo.c", "pdb"},
-		{"/c /Ycstdafx.h foo.cpp", ""},
-		{"/c /Yustdafx.h foo.cpp", ""},
+		{"/c /Ycstdafx.h /Fpx.pch foo.cpp", ""},
+		{"/c /Yustdafx.h /Fpx.pch foo.cpp", ""},
+		{"/c /Ycsub/stdafx.h foo.cpp", "pch-no-fp"},
 		{"/c /Fpx.pch foo.cpp", ""},
 		{"/c /Yc foo.cpp", "pch-hdrstop"},
 		{"/c /Yu foo.cpp", "pch-hdrstop"},
 		{"/c /Ycx.h /Yux.h foo.cpp", "pch"},
-		{"/c /Ycx.h a.cpp b.cpp", "pch-multiple-sources"},
-		{"/c /Yux.h a.cpp b.cpp", ""},
+		{"/c /Ycx.h /Fpx.pch a.cpp b.cpp", "pch-multiple-sources"},
+		{"/c /Yux.h /Fpx.pch a.cpp b.cpp", ""},
 		{"/c /Yux.h /Fpsub/ a.cpp", "pch-directory"},
 		{"/c /Gm foo.cpp", "minimal-rebuild"},
 		{"/c /Gm- foo.cpp", ""},
@@ -86,12 +87,11 @@ func TestParseMSVCDebugPDB(t *testing.T) {
 	}
 }
 
-// TestParseMSVCPCHFile: the precompiled header is /Fp's file, else the
-// header's base name with ".pch" in the working directory, as cl and
-// clang-cl name it.
+// TestParseMSVCPCHFile: the precompiled header is /Fp's file, with ".pch"
+// added when it has no extension, as cl and clang-cl name it.
 func TestParseMSVCPCHFile(t *testing.T) {
 	for _, tt := range []struct{ args, pch, file string }{
-		{"/c /Yc\"pch.h\" pch.cpp", "create", "pch.pch"},
+		{"/c /Yc\"pch.h\" /Fpmypch pch.cpp", "create", "mypch.pch"},
 		{"/c /Yuinc/stdafx.h /Fpbuild/t.pch a.cpp", "use", "build/t.pch"},
 		{"/c /Fp:out/x.pch /Ycx.h a.cpp", "create", "out/x.pch"},
 	} {

@@ -36,11 +36,11 @@ func pchCompiles(root string, extra ...string) [][]string {
 // byte-identical to clang-cl's own. A header touched without a change
 // rebuilds the PCH (clang-cl refuses the old one) while the /Yu compiles
 // still hit; a change misses everywhere; a PCH made without objcache runs
-// /Yu uncached; a second checkout under base dirs hits every /Yu compile.
+// /Yu uncached; a second checkout under base dirs hits every /Yu compile,
+// with objects that name nothing of the first.
 func TestClangCLPrecompiledHeaders(t *testing.T) {
 	e := newEnv(t)
 	cl := clExe(t, e)
-	e.setenv("OBJCACHE_BASEDIR", filepath.Join(e.work, "ci"))
 	outs := func(root string) []string {
 		return []string{root + "/build/pch.obj", root + "/build/t.pch", root + "/build/a.obj", root + "/build/b.obj"}
 	}
@@ -124,16 +124,31 @@ func TestClangCLPrecompiledHeaders(t *testing.T) {
 		t.Errorf("a /Yu of a PCH made without objcache: pch-unknown %d, want 1", n)
 	}
 
-	// A second checkout: the PCH records its own paths (the /Yc misses);
-	// what it stands for is the same, and every /Yu hits.
+	// Two checkouts under base dirs: the PCH records its own checkout's
+	// paths (the /Yc misses); what it stands for is the same, and every
+	// /Yu hits. A __FILE__ in the PCH is the rewritten command's spelling,
+	// the same in both (break-it round 10: the first checkout's absolute
+	// path reached the second's objects).
+	e.setenv("OBJCACHE_BASEDIR", filepath.Join(e.work, "ci"))
+	fileMacro := "#pragma once\n#include <stddef.h>\n#include \"common.h\"\ntypedef int myint;\ninline const char *where() { return __FILE__; }\n"
+	e.write(root+"/src/pch.h", fileMacro)
+	e.write(root+"/src/b.cpp", "#include \"pch.h\"\nconst char *b() { return where(); }\n")
 	build(root, false, "/O2")
 	root2 := "ci/job2"
 	pchProject(e, root2)
+	e.write(root2+"/src/pch.h", fileMacro)
+	e.write(root2+"/src/b.cpp", "#include \"pch.h\"\nconst char *b() { return where(); }\n")
 	e.write(root2+"/src/common.h", "#define COMMON 9\n")
-	want, _, _ = build(root2, true, "/O2")
 	got, hits, misses = build(root2, false, "/O2")
-	same("second checkout", got, want)
 	if hits != 2 || misses != 1 {
 		t.Errorf("second checkout: %d hits, %d misses; want every /Yu to hit", hits, misses)
+	}
+	for name, data := range got {
+		if strings.Contains(data, "job1") {
+			t.Errorf("second checkout: %s names the first checkout", name)
+		}
+	}
+	if !strings.Contains(got[root2+"/build/b.obj"], "pch.h") {
+		t.Errorf("b.obj holds no __FILE__ of pch.h")
 	}
 }

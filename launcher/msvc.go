@@ -113,9 +113,12 @@ func (inv *invocation) runMSVC(ctx context.Context, flavor compiler.Flavor) int 
 
 // byUserCommand reports whether the source is compiled by the user's own
 // command rather than the one base dirs rewrote: a /Z7 object records its
-// command, and a PCH the paths of what it was made from.
+// command. (A /Yc is compiled as other sources are: its PCH, like an
+// object, then holds __FILE__ as the rewritten command spells it, the same
+// in every checkout; break-it round 10 found a user's absolute __FILE__ in
+// a PCH reaching another checkout's /Yu objects.)
 func (c *msvcCall) byUserCommand() bool {
-	return c.p.Recording || c.p.PCH == "create"
+	return c.p.Recording
 }
 
 // sourceDepsKind is the Output kind of a /sourceDependencies JSON file.
@@ -255,10 +258,9 @@ func (c *msvcCall) run(ctx context.Context) *result {
 	in.CompilerID = id
 	if c.p.PCH == "create" {
 		// What the PCH stands for, wherever it is made: the rewritten
-		// arguments, without the working directory.
-		semantic := in
-		semantic.Dir, semantic.Output = "", ""
-		c.pchSemantic = semantic.Key()
+		// arguments, without the working directory unless the compile
+		// records it (/Z7: compiled by the user's command).
+		c.pchSemantic = in.Key()
 	}
 	if c.byUserCommand() {
 		// Compiled by the user's command, whose paths the output records
