@@ -564,3 +564,28 @@ func TestBaseDirsRecordedKeyedByUserSpelling(t *testing.T) {
 		sameFiles(t, spelling[0], e.snapshot("a.obj"), want)
 	}
 }
+
+// TestBaseDirsRecordedMissDepfile: a compile whose object records its
+// command (-grecord-command-line) runs by itself on a miss; under base dirs
+// its depfile gets the user's names on the miss as on the hit (difftest
+// seed 7: the miss left the rewritten command's relative names).
+func TestBaseDirsRecordedMissDepfile(t *testing.T) {
+	clang := requireTool(t, "clang-14", "apt-get install -y clang-14")
+	e := newEnv(t)
+	e.setenv("OBJCACHE_BASEDIR", e.work)
+	e.write("q/defs.h", "#define D 1\n")
+	e.write("src/main.c", "#include \"defs.h\"\nint m(void) { return D; }\n")
+	build := filepath.Join(e.work, "build")
+	os.MkdirAll(build, 0o777)
+	args := []string{"-g", "-grecord-command-line", "-MMD", "-I" + filepath.Join(e.work, "q"), "-c", filepath.Join(e.work, "src", "main.c"), "-o", "main.o"}
+	if o := e.runIn(build, clang, args...); o.code != 0 {
+		t.Fatal(o)
+	}
+	want := e.snapshot("build/main.d")
+	for _, phase := range []string{"miss", "hit"} {
+		if o := e.runIn(build, objcacheBin, append([]string{clang}, args...)...); o.code != 0 {
+			t.Fatalf("%s: %v", phase, o)
+		}
+		sameFiles(t, phase, e.snapshot("build/main.d"), want)
+	}
+}

@@ -145,6 +145,16 @@ func (c *gccCall) ownPaths() bool {
 // there, unless another program may have written them meanwhile (see
 // outputGuard and readWritten); either way the compile stands.
 func (c *gccCall) missRecorded(ctx context.Context, run *missRun) int {
+	if run.readErr == nil && run.dep != nil {
+		// Under base dirs the compiler wrote the depfile with the
+		// rewritten command's names: the user's gets the user's names, as
+		// a hit writes them (difftest seed 7: they stayed relative).
+		if named, tmp, err := c.userDepfile(run.dep, c.absPath(c.p.Depfile.Path)); err == nil && tmp == "" {
+			if err := c.place(c.depPlan, named, ""); err != nil {
+				c.log.printf("depfile: %v", err)
+			}
+		}
+	}
 	c.replayConsole(run.res.stdout, run.res.stderr, run.colored)
 	c.count(statMiss)
 	switch err := run.readErr; {
