@@ -80,7 +80,7 @@ func TestCLToolExeMode(t *testing.T) {
 			var want []byte
 			for i, phase := range []string{"miss", "hit"} {
 				var stdout, stderr bytes.Buffer
-				l := &Launcher{Config: cfg, Store: store, Stdout: &stdout, Stderr: &stderr, Stdin: bytes.NewReader(nil),
+				l := &Launcher{Config: cfg, Store: store, Stdout: &stdout, Stderr: &stderr,
 					Environ: []string{"PATH=" + pathDirs, fakeCLVar + "=1", "SYSTEMROOT=" + os.Getenv("SYSTEMROOT")}, Dir: work,
 					Self: filepath.Join(root, "objcache.exe"), LogFile: filepath.Join(root, "log")}
 				if code := l.Run(context.Background(), "", []string{"@args.rsp"}); code != 0 || stdout.String() != "a.cpp\nb.cpp\n" || stderr.Len() != 0 {
