@@ -24,15 +24,15 @@ func TestParseMSVCReasons(t *testing.T) {
 		{"/c /P foo.c", "preprocess-only"},
 		{"/c /Zi foo.c", "pdb"},
 		{"/c /ZI foo.c", "pdb"},
-		{"/c /Ycstdafx.h /Fpx.pch foo.cpp", ""},
-		{"/c /Yustdafx.h /Fpx.pch foo.cpp", ""},
+		{"/c /Ycstdafx.h /Fpx.pch foo.cpp", "pch"},
+		{"/c /Yustdafx.h /Fpx.pch foo.cpp", "pch"},
 		{"/c /Ycsub/stdafx.h foo.cpp", "pch-no-fp"},
 		{"/c /Fpx.pch foo.cpp", ""},
 		{"/c /Yc foo.cpp", "pch-hdrstop"},
 		{"/c /Yu foo.cpp", "pch-hdrstop"},
 		{"/c /Ycx.h /Yux.h foo.cpp", "pch"},
 		{"/c /Ycx.h /Fpx.pch a.cpp b.cpp", "pch-multiple-sources"},
-		{"/c /Yux.h /Fpx.pch a.cpp b.cpp", ""},
+		{"/c /Yux.h /Fpx.pch a.cpp b.cpp", "pch"},
 		{"/c /Yux.h /Fpsub/ a.cpp", "pch-directory"},
 		{"/c /Gm foo.cpp", "minimal-rebuild"},
 		{"/c /Gm- foo.cpp", ""},
@@ -96,7 +96,7 @@ func TestParseMSVCPCHFile(t *testing.T) {
 		{"/c /Fp:out/x.pch /Ycx.h a.cpp", "create", "out/x.pch"},
 	} {
 		inv := ParseMSVC("", strings.Fields(tt.args), "", "", t.TempDir())
-		if inv.Reason != "" || inv.PCH != tt.pch || inv.PCHFile != tt.file {
+		if inv.PCH != tt.pch || inv.PCHFile != tt.file {
 			t.Errorf("ParseMSVC(%q): reason %q, PCH %q file %q; want %q, %q", tt.args, inv.Reason, inv.PCH, inv.PCHFile, tt.pch, tt.file)
 		}
 	}

@@ -84,6 +84,7 @@ func ninjaObjects(t *testing.T, e *env, root string) map[string]string {
 // records the absolute paths and times of its files, and clang-cl checks
 // them: the /Yc compiles again there, and what it stands for is the same).
 func TestNinjaCMakeMSVCDebugPCH(t *testing.T) {
+	t.Skip("PCH caching is off (compiler/msvc.go): a /Yu hit beside a PCH made without objcache in CI is not understood yet")
 	requireTool(t, "ninja", "apt-get install -y ninja-build")
 	e := newEnv(t)
 	cl := clExe(t, e)
