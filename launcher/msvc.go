@@ -24,9 +24,12 @@ func (inv *invocation) runMSVC(ctx context.Context, flavor compiler.Flavor) int 
 	p := compiler.ParseMSVCRebased(flavor, inv.args, inv.getenv("CL"), inv.getenv("_CL_"), inv.Dir, rel)
 	// user is the call as written: what a source's own command is made of
 	// when the compiler must run it as the user would (msvcCall.command).
-	user := p
+	// Parsed again only when one does: most hits never need it.
+	user := func() *compiler.MSVCInvocation { return p }
 	if rel != nil {
-		user = compiler.ParseMSVC(flavor, inv.args, inv.getenv("CL"), inv.getenv("_CL_"), inv.Dir)
+		user = sync.OnceValue(func() *compiler.MSVCInvocation {
+			return compiler.ParseMSVC(flavor, inv.args, inv.getenv("CL"), inv.getenv("_CL_"), inv.Dir)
+		})
 	}
 	switch {
 	case p.Reason != "":
@@ -128,9 +131,9 @@ const sourceDepsKind = "sourcedeps"
 type msvcCall struct {
 	*unit
 	p *compiler.MSVCInvocation
-	// user is the same call parsed without base dirs: its arguments are
-	// the user's (p's are rewritten relative).
-	user   *compiler.MSVCInvocation
+	// user returns the same call parsed without base dirs: its arguments
+	// are the user's (p's are rewritten relative).
+	user   func() *compiler.MSVCInvocation
 	i      int
 	src    compiler.MSVCSource
 	flavor compiler.Flavor
@@ -266,7 +269,8 @@ func (c *msvcCall) run(ctx context.Context) *result {
 		// Compiled by the user's command, whose paths the output records
 		// as spelled: keyed by it, not by the rewritten one (break-it
 		// round 9: /I$PWD/inc hit the object of /Iinc).
-		in.Args, in.Source = c.user.HashArgs, c.user.Sources[c.i].Path
+		u := c.user()
+		in.Args, in.Source = u.HashArgs, u.Sources[c.i].Path
 	}
 	switch c.p.PCH {
 	case "create":
@@ -291,8 +295,9 @@ func (c *msvcCall) run(ctx context.Context) *result {
 		}
 		obj, ok := output(e, objectKind)
 		var pch []byte
+		var rec pchRecord
 		if ok && c.p.PCH == "create" {
-			pch, ok = c.pchHit(e)
+			pch, rec, ok = c.pchHit(e)
 		}
 		if ok {
 			if pch != nil {
@@ -300,9 +305,7 @@ func (c *msvcCall) run(ctx context.Context) *result {
 					c.log.printf("hit not written: %v", err)
 					return c.uncached(errorOutput)
 				}
-				if rec, err := decodePCHRecord(mustOutput(e, pchInputsKind)); err == nil {
-					c.publishIdentity(ctx, pch, rec)
-				}
+				c.publishIdentity(ctx, pch, rec)
 			}
 			if err := c.place(c.objPlan, obj, ""); err != nil {
 				c.log.printf("hit not written: %v", err)

@@ -30,8 +30,9 @@ func (c *msvcCall) uncached(outcome string) *result {
 // driver gives each source its own cc1 command either way, and that is what
 // a /Z7 object records).
 func (c *msvcCall) command() []string {
-	if len(c.user.Sources) > 1 {
-		return c.user.SourceArgs(c.i, c.user.Sources[c.i].Output)
+	if len(c.p.Sources) > 1 {
+		u := c.user()
+		return u.SourceArgs(c.i, u.Sources[c.i].Output)
 	}
 	return c.args
 }

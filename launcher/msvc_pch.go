@@ -167,18 +167,18 @@ func (c *msvcCall) pchIdentity(ctx context.Context) (digest.Sum, string) {
 
 // pchHit checks a /Yc entry before it is used: its PCH must be the one the
 // compiler would write now (every file it was made from as recorded).
-func (c *msvcCall) pchHit(e *cache.Entry) (pch []byte, ok bool) {
+func (c *msvcCall) pchHit(e *cache.Entry) (pch []byte, rec pchRecord, ok bool) {
 	pch, ok = output(e, pchKind)
 	inputs, iok := output(e, pchInputsKind)
 	if !ok || !iok {
-		return nil, false
+		return nil, pchRecord{}, false
 	}
-	r, err := decodePCHRecord(inputs)
-	if err != nil || !r.current() {
+	rec, err := decodePCHRecord(inputs)
+	if err != nil || !rec.current() {
 		c.log.printf("miss: the stored PCH was made from files that changed since")
-		return nil, false
+		return nil, pchRecord{}, false
 	}
-	return pch, true
+	return pch, rec, true
 }
 
 // pchOutputs reads the PCH a /Yc compile that started at started wrote,
@@ -211,12 +211,6 @@ func (c *msvcCall) publishIdentity(ctx context.Context, pch []byte, rec pchRecor
 	if _, err := u.publishEntry(ctx, manifest.ObjectKey(u.mkey, nil), e, nil); err != nil {
 		c.log.printf("PCH identity not stored: %v", err)
 	}
-}
-
-// mustOutput returns the entry's output of kind, nil if it has none.
-func mustOutput(e *cache.Entry, kind string) []byte {
-	data, _ := output(e, kind)
-	return data
 }
 
 // withoutPCHCreate returns args without /Yc and /Fp: under /Zs clang-cl

@@ -33,6 +33,10 @@
 // An object's content is a text naming everything that decided it, so
 // that tests can compare objects byte for byte and see why two differ.
 // FAKECL_LOG, when set, names a file each call appends its arguments to.
+//
+// It parses its command line itself, not with objcache's compiler package
+// (SplitWindowsArgs, the response-file readers): a mistake shared by the
+// fake and the code under test would hide in every test.
 package fakecl
 
 import (
