@@ -65,9 +65,14 @@ func (inv *Invocation) DepfileRenamer(flavor Flavor) func(string) string {
 			pairs = append(pairs, pair{QuoteTarget(relDir), QuoteTarget(origDir)})
 		}
 	}
+	// A relative -include x.h is named "x.h" too: a bare name the user
+	// gave keeps its spelling (other bare values, such as
+	// -fprofile-instr-use=default.profdata, leave the rest alone; difftest
+	// seed 7 index 10020).
+	bare := map[string]bool{}
 	for _, u := range inv.unrebased {
 		if !strings.ContainsAny(u, `/\`) {
-			srcDir = "" // a relative -include x.h is named "x.h" too
+			bare[QuoteTarget(u)] = true
 		}
 	}
 	slices.SortStableFunc(pairs, func(a, b pair) int { return len(b.rel) - len(a.rel) })
@@ -80,7 +85,7 @@ func (inv *Invocation) DepfileRenamer(flavor Flavor) func(string) string {
 				return p.orig + name[len(p.rel):]
 			}
 		}
-		if srcDir != "" && !strings.Contains(name, "/") {
+		if srcDir != "" && !strings.Contains(name, "/") && !bare[name] {
 			return srcDir + "/" + name
 		}
 		return name

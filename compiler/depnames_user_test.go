@@ -34,6 +34,10 @@ func TestDepfileRenamer(t *testing.T) {
 		{FlavorClang, "-c /ci/job/src//a.c", []string{"src/a.c", "src/b.h"}, []string{"/ci/job/src//a.c", "/ci/job/src/b.h"}},
 		{FlavorGCC, "-c /ci/job/a.c", []string{"a.c", "b.h"}, []string{"/ci/job/a.c", "/ci/job/b.h"}},
 		{FlavorGCC, "-include here.h -c /ci/job/a.c", []string{"a.c", "here.h"}, []string{"/ci/job/a.c", "here.h"}},
+		// A bare value that names no header leaves the source's neighbours
+		// renamed (difftest seed 7 index 10020).
+		{FlavorClang, "-include here.h -fprofile-instr-use=default.profdata -c /ci/job/a.c", []string{"a.c", "b.h", "here.h"}, []string{"/ci/job/a.c", "/ci/job/b.h", "here.h"}},
+		{FlavorGCC, "-fprofile-use=prof -c /ci/job/a.c", []string{"a.c", "b.h"}, []string{"/ci/job/a.c", "/ci/job/b.h"}},
 		// The source written relative, in a directory the user also gave
 		// absolutely: its name and its neighbours' stay (break-it round 7).
 		{FlavorGCC, "-I/ci/job/src -c src/foo.c", []string{"src/foo.c", "src/h.h"}, []string{"src/foo.c", "src/h.h"}},
