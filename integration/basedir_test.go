@@ -565,27 +565,57 @@ func TestBaseDirsRecordedKeyedByUserSpelling(t *testing.T) {
 	}
 }
 
-// TestBaseDirsRecordedMissDepfile: a compile whose object records its
-// command (-grecord-command-line) runs by itself on a miss; under base dirs
-// its depfile gets the user's names on the miss as on the hit (difftest
-// seed 7: the miss left the rewritten command's relative names).
+// TestBaseDirsRecordedMissDepfile: under base dirs the depfile gets the
+// user's names on a miss as on a hit: a compile whose object records its
+// command (-grecord-command-line) runs by itself on a miss and left the
+// rewritten command's relative names (difftest seed 7), also when it fails
+// (index 10914); a bare -fprofile-instr-use value left the source's
+// neighbours relative (index 10020).
 func TestBaseDirsRecordedMissDepfile(t *testing.T) {
 	clang := requireTool(t, "clang-14", "apt-get install -y clang-14")
-	e := newEnv(t)
-	e.setenv("OBJCACHE_BASEDIR", e.work)
-	e.write("q/defs.h", "#define D 1\n")
-	e.write("src/main.c", "#include \"defs.h\"\nint m(void) { return D; }\n")
-	build := filepath.Join(e.work, "build")
-	os.MkdirAll(build, 0o777)
-	args := []string{"-g", "-grecord-command-line", "-MMD", "-I" + filepath.Join(e.work, "q"), "-c", filepath.Join(e.work, "src", "main.c"), "-o", "main.o"}
-	if o := e.runIn(build, clang, args...); o.code != 0 {
-		t.Fatal(o)
-	}
-	want := e.snapshot("build/main.d")
-	for _, phase := range []string{"miss", "hit"} {
-		if o := e.runIn(build, objcacheBin, append([]string{clang}, args...)...); o.code != 0 {
-			t.Fatalf("%s: %v", phase, o)
-		}
-		sameFiles(t, phase, e.snapshot("build/main.d"), want)
+	for _, tt := range []struct {
+		name   string
+		dir    string // where the compile runs, under the work tree
+		source string
+		args   []string // before -c SOURCE; "W/" stands for the work tree
+	}{
+		{"recorded", "build", "int m(void) { return D; }\n", []string{"-g", "-grecord-command-line", "-MMD", "-IW/q", "-o", "main.o"}},
+		{"recorded failure", "build", "int m(void) { return D; }\nint broken = ;\n", []string{"-g", "-grecord-command-line", "-MD", "-iquoteW/q", "-o", "main.o"}},
+		{"bare profile value", "src", "int m(void) { return D; }\n", []string{"-MD", "-fprofile-instr-use=default.profdata", "-IW/q"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t)
+			e.setenv("OBJCACHE_BASEDIR", e.work)
+			e.write("q/defs.h", "#define D 1\n")
+			e.write("src/local.h", "#define L 1\n")
+			e.write("src/main.c", "#include \"local.h\"\n#include \"defs.h\"\n"+tt.source)
+			if tt.name == "bare profile value" {
+				profdata := requireTool(t, "llvm-profdata-14", "apt-get install -y llvm-14")
+				if o := e.run("sh", "-c", "cd src && printf 'm\\n0\\n1\\n1\\n' > p.proftext && "+profdata+" merge -o default.profdata p.proftext"); o.code != 0 {
+					t.Fatalf("llvm-profdata: %v", o)
+				}
+			}
+			dir := filepath.Join(e.work, tt.dir)
+			os.MkdirAll(dir, 0o777)
+			var args []string
+			for _, a := range tt.args {
+				args = append(args, strings.ReplaceAll(a, "W/", e.work+"/"))
+			}
+			args = append(args, "-c", filepath.Join(e.work, "src", "main.c"))
+			depfile := tt.dir + "/main.d"
+			ref := e.runIn(dir, clang, args...)
+			want := e.snapshot(depfile)
+			if want[depfile] == "<missing>" {
+				t.Fatalf("the compiler wrote no depfile: %v", ref)
+			}
+			os.Remove(filepath.Join(e.work, depfile))
+			for _, phase := range []string{"miss", "hit"} {
+				o := e.runIn(dir, objcacheBin, append([]string{clang}, args...)...)
+				if o.code != ref.code {
+					t.Fatalf("%s: %v, alone %v", phase, o, ref)
+				}
+				sameFiles(t, phase, e.snapshot(depfile), want)
+			}
+		})
 	}
 }

@@ -145,16 +145,7 @@ func (c *gccCall) ownPaths() bool {
 // there, unless another program may have written them meanwhile (see
 // outputGuard and readWritten); either way the compile stands.
 func (c *gccCall) missRecorded(ctx context.Context, run *missRun) int {
-	if run.readErr == nil && run.dep != nil {
-		// Under base dirs the compiler wrote the depfile with the
-		// rewritten command's names: the user's gets the user's names, as
-		// a hit writes them (difftest seed 7: they stayed relative).
-		if named, tmp, err := c.userDepfile(run.dep, c.absPath(c.p.Depfile.Path)); err == nil && tmp == "" {
-			if err := c.place(c.depPlan, named, ""); err != nil {
-				c.log.printf("depfile: %v", err)
-			}
-		}
-	}
+	c.renameRecordedDepfile(run)
 	c.replayConsole(run.res.stdout, run.res.stderr, run.colored)
 	c.count(statMiss)
 	switch err := run.readErr; {
@@ -265,8 +256,21 @@ func (c *gccCall) compileRecorded(ctx context.Context, run *missRun) error {
 	}
 	defer guard.release()
 	started := time.Now()
-	if run.res, err = c.runCaptured(p.Args); err != nil || run.res.status != 0 {
+	if run.res, err = c.runCaptured(p.Args); err != nil {
 		return err
+	}
+	if run.res.status != 0 {
+		// A failed compile may leave a depfile (clang and gcc write it
+		// before the error stops them), which under base dirs names the
+		// rewritten command's files: failed renames it (difftest seed 7
+		// index 10914).
+		if p.Depfile != nil && c.p.DepfileRenamer(c.colorFlavor()) != nil {
+			run.dep, run.readErr = readWritten(snapWritten(c.absPath(p.Depfile.Path)), started)
+			if err := guard.check(); err != nil && run.readErr == nil {
+				run.readErr = err
+			}
+		}
+		return nil
 	}
 	objOut := snapWritten(c.absPath(p.Output))
 	var depOut written
@@ -292,7 +296,9 @@ func (c *gccCall) failed(run *missRun, existed bool) int {
 	c.log.printf("compiler failed with status %d", res.status)
 	c.count(prefixNotStored + reasonFailed)
 	if c.ownPaths() {
-		// The compiler wrote the user's own paths, as it would alone.
+		// The compiler wrote the user's own paths, as it would alone
+		// (but for the depfile's names under base dirs).
+		c.renameRecordedDepfile(run)
 		return c.replayFailure(run)
 	}
 	// On a nearly full cache disk the failure may be the staging's, and a
@@ -334,6 +340,24 @@ func (c *gccCall) failed(run *missRun, existed bool) int {
 		return c.passThrough(statMiss)
 	}
 	return c.replayFailure(run)
+}
+
+// renameRecordedDepfile gives the depfile a recorded compile wrote at the
+// user's path (compileRecorded) the user's names where base dirs rewrote
+// the command: the compiler wrote the rewritten command's names, and a hit
+// writes the user's (difftest seed 7: they stayed relative). A depfile
+// another program may have written meanwhile (run.readErr) is left alone.
+func (c *gccCall) renameRecordedDepfile(run *missRun) {
+	if run.readErr != nil || run.dep == nil {
+		return
+	}
+	named, tmp, err := c.userDepfile(run.dep, c.absPath(c.p.Depfile.Path))
+	if err != nil || tmp != "" {
+		return
+	}
+	if err := c.place(c.depPlan, named, ""); err != nil {
+		c.log.printf("depfile: %v", err)
+	}
 }
 
 // userDepfile returns the depfile the user gets for dep, which the compiler
