@@ -248,6 +248,9 @@ func (p *parser) run() {
 			inv.CoverageMapping = false
 		case roleRecord:
 			inv.Recording = true
+			inv.ProfileNamesSource = inv.ProfileNamesSource || opt.name != "-frecord-gcc-switches" && strings.HasPrefix(opt.name, "-fprofile")
+		case roleProfileGenerate:
+			inv.ProfileNamesSource = true
 		case roleNoRecord:
 			inv.Recording = false
 		case roleColor:
@@ -275,6 +278,7 @@ func (p *parser) run() {
 			p.target = append(p.target, span...)
 		case roleProfileUse, roleProfileInstrUse, roleBranchProb, roleProfileDir, roleAutoProfile, roleProfileFile, roleAuxName:
 			p.profile.option(opt.role, value, opt.form != flag)
+			inv.ProfileNamesSource = inv.ProfileNamesSource || opt.role != roleProfileDir && opt.role != roleAuxName && opt.name != "-fprofile-remapping-file="
 		case roleUncacheable:
 			p.fail(opt.reason)
 		case roleInputCharset:
@@ -318,11 +322,21 @@ func (p *parser) rebase(opt option, ref argRef, value string, span []string) (st
 	switch {
 	case opt.path || opt.role == roleInputFile:
 		if r, ok := p.rel(value); ok {
-			args[ref.at] = ref.prefix + r
+			arg := r
+			if opt.role == roleIncludePrefix && strings.HasSuffix(value, "/") {
+				// gcc joins -iprefix and -iwithprefix with no separator:
+				// the prefix keeps its trailing "/" (break-it round 11:
+				// "-iprefix /ci/job/" became "..", and "..inc" was searched).
+				if arg = strings.TrimSuffix(r, "/"); arg == "" {
+					arg = "."
+				}
+				arg += "/"
+			}
+			args[ref.at] = ref.prefix + arg
 			span = append([]string(nil), span...)
 			span[len(span)-1] = args[ref.at]
 			p.inv.Rebased = append(p.inv.Rebased, RebasedPath{Rel: r, Orig: value, System: opt.name == "-isystem" || opt.name == "-idirafter"})
-			return r, span
+			return arg, span
 		}
 		if opt.path {
 			p.inv.unrebased = append(p.inv.unrebased, value)

@@ -51,6 +51,14 @@ func TestParseRebased(t *testing.T) {
 			wantSrc:  "a.c",
 		},
 		{
+			// gcc joins the prefix and the value as strings (break-it round 11).
+			name:     "-iprefix keeps its trailing slash",
+			args:     []string{"-c", "-iprefix", "/ci/job1/", "-iwithprefix", "inc", "-iprefix/ci/job1/build/", "/ci/job1/src/a.c"},
+			wantArgs: []string{"-c", "-iprefix", "../", "-iwithprefix", "inc", "-iprefix./", "../src/a.c"},
+			wantHash: []string{"-c", "-iprefix", "../", "-iwithprefix", "inc", "-iprefix./"},
+			wantSrc:  "../src/a.c",
+		},
+		{
 			name:     "depfile target out of the key, depfile and output untouched",
 			args:     []string{"-c", "-MD", "-MT", "/ci/job1/build/a.o", "-MF", "/ci/job1/build/a.o.d", "/ci/job1/build/gen.c"},
 			wantArgs: []string{"-c", "-MD", "-MT", "/ci/job1/build/a.o", "-MF", "/ci/job1/build/a.o.d", "gen.c"},
