@@ -85,6 +85,16 @@ type Invocation struct {
 	// output path and working directory join the key, and the miss run
 	// gets no added flag and writes the user's own output path.
 	Recording bool
+	// ProfileNamesSource is true when profile feedback is made or used
+	// (-fprofile-generate, -fprofile-arcs, -fprofile-use, clang's
+	// -fprofile-instr-generate and -fprofile-instr-use, sample and auto
+	// profiles, -fbranch-probabilities, -fprofile-list=): the profile
+	// matches functions by the source file's name as the command spells
+	// it (gcc's checksums, clang's names of static functions), so base
+	// dirs must not rewrite it (break-it round 11: gcc refused the profile
+	// of its own build, "source locations for function 'main' have
+	// changed").
+	ProfileNamesSource bool
 	// DebugInfo is true when debug information is on: -g (other than -g0)
 	// in effect, flipped once by -gtoggle, assembler debug information
 	// (-Wa,-g), cc1's (-Xclang -debug-info-kind=), or an assembler source

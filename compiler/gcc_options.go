@@ -51,6 +51,7 @@ const (
 	roleNative          // -march=native and the like: keyed by the driver's expansion
 	roleTarget          // -target, -m32, …: changes that expansion
 	roleProfileUse      // -fprofile-use[=path]
+	roleProfileGenerate // clang's -fprofile-instr-generate, -fcs-profile-generate: no effect but ProfileNamesSource
 	roleProfileInstrUse // clang's -fprofile-instr-use[=file]
 	roleBranchProb      // -fbranch-probabilities: the .gcda by the object's name
 	roleProfileDir      // -fprofile-dir=: where the .gcda files are
@@ -306,6 +307,10 @@ var gccOptions = []option{
 	{name: "-fprofile-arcs", form: flag, role: roleRecord},
 	{name: "-fprofile-generate", form: flag, role: roleRecord},
 	{name: "-fprofile-generate=", form: joined, role: roleRecord},
+	{name: "-fprofile-instr-generate", form: flag, role: roleProfileGenerate, flavor: FlavorClang},
+	{name: "-fprofile-instr-generate=", form: joined, role: roleProfileGenerate, flavor: FlavorClang},
+	{name: "-fcs-profile-generate", form: flag, role: roleProfileGenerate, flavor: FlavorClang},
+	{name: "-fcs-profile-generate=", form: joined, role: roleProfileGenerate, flavor: FlavorClang},
 
 	// Debug information and what makes it independent of the directory.
 	{name: "-g", form: joined, role: roleDebug},

@@ -203,3 +203,29 @@ func TestResponseFiles(t *testing.T) {
 		t.Errorf("a looping response file: reason %q", inv.Reason)
 	}
 }
+
+// TestProfileNamesSource: the options whose profile knows the source by
+// its spelled name, which base dirs must leave alone.
+func TestProfileNamesSource(t *testing.T) {
+	for _, tt := range []struct {
+		flavor Flavor
+		args   string
+		want   bool
+	}{
+		{FlavorGCC, "-c a.c", false},
+		{FlavorGCC, "-frecord-gcc-switches -c a.c", false},
+		{FlavorGCC, "-fprofile-dir=p -c a.c", false},
+		{FlavorGCC, "-fprofile-use -c a.c", true},
+		{FlavorGCC, "-fprofile-generate -c a.c", true},
+		{FlavorGCC, "-fprofile-arcs -c a.c", true},
+		{FlavorGCC, "-fbranch-probabilities -c a.c", true},
+		{FlavorGCC, "-fauto-profile=p.afdo -c a.c", true},
+		{FlavorClang, "-fprofile-instr-generate -c a.c", true},
+		{FlavorClang, "-fprofile-instr-use=x.profdata -c a.c", true},
+		{FlavorClang, "-fcs-profile-generate -c a.c", true},
+	} {
+		if got := Parse(tt.flavor, strings.Fields(tt.args), "/w").ProfileNamesSource; got != tt.want {
+			t.Errorf("%s %q: ProfileNamesSource = %v, want %v", tt.flavor, tt.args, got, tt.want)
+		}
+	}
+}

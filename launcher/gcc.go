@@ -29,6 +29,13 @@ type gccCall struct {
 // runGCC caches one GCC-family call in direct mode (DESIGN.md §2).
 func (inv *invocation) runGCC(ctx context.Context, flavor compiler.Flavor) int {
 	p := compiler.ParseRebased(flavor, inv.args, inv.Dir, inv.useBaseDirs())
+	if p.ProfileNamesSource && inv.base != nil {
+		// The profile knows the source by the name the command gives
+		// it: the compiler gets the user's paths, and the key too.
+		inv.log.printf("profile feedback matches the source by its name: base dirs are not applied")
+		inv.base = nil
+		p = compiler.Parse(flavor, inv.args, inv.Dir)
+	}
 	if p.Reason != "" {
 		return inv.passThrough(prefixUncacheable + p.Reason)
 	}
