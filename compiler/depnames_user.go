@@ -16,10 +16,10 @@ import (
 // The compiler forms each name from the directory it searched, as it was
 // given, and the name it looked up: a name that starts with a rewritten
 // directory (as a whole component) gets the user's spelling of it; the
-// source gets the user's name; and a name with no directory at all was
-// found beside a source in the working directory, whose user-given
-// directory it gets, unless a path the user wrote relative (-include x.h)
-// could have given it too. A rewritten path that the user also wrote
+// source gets the user's name; and any other relative name was found from
+// a source in the working directory, whose user-given directory it gets,
+// unless a path the user wrote relative (-include x.h, -Iinc) could have
+// given it too. A rewritten path that the user also wrote
 // relative, or that holds a path the user wrote relative, is ambiguous
 // and left alone.
 
@@ -65,15 +65,23 @@ func (inv *Invocation) DepfileRenamer(flavor Flavor) func(string) string {
 			pairs = append(pairs, pair{QuoteTarget(relDir), QuoteTarget(origDir)})
 		}
 	}
-	// A relative -include x.h is named "x.h" too: a bare name the user
-	// gave keeps its spelling (other bare values, such as
-	// -fprofile-instr-use=default.profdata, leave the rest alone; difftest
-	// seed 7 index 10020).
-	bare := map[string]bool{}
+	// A relative name that a path the user wrote relative could have
+	// given (-include x.h names "x.h", -Iinc names "inc/x.h") keeps its
+	// spelling; any other relative name was found from a source in the
+	// working directory ("x.h", "sub/s.h", "../inc/y.h") and gets the
+	// source's directory as the user wrote it (difftest seed 7 index
+	// 10020: a bare -fprofile-instr-use value turned that off; break-it
+	// round 11: names with a directory part stayed relative).
+	var kept []string
 	for _, u := range inv.unrebased {
-		if !strings.ContainsAny(u, `/\`) {
-			bare[QuoteTarget(u)] = true
+		if !strings.HasPrefix(u, "/") {
+			kept = append(kept, QuoteTarget(strings.TrimRight(u, "/")))
 		}
+	}
+	keeps := func(name string) bool {
+		return slices.ContainsFunc(kept, func(u string) bool {
+			return name == u || u != "" && strings.HasPrefix(name, u+"/")
+		})
 	}
 	slices.SortStableFunc(pairs, func(a, b pair) int { return len(b.rel) - len(a.rel) })
 	return func(name string) string {
@@ -85,7 +93,7 @@ func (inv *Invocation) DepfileRenamer(flavor Flavor) func(string) string {
 				return p.orig + name[len(p.rel):]
 			}
 		}
-		if srcDir != "" && !strings.Contains(name, "/") && !bare[name] {
+		if srcDir != "" && !strings.HasPrefix(name, "/") && !keeps(name) {
 			return srcDir + "/" + name
 		}
 		return name

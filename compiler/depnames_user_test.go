@@ -38,6 +38,12 @@ func TestDepfileRenamer(t *testing.T) {
 		// renamed (difftest seed 7 index 10020).
 		{FlavorClang, "-include here.h -fprofile-instr-use=default.profdata -c /ci/job/a.c", []string{"a.c", "b.h", "here.h"}, []string{"/ci/job/a.c", "/ci/job/b.h", "here.h"}},
 		{FlavorGCC, "-fprofile-use=prof -c /ci/job/a.c", []string{"a.c", "b.h"}, []string{"/ci/job/a.c", "/ci/job/b.h"}},
+		// Names with a directory part found from a source in the working
+		// directory get its directory too, unless a relative path the
+		// user gave names them (break-it round 11).
+		{FlavorGCC, "-c /ci/job/a.c", []string{"sub/s.h", "../inc/y.h"}, []string{"/ci/job/sub/s.h", "/ci/job/../inc/y.h"}},
+		{FlavorClang, "-Iinc/ -I. -include sub/pre.h -c /ci/job/a.c", []string{"inc/x.h", "./y.h", "sub/pre.h", "sub/s.h"},
+			[]string{"inc/x.h", "./y.h", "sub/pre.h", "/ci/job/sub/s.h"}},
 		// The source written relative, in a directory the user also gave
 		// absolutely: its name and its neighbours' stay (break-it round 7).
 		{FlavorGCC, "-I/ci/job/src -c src/foo.c", []string{"src/foo.c", "src/h.h"}, []string{"src/foo.c", "src/h.h"}},

@@ -392,7 +392,10 @@ func TestBaseDirsMakefileDepfiles(t *testing.T) {
 		e.write(job+"/include/a.h", "#define A 1\n")
 		e.write(job+"/include/b.h", "#define B 2\n")
 		e.write(job+"/src/local.h", "#define L 3\n")
-		e.write(job+"/src/m1.c", "#include <a.h>\n#include \"local.h\"\nint m1 = A + L;\n")
+		e.write(job+"/src/sub/s.h", "#define S 4\n")
+		// "sub/s.h" is named with a directory part (break-it round 11: it
+		// stayed relative, and make stopped rebuilding when it changed).
+		e.write(job+"/src/m1.c", "#include <a.h>\n#include \"local.h\"\n#include \"sub/s.h\"\nint m1 = A + L + S;\n")
 		e.write(job+"/src/m2.c", "#include <b.h>\nint m2 = B;\n")
 	}
 	mk := func(job string, args ...string) outcome {
@@ -413,7 +416,7 @@ func TestBaseDirsMakefileDepfiles(t *testing.T) {
 		t.Errorf("job2 built with %d hits, want 2", s["hits"]-before["hits"])
 	}
 	dep := e.read("job2/build/m1.o.d")
-	for _, want := range []string{filepath.Join(e.work, "job2/src/m1.c"), filepath.Join(e.work, "job2/include/a.h"), filepath.Join(e.work, "job2/src/local.h")} {
+	for _, want := range []string{filepath.Join(e.work, "job2/src/m1.c"), filepath.Join(e.work, "job2/include/a.h"), filepath.Join(e.work, "job2/src/local.h"), filepath.Join(e.work, "job2/src/sub/s.h")} {
 		if !strings.Contains(dep, want) {
 			t.Errorf("job2's depfile does not name %s:\n%s", want, dep)
 		}
@@ -442,6 +445,63 @@ func TestBaseDirsMakefileDepfiles(t *testing.T) {
 	edit("job2/src/local.h", "#define L 30\n")
 	if o := mk("job2"); compiles(o) != 1 || !strings.Contains(o.stdout, "m1.o") {
 		t.Errorf("after editing local.h, make ran:\n%s\nwant m1.o's compile alone", o.stdout)
+	}
+	edit("job2/src/sub/s.h", "#define S 40\n")
+	if o := mk("job2"); compiles(o) != 1 || !strings.Contains(o.stdout, "m1.o") {
+		t.Errorf("after editing sub/s.h, make ran:\n%s\nwant m1.o's compile alone", o.stdout)
+	}
+}
+
+// TestBaseDirsCompileAsAlone: calls that base dirs must not change, run
+// from build/ with absolute paths: each compiles through objcache as
+// with the compiler alone, to the same object (break-it round 11: gcc
+// joins -iprefix and -iwithprefix as strings, and "-iprefix ../" lost its
+// slash; gcc's profile knows the source by its name as given, and
+// refused the rewritten "../src/a.c" with -Werror=coverage-mismatch).
+func TestBaseDirsCompileAsAlone(t *testing.T) {
+	gcc := requireTool(t, "gcc", "apt-get install -y gcc")
+	for _, tt := range []struct {
+		name  string
+		setup string // a shell script run in build/ first; W stands for the work tree
+		args  string // W stands for the work tree
+	}{
+		{"iprefix", "", "-c -iprefix W/ -iwithprefix inc W/src/a.c -o a.o"},
+		{"profile use", "gcc -O2 -fprofile-generate -fprofile-dir=W/prof W/src/a.c -o prog && { ./prog || true; }",
+			"-c -O2 -fprofile-use -fprofile-dir=W/prof W/src/a.c -o a.o"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t)
+			w := func(s string) string { return strings.ReplaceAll(s, "W/", e.work+"/") }
+			e.write("inc/y.h", "#define Y 2\n")
+			e.write("src/a.c", "#include \"y.h\"\nint main(int c, char **v) { int s = Y; for (int i = 0; i < c * 1000; i++) s += i % 7; return s & 1; }\n")
+			build := filepath.Join(e.work, "build")
+			os.MkdirAll(build, 0o777)
+			args := strings.Fields(w(tt.args))
+			if tt.setup != "" {
+				if o := e.runIn(build, "sh", "-c", w(strings.ReplaceAll(tt.setup, "gcc ", gcc+" -I"+e.work+"/inc "))); o.code != 0 {
+					t.Fatalf("setup: %v", o)
+				}
+			}
+			if tt.name == "profile use" {
+				args = append([]string{"-I" + e.work + "/inc"}, args...)
+			}
+			ref := e.runIn(build, gcc, args...)
+			if ref.code != 0 {
+				t.Fatalf("gcc alone: %v", ref)
+			}
+			want := e.snapshot("build/a.o")
+			e.setenv("OBJCACHE_BASEDIR", e.work)
+			for _, phase := range []string{"miss", "hit"} {
+				os.Remove(filepath.Join(build, "a.o"))
+				if o := e.runIn(build, objcacheBin, append([]string{gcc}, args...)...); o.code != 0 || o.stderr != ref.stderr {
+					t.Fatalf("%s: %v, alone %v", phase, o, ref)
+				}
+				sameFiles(t, phase, e.snapshot("build/a.o"), want)
+			}
+			if s := e.stats(); s["hits"] != 1 {
+				t.Errorf("%d hits, want 1", s["hits"])
+			}
+		})
 	}
 }
 
