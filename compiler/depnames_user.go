@@ -16,42 +16,64 @@ import (
 // The compiler forms each name from the directory it searched, as it was
 // given, and the name it looked up: a name that starts with a rewritten
 // directory (as a whole component) gets the user's spelling of it; the
-// source gets the user's name; and any other relative name was found from
-// a source in the working directory, whose user-given directory it gets,
-// unless a path the user wrote relative (-include x.h, -Iinc) could have
-// given it too. A rewritten path that the user also wrote
-// relative, or that holds a path the user wrote relative, is ambiguous
-// and left alone.
-
-// DepfileRenamer returns the function that renames the depfile's escaped
-// names for the user's command, or nil when base dirs rewrote nothing.
+// source gets the user's name; and any other relative name was found in
+// the working directory, through a source there or a directory that
+// base dirs rewrote to "." (the compilers write "x.h", not "./x.h"), and
+// gets the user's spelling of that directory.
 //
-// flavor is the compiler's that runs (a gcc-named clang is clang): gcc
-// drops a directory's trailing "/" and "/.", clang only the "/".
-func (inv *Invocation) DepfileRenamer(flavor Flavor) func(string) string {
-	if len(inv.Rebased) == 0 {
-		return nil
+// That is exact only where no relative name could have come two ways. A
+// call is ambiguous (AmbiguousDepfile), and base dirs must leave it as the
+// user wrote it, when a path the user wrote relative (-Iinc, -include
+// sub/pre.h, a relative source, a relative CPATH entry) may name files that
+// a rewritten path names too: one is the other, or under it, or relative
+// names have a rewritten home in the working directory; or when the
+// working directory is spelled two ways.
+
+// depNames is what renaming a depfile for the user's command needs.
+type depNames struct {
+	pairs []namePair // the rewritten paths, longest first
+	// cwd is the user's spelling of the working directory, for relative
+	// names found there ("" when no rewritten path leads there).
+	cwd       string
+	ambiguous bool
+}
+
+// namePair is one rewritten path: rel as the compiler was given it, orig
+// as the user wrote it (both escaped as a depfile escapes names).
+type namePair struct{ rel, orig string }
+
+// depNames works out the renaming for the compiler of flavor.
+func (inv *Invocation) depNames(flavor Flavor, envRelative bool) depNames {
+	var d depNames
+	overlaps := func(rel string) bool {
+		return slices.ContainsFunc(inv.unrebased, func(u string) bool {
+			u = strings.TrimRight(u, "/")
+			return u == rel || strings.HasPrefix(u, rel+"/") || strings.HasPrefix(rel, u+"/")
+		})
 	}
-	type pair struct{ rel, orig string }
-	var pairs []pair
-	// A rewritten path is ambiguous where the user wrote it, or a path
-	// under it, relative: -I/ci/job/src with src/a.c names src/a.c and the
-	// headers beside it through "src" either way.
-	ambiguous := func(rel string) bool {
-		return slices.ContainsFunc(inv.unrebased, func(u string) bool { return u == rel || strings.HasPrefix(u, rel+"/") })
+	setCwd := func(orig string) {
+		if d.cwd != "" && d.cwd != orig {
+			d.ambiguous = true // one directory, two spellings
+		}
+		d.cwd = orig
 	}
-	srcDir := ""
 	for _, r := range inv.Rebased {
-		if ambiguous(r.Rel) {
+		if overlaps(r.Rel) {
+			d.ambiguous = true
 			continue
 		}
 		if !r.Source {
 			// The compilers drop a directory's trailing "/" (gcc also a
 			// system directory's "/.") before they join names to it.
-			pairs = append(pairs, pair{QuoteTarget(r.Rel), QuoteTarget(trimDirEnd(r.Orig, flavor, r.System))})
+			orig := QuoteTarget(trimDirEnd(r.Orig, flavor, r.System))
+			if rel := strings.TrimRight(r.Rel, "/"); rel == "." || rel == "" {
+				setCwd(orig)
+			} else {
+				d.pairs = append(d.pairs, namePair{QuoteTarget(r.Rel), orig})
+			}
 			continue
 		}
-		pairs = append(pairs, pair{QuoteTarget(r.Rel), QuoteTarget(r.Orig)})
+		d.pairs = append(d.pairs, namePair{QuoteTarget(r.Rel), QuoteTarget(r.Orig)})
 		// A header beside the source is named by the source's directory
 		// as written (gcc: "src//t.c" gives "src//x.h"), not a cleaned one.
 		relDir, origDir := dirAsWritten(r.Rel), dirAsWritten(r.Orig)
@@ -60,32 +82,47 @@ func (inv *Invocation) DepfileRenamer(flavor Flavor) func(string) string {
 		}
 		switch {
 		case relDir == "":
-			srcDir = QuoteTarget(origDir)
-		case !ambiguous(relDir):
-			pairs = append(pairs, pair{QuoteTarget(relDir), QuoteTarget(origDir)})
+			setCwd(QuoteTarget(origDir))
+		case overlaps(relDir):
+			d.ambiguous = true
+		default:
+			d.pairs = append(d.pairs, namePair{QuoteTarget(relDir), QuoteTarget(origDir)})
 		}
 	}
-	// A relative name that a path the user wrote relative could have
-	// given (-include x.h names "x.h", -Iinc names "inc/x.h") keeps its
-	// spelling; any other relative name was found from a source in the
-	// working directory ("x.h", "sub/s.h", "../inc/y.h") and gets the
-	// source's directory as the user wrote it (difftest seed 7 index
-	// 10020: a bare -fprofile-instr-use value turned that off; break-it
-	// round 11: names with a directory part stayed relative).
-	var kept []string
-	for _, u := range inv.unrebased {
-		if !strings.HasPrefix(u, "/") {
-			kept = append(kept, QuoteTarget(strings.TrimRight(u, "/")))
-		}
+	if d.cwd != "" && (envRelative || slices.ContainsFunc(inv.unrebased, func(u string) bool { return !strings.HasPrefix(u, "/") })) {
+		// "x.h" may be the user's -include x.h, or found through CPATH=.,
+		// as well as beside the source (break-it rounds 11 and 12).
+		d.ambiguous = true
 	}
-	keeps := func(name string) bool {
-		return slices.ContainsFunc(kept, func(u string) bool {
-			return name == u || u != "" && strings.HasPrefix(name, u+"/")
-		})
+	slices.SortStableFunc(d.pairs, func(a, b namePair) int { return len(b.rel) - len(a.rel) })
+	return d
+}
+
+// AmbiguousDepfile reports whether base dirs would make the depfile's
+// names ambiguous (see above), for gcc's and clang's ways of joining
+// names alike: the caller then runs the call as the user wrote it.
+// envRelative says whether an include path from the environment (CPATH,
+// C_INCLUDE_PATH, …) has a relative or empty entry.
+func (inv *Invocation) AmbiguousDepfile(envRelative bool) bool {
+	if len(inv.Rebased) == 0 || inv.Depfile == nil {
+		return false
 	}
-	slices.SortStableFunc(pairs, func(a, b pair) int { return len(b.rel) - len(a.rel) })
+	return inv.depNames(FlavorGCC, envRelative).ambiguous || inv.depNames(FlavorClang, envRelative).ambiguous
+}
+
+// DepfileRenamer returns the function that renames the depfile's escaped
+// names for the user's command, or nil when base dirs rewrote nothing.
+// A call that AmbiguousDepfile refuses must not come here rewritten.
+//
+// flavor is the compiler's that runs (a gcc-named clang is clang): gcc
+// drops a directory's trailing "/" and "/.", clang only the "/".
+func (inv *Invocation) DepfileRenamer(flavor Flavor) func(string) string {
+	if len(inv.Rebased) == 0 {
+		return nil
+	}
+	d := inv.depNames(flavor, false)
 	return func(name string) string {
-		for _, p := range pairs {
+		for _, p := range d.pairs {
 			if name == p.rel {
 				return p.orig
 			}
@@ -93,8 +130,11 @@ func (inv *Invocation) DepfileRenamer(flavor Flavor) func(string) string {
 				return p.orig + name[len(p.rel):]
 			}
 		}
-		if srcDir != "" && !strings.HasPrefix(name, "/") && !keeps(name) {
-			return srcDir + "/" + name
+		if d.cwd != "" && !strings.HasPrefix(name, "/") {
+			if d.cwd == "/" {
+				return "/" + name
+			}
+			return d.cwd + "/" + name
 		}
 		return name
 	}

@@ -321,7 +321,12 @@ func (p *parser) rebase(opt option, ref argRef, value string, span []string) (st
 	args := p.inv.Args
 	switch {
 	case opt.path || opt.role == roleInputFile:
-		if r, ok := p.rel(value); ok {
+		// gcc joins -iprefix and -iwithprefix as strings: a prefix
+		// without a trailing "/" ends inside a name ("/ci/job/in" and
+		// "cx"), and stays as written (break-it round 12: "-iprefix
+		// /ci/job" became "..", and "..inc" was searched).
+		prefixInName := opt.role == roleIncludePrefix && !strings.HasSuffix(value, "/")
+		if r, ok := p.rel(value); ok && !prefixInName {
 			arg := r
 			if opt.role == roleIncludePrefix && strings.HasSuffix(value, "/") {
 				// gcc joins -iprefix and -iwithprefix with no separator:
@@ -338,7 +343,9 @@ func (p *parser) rebase(opt option, ref argRef, value string, span []string) (st
 			p.inv.Rebased = append(p.inv.Rebased, RebasedPath{Rel: r, Orig: value, System: opt.name == "-isystem" || opt.name == "-idirafter"})
 			return arg, span
 		}
-		if opt.path {
+		if opt.path && opt.role != roleWithPrefix {
+			// (An -iwithprefix value is joined to the prefix, not a
+			// path of its own.)
 			p.inv.unrebased = append(p.inv.unrebased, value)
 		}
 	case isPrefixMapRole(opt.role):

@@ -59,6 +59,16 @@ func TestParseRebased(t *testing.T) {
 			wantSrc:  "../src/a.c",
 		},
 		{
+			// A prefix that ends inside a name is no directory (break-it
+			// round 12: "-iprefix /ci/job1" became "..", and "..inc" was
+			// searched).
+			name:     "-iprefix without a trailing slash stays",
+			args:     []string{"-c", "-iprefix", "/ci/job1/in", "-iwithprefix", "cx", "/ci/job1/src/a.c"},
+			wantArgs: []string{"-c", "-iprefix", "/ci/job1/in", "-iwithprefix", "cx", "../src/a.c"},
+			wantHash: []string{"-c", "-iprefix", "/ci/job1/in", "-iwithprefix", "cx"},
+			wantSrc:  "../src/a.c",
+		},
+		{
 			name:     "depfile target out of the key, depfile and output untouched",
 			args:     []string{"-c", "-MD", "-MT", "/ci/job1/build/a.o", "-MF", "/ci/job1/build/a.o.d", "/ci/job1/build/gen.c"},
 			wantArgs: []string{"-c", "-MD", "-MT", "/ci/job1/build/a.o", "-MF", "/ci/job1/build/a.o.d", "gen.c"},

@@ -466,12 +466,18 @@ func TestBaseDirsCompileAsAlone(t *testing.T) {
 		args  string // W stands for the work tree
 	}{
 		{"iprefix", "", "-c -iprefix W/ -iwithprefix inc W/src/a.c -o a.o"},
+		// Without the slash the prefix ends inside a name: "..inc", in
+		// build/, must not be searched (break-it round 12: its y.h was
+		// compiled in and stored).
+		{"iprefix inside a name", "mkdir -p ..inc && echo '#define Y 666' > ..inc/y.h && mkdir -p ../../workinc && cp ../inc/y.h ../../workinc/", "-c -iprefix W -iwithprefix inc W/src/a.c -o a.o"},
 		{"profile use", "gcc -O2 -fprofile-generate -fprofile-dir=W/prof W/src/a.c -o prog && { ./prog || true; }",
 			"-c -O2 -fprofile-use -fprofile-dir=W/prof W/src/a.c -o a.o"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t)
-			w := func(s string) string { return strings.ReplaceAll(s, "W/", e.work+"/") }
+			w := func(s string) string {
+				return strings.ReplaceAll(strings.ReplaceAll(s, "W/", e.work+"/"), "-iprefix W ", "-iprefix "+e.work+" ")
+			}
 			e.write("inc/y.h", "#define Y 2\n")
 			e.write("src/a.c", "#include \"y.h\"\nint main(int c, char **v) { int s = Y; for (int i = 0; i < c * 1000; i++) s += i % 7; return s & 1; }\n")
 			build := filepath.Join(e.work, "build")
@@ -677,5 +683,64 @@ func TestBaseDirsRecordedMissDepfile(t *testing.T) {
 				sameFiles(t, phase, e.snapshot(depfile), want)
 			}
 		})
+	}
+}
+
+// TestBaseDirsDepfileAsAlone: under base dirs the depfile names every file
+// as gcc and clang alone name it for the user's command, on a miss and on
+// a hit; where a name could have come two ways, objcache leaves the call
+// as written (break-it rounds 11 and 12). Paths are under the work tree W,
+// the base dir.
+func TestBaseDirsDepfileAsAlone(t *testing.T) {
+	compilers := []string{requireTool(t, "gcc", "apt-get install -y gcc"), requireTool(t, "clang-14", "apt-get install -y clang-14")}
+	for _, tt := range []struct {
+		name  string
+		files map[string]string
+		dir   string // the working directory, under W
+		args  string
+		env   []string
+	}{
+		{"source in the working directory", map[string]string{"src/a.c": "#include \"sub/s.h\"\n#include \"../inc/y.h\"\nint f(void) { return S + Y; }\n", "src/sub/s.h": "#define S 1\n", "inc/y.h": "#define Y 2\n"},
+			"src", "-c -MD -MF a.d W/src/a.c -o a.o", nil},
+		{"relative -include beside its neighbour", map[string]string{"a.c": "int g(void) { return X; }\n", "sub/pre.h": "#include \"x.h\"\n", "sub/x.h": "#define X 1\n"},
+			"", "-c -MD -MF a.d -include sub/pre.h W/a.c -o a.o", nil},
+		{"-I. with the source in the working directory", map[string]string{"b.c": "#include <sub/s.h>\n#include <q.h>\nint y = S + Q;\n", "sub/s.h": "#define S 1\n", "q.h": "#define Q 1\n"},
+			"", "-c -MD -MF b.d -I. W/b.c -o b.o", nil},
+		{"relative CPATH", map[string]string{"c.c": "#include <q.h>\nint y = Q;\n", "inc/q.h": "#define Q 1\n"},
+			"", "-c -MD -MF c.d W/c.c -o c.o", []string{"CPATH=inc"}},
+		{"relative -include with clang's lookup", map[string]string{"a.c": "int x = P + X;\n", "pre.h": "#define P 1\n", "sub/pre.h": "#define X 1\n"},
+			"", "-c -MD -MF a.d -include pre.h -include sub/pre.h W/a.c -o a.o", nil},
+		{"the build directory on the include path", map[string]string{"build/gen.h": "#define G 1\n", "build/inc/y.h": "#define Y 1\n", "src/c.c": "#include <gen.h>\n#include <y.h>\nint y = G + Y;\n"},
+			"build", "-c -MD -MF c.d -IW/build -iprefix W/build/ -iwithprefix inc W/src/c.c -o c.o", nil},
+		{"-iwithprefix beside the source", map[string]string{"src/c.c": "#include \"inc/loc.h\"\n#include <e.h>\nint y = L + E;\n", "src/inc/loc.h": "#define L 1\n", "ext/inc/e.h": "#define E 1\n"},
+			"src", "-c -MD -MF c.d -iprefix W/ext/ -iwithprefix inc W/src/c.c -o c.o", nil},
+	} {
+		for _, cc := range compilers {
+			t.Run(tt.name+"/"+filepath.Base(cc), func(t *testing.T) {
+				e := newEnv(t)
+				for name, content := range tt.files {
+					e.write(name, content)
+				}
+				for _, kv := range tt.env {
+					k, v, _ := strings.Cut(kv, "=")
+					e.setenv(k, v)
+				}
+				dir := filepath.Join(e.work, tt.dir)
+				args := strings.Fields(strings.ReplaceAll(tt.args, "W/", e.work+"/"))
+				depfile := filepath.Join(tt.dir, args[3])
+				if ref := e.runIn(dir, cc, args...); ref.code != 0 {
+					t.Fatalf("alone: %v", ref)
+				}
+				want := e.snapshot(depfile)
+				e.setenv("OBJCACHE_BASEDIR", e.work)
+				for _, phase := range []string{"miss", "hit"} {
+					os.Remove(filepath.Join(e.work, depfile))
+					if o := e.runIn(dir, objcacheBin, append([]string{cc}, args...)...); o.code != 0 {
+						t.Fatalf("%s: %v", phase, o)
+					}
+					sameFiles(t, phase, e.snapshot(depfile), want)
+				}
+			})
+		}
 	}
 }
