@@ -1,3 +1,6 @@
+// Module objcache is a compiler cache for gcc, clang, clang-cl and cl.exe
+// (see README.md). It is licensed under the Apache License, Version 2.0: see
+// LICENSE.
 module github.com/objcache/objcache
 
 go 1.24
