@@ -181,6 +181,10 @@ type RebasedPath struct {
 	Rel, Orig string
 	// Source is set for the source file.
 	Source bool
+	// Includer is set for a file -include or -imacros names: the headers
+	// it includes by quotes are named through its directory, as a
+	// source's are.
+	Includer bool
 	// System is set for a system include directory (-isystem,
 	// -idirafter), whose headers gcc names by a shorter canonical path.
 	System bool

@@ -62,7 +62,7 @@ func (inv *Invocation) depNames(flavor Flavor, envRelative bool) depNames {
 			d.ambiguous = true
 			continue
 		}
-		if !r.Source {
+		if !r.Source && !r.Includer {
 			// The compilers drop a directory's trailing "/" (gcc also a
 			// system directory's "/.") before they join names to it.
 			orig := QuoteTarget(trimDirEnd(r.Orig, flavor, r.System))
@@ -74,8 +74,9 @@ func (inv *Invocation) depNames(flavor Flavor, envRelative bool) depNames {
 			continue
 		}
 		d.pairs = append(d.pairs, namePair{QuoteTarget(r.Rel), QuoteTarget(r.Orig)})
-		// A header beside the source is named by the source's directory
-		// as written (gcc: "src//t.c" gives "src//x.h"), not a cleaned one.
+		// A header beside the source (or an -include file: break-it
+		// round 13) is named by its directory as written (gcc:
+		// "src//t.c" gives "src//x.h"), not a cleaned one.
 		relDir, origDir := dirAsWritten(r.Rel), dirAsWritten(r.Orig)
 		if flavor == FlavorClang {
 			origDir = strings.TrimRight(origDir, "/") // clang's parent_path: "src//t.c" gives "src/x.h"

@@ -46,6 +46,10 @@ func TestDepfileRenamer(t *testing.T) {
 		// (break-it round 12: CMake's -I<build dir>).
 		{FlavorGCC, "-I/ci/job -I/ci/job/inc -c /src/a.c", []string{"gen.h", "sub/g.h", "inc/y.h", "/src/a.c"}, []string{"/ci/job/gen.h", "/ci/job/sub/g.h", "/ci/job/inc/y.h", "/src/a.c"}},
 		{FlavorClang, "-I/ci/job/ -c /ci/job/a.c", []string{"a.c", "gen.h"}, []string{"/ci/job/a.c", "/ci/job/gen.h"}},
+		// An -include file's quoted neighbours are named through its
+		// directory (break-it round 13).
+		{FlavorGCC, "-include /ci/job/inc/pre.h -c /ci/job/src/a.c", []string{"inc/pre.h", "inc/x.h"}, []string{"/ci/job/inc/pre.h", "/ci/job/inc/x.h"}},
+		{FlavorClang, "-imacros /ci/job/inc//pre.h -c /ci/job/src/a.c", []string{"inc/pre.h", "inc/x.h"}, []string{"/ci/job/inc//pre.h", "/ci/job/inc/x.h"}},
 		// -iwithprefix values are not the user's relative paths.
 		{FlavorGCC, "-iprefix /ext/ -iwithprefix inc -c /ci/job/a.c", []string{"inc/loc.h"}, []string{"/ci/job/inc/loc.h"}},
 	} {

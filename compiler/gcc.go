@@ -314,6 +314,28 @@ func (p *parser) unknown(arg string) {
 	}
 }
 
+// joinedRebase returns the rewritten form r of a prefix that gcc joins to
+// other values as a string (-iprefix with -iwithprefix, the sysroot with
+// -I=inc), and whether the joins still name the same files: a trailing "/"
+// stays (break-it round 11: "-iprefix /ci/job/" became "..", and gcc
+// searched "..inc"); without one the prefix ends inside a name, which
+// must survive as the last component ("/x/sr" as "../sr" joins "../srinc",
+// but "/ci/job" as ".." would join "..inc", another directory: break-it
+// rounds 12 and 13, a header there was compiled in and stored).
+func joinedRebase(value, r string) (string, bool) {
+	if strings.HasSuffix(value, "/") {
+		if r = strings.TrimSuffix(r, "/"); r == "" {
+			r = "."
+		}
+		return r + "/", true
+	}
+	base := value[strings.LastIndexByte(value, '/')+1:]
+	if base == "" || base == "." || base == ".." || !(r == base || strings.HasSuffix(r, "/"+base)) {
+		return value, false
+	}
+	return r, true
+}
+
 // rebase rewrites an option's value for base dirs: in Args and the hashed
 // span for paths the preprocessor reads, in the hashed span only for prefix
 // maps. It returns the value and span to use.
@@ -321,26 +343,21 @@ func (p *parser) rebase(opt option, ref argRef, value string, span []string) (st
 	args := p.inv.Args
 	switch {
 	case opt.path || opt.role == roleInputFile:
-		// gcc joins -iprefix and -iwithprefix as strings: a prefix
-		// without a trailing "/" ends inside a name ("/ci/job/in" and
-		// "cx"), and stays as written (break-it round 12: "-iprefix
-		// /ci/job" became "..", and "..inc" was searched).
-		prefixInName := opt.role == roleIncludePrefix && !strings.HasSuffix(value, "/")
-		if r, ok := p.rel(value); ok && !prefixInName {
-			arg := r
-			if opt.role == roleIncludePrefix && strings.HasSuffix(value, "/") {
-				// gcc joins -iprefix and -iwithprefix with no separator:
-				// the prefix keeps its trailing "/" (break-it round 11:
-				// "-iprefix /ci/job/" became "..", and "..inc" was searched).
-				if arg = strings.TrimSuffix(r, "/"); arg == "" {
-					arg = "."
-				}
-				arg += "/"
+		if r, ok := p.rel(value); ok {
+			arg, joinable := r, true
+			if opt.role == roleIncludePrefix || opt.role == roleSysroot {
+				arg, joinable = joinedRebase(value, r)
+			}
+			if !joinable {
+				p.inv.unrebased = append(p.inv.unrebased, value)
+				return value, span
 			}
 			args[ref.at] = ref.prefix + arg
 			span = append([]string(nil), span...)
 			span[len(span)-1] = args[ref.at]
-			p.inv.Rebased = append(p.inv.Rebased, RebasedPath{Rel: r, Orig: value, System: opt.name == "-isystem" || opt.name == "-idirafter"})
+			name := strings.TrimSuffix(opt.name, "=")
+			p.inv.Rebased = append(p.inv.Rebased, RebasedPath{Rel: r, Orig: value, System: opt.name == "-isystem" || opt.name == "-idirafter",
+				Includer: name == "-include" || name == "-imacros" || name == "--include" || name == "--imacros"})
 			return arg, span
 		}
 		if opt.path && opt.role != roleWithPrefix {

@@ -59,13 +59,14 @@ func TestParseRebased(t *testing.T) {
 			wantSrc:  "../src/a.c",
 		},
 		{
-			// A prefix that ends inside a name is no directory (break-it
-			// round 12: "-iprefix /ci/job1" became "..", and "..inc" was
-			// searched).
-			name:     "-iprefix without a trailing slash stays",
-			args:     []string{"-c", "-iprefix", "/ci/job1/in", "-iwithprefix", "cx", "/ci/job1/src/a.c"},
-			wantArgs: []string{"-c", "-iprefix", "/ci/job1/in", "-iwithprefix", "cx", "../src/a.c"},
-			wantHash: []string{"-c", "-iprefix", "/ci/job1/in", "-iwithprefix", "cx"},
+			// A prefix that ends inside a name keeps that name as its
+			// last component, or stays (break-it rounds 12 and 13:
+			// "-iprefix /ci/job1" became "..", and "..inc" was searched;
+			// so did "--sysroot=/ci/job1/sr/" with -I=inc as "../srinc").
+			name:     "string-joined prefixes",
+			args:     []string{"-c", "-iprefix", "/ci/job1/in", "-iwithprefix", "cx", "-iprefix/ci/job1", "--sysroot=/ci/job1/sr/", "-isysroot", "/ci/job1/sr", "/ci/job1/src/a.c"},
+			wantArgs: []string{"-c", "-iprefix", "../in", "-iwithprefix", "cx", "-iprefix/ci/job1", "--sysroot=../sr/", "-isysroot", "../sr", "../src/a.c"},
+			wantHash: []string{"-c", "-iprefix", "../in", "-iwithprefix", "cx", "-iprefix/ci/job1", "--sysroot=../sr/", "-isysroot", "../sr"},
 			wantSrc:  "../src/a.c",
 		},
 		{

@@ -470,6 +470,10 @@ func TestBaseDirsCompileAsAlone(t *testing.T) {
 		// build/, must not be searched (break-it round 12: its y.h was
 		// compiled in and stored).
 		{"iprefix inside a name", "mkdir -p ..inc && echo '#define Y 666' > ..inc/y.h && mkdir -p ../../workinc && cp ../inc/y.h ../../workinc/", "-c -iprefix W -iwithprefix inc W/src/a.c -o a.o"},
+		// gcc joins the sysroot and "inc" of -I=inc as strings (break-it
+		// round 13: "--sysroot=W/sr/" lost its slash, and ../srinc was
+		// searched: a wrong object where it existed).
+		{"sysroot joined", "mkdir -p ../sr/inc ../srinc && cp ../inc/y.h ../sr/inc/ && echo '#define Y 666' > ../srinc/y.h", "-c --sysroot=W/sr/ -I=inc W/src/a.c -o a.o"},
 		{"profile use", "gcc -O2 -fprofile-generate -fprofile-dir=W/prof W/src/a.c -o prog && { ./prog || true; }",
 			"-c -O2 -fprofile-use -fprofile-dir=W/prof W/src/a.c -o a.o"},
 	} {
@@ -712,6 +716,10 @@ func TestBaseDirsDepfileAsAlone(t *testing.T) {
 			"", "-c -MD -MF a.d -include pre.h -include sub/pre.h W/a.c -o a.o", nil},
 		{"the build directory on the include path", map[string]string{"build/gen.h": "#define G 1\n", "build/inc/y.h": "#define Y 1\n", "src/c.c": "#include <gen.h>\n#include <y.h>\nint y = G + Y;\n"},
 			"build", "-c -MD -MF c.d -IW/build -iprefix W/build/ -iwithprefix inc W/src/c.c -o c.o", nil},
+		{"an -include file's neighbour", map[string]string{"src/a.c": "int f(void) { return X; }\n", "inc/pre.h": "#include \"x.h\"\n", "inc/x.h": "#define X 1\n", "build/.keep": ""},
+			"build", "-c -MD -MF a.d -include W/inc/pre.h W/src/a.c -o a.o", nil},
+		{"an -imacros file's neighbour", map[string]string{"src/a.c": "int f(void) { return X; }\n", "inc/pre.h": "#include \"x.h\"\n", "inc/x.h": "#define X 1\n", "build/.keep": ""},
+			"build", "-c -MD -MF a.d -imacros W/inc/pre.h W/src/a.c -o a.o", nil},
 		{"-iwithprefix beside the source", map[string]string{"src/c.c": "#include \"inc/loc.h\"\n#include <e.h>\nint y = L + E;\n", "src/inc/loc.h": "#define L 1\n", "ext/inc/e.h": "#define E 1\n"},
 			"src", "-c -MD -MF c.d -iprefix W/ext/ -iwithprefix inc W/src/c.c -o c.o", nil},
 	} {
