@@ -112,11 +112,9 @@ type Invocation struct {
 	// "never" or "auto".
 	Color string
 	// Rebased are the paths base dirs rewrote in Args (ParseRebased), the
-	// source among them; unrebased are the values of path options and the
-	// sources left as the user wrote them. DepfileRenamer turns the depfile the rewritten
-	// command writes into the one the user's command writes.
-	Rebased   []RebasedPath
-	unrebased []string
+	// source among them, in order: the launcher keys how the user spelled
+	// each (launcher/gcc_userdep.go).
+	Rebased []RebasedPath
 	// ColorArgs are the colour options that made it, in order. They are
 	// not in HashArgs: a launcher that stores diagnostics coloured and
 	// strips them on replay needs no key for them, and one that cannot
@@ -179,15 +177,6 @@ type Depfile struct {
 // (absolute), Rel as the compiler was given it.
 type RebasedPath struct {
 	Rel, Orig string
-	// Source is set for the source file.
-	Source bool
-	// Includer is set for a file -include or -imacros names: the headers
-	// it includes by quotes are named through its directory, as a
-	// source's are.
-	Includer bool
-	// System is set for a system include directory (-isystem,
-	// -idirafter), whose headers gcc names by a shorter canonical path.
-	System bool
 }
 
 // RuleTargets returns the targets the depfile's first rule names, in the

@@ -349,21 +349,13 @@ func (p *parser) rebase(opt option, ref argRef, value string, span []string) (st
 				arg, joinable = joinedRebase(value, r)
 			}
 			if !joinable {
-				p.inv.unrebased = append(p.inv.unrebased, value)
 				return value, span
 			}
 			args[ref.at] = ref.prefix + arg
 			span = append([]string(nil), span...)
 			span[len(span)-1] = args[ref.at]
-			name := strings.TrimSuffix(opt.name, "=")
-			p.inv.Rebased = append(p.inv.Rebased, RebasedPath{Rel: r, Orig: value, System: opt.name == "-isystem" || opt.name == "-idirafter",
-				Includer: name == "-include" || name == "-imacros" || name == "--include" || name == "--imacros"})
+			p.inv.Rebased = append(p.inv.Rebased, RebasedPath{Rel: r, Orig: value})
 			return arg, span
-		}
-		if opt.path && opt.role != roleWithPrefix {
-			// (An -iwithprefix value is joined to the prefix, not a
-			// path of its own.)
-			p.inv.unrebased = append(p.inv.unrebased, value)
 		}
 	case isPrefixMapRole(opt.role):
 		// "OLD=NEW", or the directory of -fdebug-compilation-dir.
@@ -399,10 +391,8 @@ func (p *parser) input(i int) {
 	}
 	if p.rel != nil {
 		if r, ok := p.rel(arg); ok {
-			p.inv.Rebased = append(p.inv.Rebased, RebasedPath{Rel: r, Orig: arg, Source: true})
+			p.inv.Rebased = append(p.inv.Rebased, RebasedPath{Rel: r, Orig: arg})
 			p.inv.Args[i], arg = r, r
-		} else {
-			p.inv.unrebased = append(p.inv.unrebased, arg)
 		}
 	}
 	p.sources = append(p.sources, arg)

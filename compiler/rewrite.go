@@ -71,6 +71,40 @@ func replaceValue(args []string, ref argRef, value string) bool {
 	return true
 }
 
+// UserDepfileArgs returns the arguments of a preprocessor pass that writes
+// to depfile the depfile the command itself writes, byte for byte: the
+// command's own arguments (for base dirs, those of the call as the user
+// wrote it, whose names the depfile must give), with -E for -c and -S and
+// the output sent to the null device. target, where not empty, pins the
+// rule's target (the compile's output as the compiler names it) where the
+// command gives none.
+func (inv *Invocation) UserDepfileArgs(depfile, target string) []string {
+	args := inv.MissArgs(MissPlan{Output: os.DevNull, Depfile: depfile, PinTarget: target})
+	end := len(args)
+	if inv.dashDash >= 0 {
+		end = inv.dashDash // MissArgs added its options before "--"
+		for i := inv.dashDash; i < len(args); i++ {
+			if args[i] == "--" {
+				end = i
+				break
+			}
+		}
+	}
+	for i := 0; i < end; i++ {
+		if !isOption(args[i]) {
+			continue
+		}
+		opt, ok := lookupOption(args[i], inv.Flavor)
+		switch {
+		case ok && (opt.role == roleCompile || opt.role == roleAssemble):
+			args[i] = "-E"
+		case ok && takesNext(opt, args[i]):
+			i++
+		}
+	}
+	return args
+}
+
 // DependencyArgs returns the arguments of a separate preprocessor pass that
 // writes a full dependency file (system headers too) to depfile and nothing
 // else: for compilers whose object records its command line, where objcache

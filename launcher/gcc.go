@@ -2,8 +2,6 @@ package launcher
 
 import (
 	"context"
-	"path/filepath"
-	"slices"
 
 	"github.com/objcache/objcache/compiler"
 )
@@ -38,11 +36,11 @@ func (inv *invocation) runGCC(ctx context.Context, flavor compiler.Flavor) int {
 		inv.base = nil
 		p = compiler.Parse(flavor, inv.args, inv.Dir)
 	}
-	if inv.base != nil && p.AmbiguousDepfile(relativeIncludeEnv(inv.Environ)) {
-		// A relative name in the depfile could come through a rewritten
-		// path and through one the user wrote relative: the compiler
-		// gets the user's paths, and writes the user's depfile itself.
-		inv.log.printf("the depfile's names would be ambiguous with base dirs: base dirs are not applied")
+	if inv.base != nil && p.Depfile != nil && p.Lang == "assembler" {
+		// The assembler writes the depfile (as --MD), and no
+		// preprocessor pass can write it for the call as written
+		// (gcc_userdep.go).
+		inv.log.printf("an assembler depfile: base dirs are not applied")
 		inv.base = nil
 		p = compiler.Parse(flavor, inv.args, inv.Dir)
 	}
@@ -123,12 +121,4 @@ func (c *gccCall) outputIsInput() string {
 		return c.unit.outputIsInput(c.objPlan)
 	}
 	return c.unit.outputIsInput(c.objPlan, c.depPlan)
-}
-
-// relativeIncludeEnv reports whether an include path of the environment
-// (CPATH and the like) has a relative or empty entry, whose headers the
-// depfile names relative to the working directory.
-func relativeIncludeEnv(environ []string) bool {
-	dirs := compiler.EnvIncludeDirs(func(name string) (string, bool) { return lookupEnv(environ, name) })
-	return slices.ContainsFunc(dirs, func(d string) bool { return !filepath.IsAbs(d) })
 }

@@ -27,7 +27,7 @@ func (c *gccCall) manifestKey() (digest.Sum, string) {
 		Args:       p.HashArgs,
 		Source:     p.Source,
 		SourceHash: src.hash,
-		Extra:      c.withBaseDirs(c.colorKey()),
+		Extra:      c.withBaseDirs(append(slices.Clip(c.colorKey()), c.userSpellings()...)),
 	}
 	for _, name := range compiler.HashedEnv() {
 		if name == sourceDateEpoch && (src.timeMacro|p.TimeMacros)&compiler.DateTime == 0 {

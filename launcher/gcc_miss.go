@@ -34,6 +34,9 @@ type missRun struct {
 	colored bool
 	// urls says the compile was given urlsFlag (gccCall.wantURLs).
 	urls bool
+	// userDep is the pass that writes the user's depfile under base dirs
+	// (gcc_userdep.go), nil without one.
+	userDep *userDepfileRun
 }
 
 // miss compiles once, with the user's outputs written atomically and the
@@ -98,12 +101,11 @@ func (c *gccCall) miss(ctx context.Context) int {
 		return c.passThrough(outcome)
 	}
 	userDep, depTmp := dep, run.depTmp
-	if c.p.Depfile != nil {
-		if named, tmp, err := c.userDepfile(dep, depTmp); err == nil {
-			userDep, depTmp = named, tmp
-		} else {
-			c.log.printf("%v: its names are left as the compile wrote them", err)
+	if run.userDep != nil {
+		if userDep, err = run.userDep.wait(); err != nil {
+			return c.userDepfileFailed(run, err)
 		}
+		depTmp = ""
 	}
 	if err := c.placeOutputs(obj, userDep, run.objTmp, depTmp); err != nil {
 		// Let the compiler itself write (or fail to write) the output.
@@ -117,10 +119,19 @@ func (c *gccCall) miss(ctx context.Context) int {
 	if reason != "" {
 		c.count(prefixNotStored + reason)
 	} else {
-		c.store(ctx, run, obj, dep, includes)
+		c.store(ctx, run, obj, userDep, includes)
 	}
 	c.writeStats(ctx)
 	return 0
+}
+
+// userDepfileFailed runs the call as the user wrote it when the pass that
+// writes the user's depfile wrote none: the compiler then writes it.
+func (c *gccCall) userDepfileFailed(run *missRun, err error) int {
+	c.log.printf("%v: running the compiler as given", err)
+	c.count(prefixNotStored + reasonUserDepfile)
+	run.cleanup()
+	return c.passThrough(statMiss)
 }
 
 // ownPaths reports whether the compiler writes the user's own output
@@ -145,7 +156,17 @@ func (c *gccCall) ownPaths() bool {
 // there, unless another program may have written them meanwhile (see
 // outputGuard and readWritten); either way the compile stands.
 func (c *gccCall) missRecorded(ctx context.Context, run *missRun) int {
-	c.renameRecordedDepfile(run)
+	dep := run.dep
+	if run.userDep != nil && run.readErr == nil {
+		var err error
+		if dep, err = run.userDep.wait(); err != nil {
+			return c.userDepfileFailed(run, err)
+		}
+		if err := c.place(c.depPlan, dep, ""); err != nil {
+			c.log.printf("depfile: %v", err)
+			return c.userDepfileFailed(run, err)
+		}
+	}
 	c.replayConsole(run.res.stdout, run.res.stderr, run.colored)
 	c.count(statMiss)
 	switch err := run.readErr; {
@@ -159,7 +180,7 @@ func (c *gccCall) missRecorded(ctx context.Context, run *missRun) int {
 		if includes, reason := c.storable(run, run.dep); reason != "" {
 			c.count(prefixNotStored + reason)
 		} else {
-			c.store(ctx, run, run.obj, run.dep, includes)
+			c.store(ctx, run, run.obj, dep, includes)
 		}
 	}
 	c.writeStats(ctx)
@@ -173,6 +194,9 @@ func (c *gccCall) compile(ctx context.Context) (run *missRun, existed bool, err 
 	p := c.p
 	run = &missRun{janitor: c.janitor}
 	existed = failureTouches(c.absPath(p.Output)) || (p.Depfile != nil && failureTouches(c.absPath(p.Depfile.Path)))
+	if c.wantsUserDepfile() {
+		run.userDep = c.startUserDepfile()
+	}
 	c.markCompileStart()
 	if c.ownPaths() {
 		return run, existed, c.compileRecorded(ctx, run)
@@ -260,16 +284,6 @@ func (c *gccCall) compileRecorded(ctx context.Context, run *missRun) error {
 		return err
 	}
 	if run.res.status != 0 {
-		// A failed compile may leave a depfile (clang and gcc write it
-		// before the error stops them), which under base dirs names the
-		// rewritten command's files: failed renames it (difftest seed 7
-		// index 10914).
-		if p.Depfile != nil && c.p.DepfileRenamer(c.colorFlavor()) != nil {
-			run.dep, run.readErr = readWritten(snapWritten(c.absPath(p.Depfile.Path)), started)
-			if err := guard.check(); err != nil && run.readErr == nil {
-				run.readErr = err
-			}
-		}
 		return nil
 	}
 	objOut := snapWritten(c.absPath(p.Output))
@@ -295,10 +309,16 @@ func (c *gccCall) failed(run *missRun, existed bool) int {
 	res := run.res
 	c.log.printf("compiler failed with status %d", res.status)
 	c.count(prefixNotStored + reasonFailed)
+	if run.userDep != nil {
+		// Under base dirs the depfile a failed compile left names the
+		// rewritten command's files, and the failure may be the
+		// preprocessor's, which leaves none: the compiler runs as given.
+		c.count(statFailedRerun)
+		run.cleanup()
+		return c.passThrough(statMiss)
+	}
 	if c.ownPaths() {
-		// The compiler wrote the user's own paths, as it would alone
-		// (but for the depfile's names under base dirs).
-		c.renameRecordedDepfile(run)
+		// The compiler wrote the user's own paths, as it would alone.
 		return c.replayFailure(run)
 	}
 	// On a nearly full cache disk the failure may be the staging's, and a
@@ -317,15 +337,8 @@ func (c *gccCall) failed(run *missRun, existed bool) int {
 				continue
 			}
 			data, err := os.ReadFile(out.tmp)
-			tmp := out.tmp
-			if err == nil && out.plan == &c.depPlan {
-				// Under base dirs the depfile names files as the
-				// rewritten command did: the user's gets the user's
-				// names, as on a success (or the compiler writes it).
-				data, tmp, err = c.userDepfile(data, tmp)
-			}
 			if err == nil {
-				err = c.place(*out.plan, data, tmp)
+				err = c.place(*out.plan, data, out.tmp)
 			}
 			if err != nil {
 				c.log.printf("failed compile's output: %v", err)
@@ -340,42 +353,6 @@ func (c *gccCall) failed(run *missRun, existed bool) int {
 		return c.passThrough(statMiss)
 	}
 	return c.replayFailure(run)
-}
-
-// renameRecordedDepfile gives the depfile a recorded compile wrote at the
-// user's path (compileRecorded) the user's names where base dirs rewrote
-// the command: the compiler wrote the rewritten command's names, and a hit
-// writes the user's (difftest seed 7: they stayed relative). A depfile
-// another program may have written meanwhile (run.readErr) is left alone.
-func (c *gccCall) renameRecordedDepfile(run *missRun) {
-	if run.readErr != nil || run.dep == nil {
-		return
-	}
-	named, tmp, err := c.userDepfile(run.dep, c.absPath(c.p.Depfile.Path))
-	if err != nil || tmp != "" {
-		return
-	}
-	if err := c.place(c.depPlan, named, ""); err != nil {
-		c.log.printf("depfile: %v", err)
-	}
-}
-
-// userDepfile returns the depfile the user gets for dep, which the compiler
-// wrote at tmp: dep itself (at tmp) unless base dirs rewrote the command,
-// when it names files as the rewritten command did and the user's gets the
-// names the user's command gives them (what is stored keeps the rewritten
-// ones, which every checkout shares; tmp is then ""). An error says the
-// depfile is not laid out as the compiler lays one out.
-func (c *gccCall) userDepfile(dep []byte, tmp string) ([]byte, string, error) {
-	rename := c.p.DepfileRenamer(c.colorFlavor())
-	if rename == nil {
-		return dep, tmp, nil
-	}
-	named, ok := compiler.RewriteDepfile(c.flavor, dep, nil, rename)
-	if !ok {
-		return dep, tmp, errors.New("depfile not laid out as the compiler lays one out")
-	}
-	return named, "", nil
 }
 
 // replayFailure shows a failed compile's output and returns its status.
@@ -436,6 +413,9 @@ func (run *missRun) mentions(stdout, stderr []byte) bool {
 
 // cleanup removes the temporary files a run left.
 func (run *missRun) cleanup() {
+	if run.userDep != nil {
+		run.userDep.wait() // its compiler must not outlive the files
+	}
 	for _, p := range []string{run.objTmp, run.depTmp, run.stage} {
 		if p != "" {
 			run.janitor.remove(p)
