@@ -294,8 +294,16 @@ func (m *Mapper) common(p string) (n, prefixLen int) { return m.commonWith(m.cwd
 func (m *Mapper) commonWith(dir []string, p string) (n, prefixLen int) {
 	pos := 0
 	for n < len(dir) {
+		seps := 0
 		for pos < len(p) && m.isSep(p[pos]) {
 			pos++
+			seps++
+		}
+		if seps > 1 && n > 0 {
+			// "a//b": the text after the shared part keeps every byte as
+			// written (a compiler names files through "//" as given),
+			// so the run of separators stays in it (break-it round 14).
+			break
 		}
 		start := pos
 		for pos < len(p) && !m.isSep(p[pos]) {

@@ -71,19 +71,51 @@ func replaceValue(args []string, ref argRef, value string) bool {
 	return true
 }
 
-// UserDepfileArgs returns the arguments of a preprocessor pass that writes
-// to depfile the depfile the command itself writes, byte for byte: the
-// command's own arguments (for base dirs, those of the call as the user
-// wrote it, whose names the depfile must give), with -E for -c and -S and
-// the output sent to the null device. target, where not empty, pins the
-// rule's target (the compile's output as the compiler names it) where the
-// command gives none.
-func (inv *Invocation) UserDepfileArgs(depfile, target string) []string {
-	args := inv.MissArgs(MissPlan{Output: os.DevNull, Depfile: depfile, PinTarget: target})
+// UserDepfileArgs returns the arguments of a pass that writes to depfile
+// the depfile the command itself writes, byte for byte, and nothing else:
+// the command's own arguments (for base dirs, those of the call as the
+// user wrote it, whose names the depfile must give), with -E for -c and -S
+// (-fsyntax-only where syntaxOnly: a precompiled header is used by a
+// compile, not by -E, which reads the header's text instead), every -o
+// dropped and the output sent to the null device. target, where not
+// empty, pins the rule's target (the compile's output as the compiler
+// names it) where the command gives none.
+func (inv *Invocation) UserDepfileArgs(depfile, target string, syntaxOnly bool) []string {
+	// Every -o goes (gcc opens the first under -E: break-it round 14,
+	// an empty file left for "-o x.o -o a.o"), one to the null device
+	// comes in.
+	user := *inv
+	user.Args = nil
+	user.out = argRef{at: -1}
+	mf, dashDash := -1, -1
+	for i := 0; i < len(inv.Args); i++ {
+		arg := inv.Args[i]
+		if i == inv.mf.at {
+			mf = len(user.Args)
+		}
+		if i == inv.dashDash {
+			dashDash = len(user.Args)
+		}
+		if dashDash < 0 && isOption(arg) {
+			if opt, ok := lookupOption(arg, inv.Flavor); ok && opt.role == roleOutput {
+				if takesNext(opt, arg) {
+					i++
+				}
+				continue
+			}
+		}
+		user.Args = append(user.Args, arg)
+	}
+	user.mf.at, user.dashDash = mf, dashDash
+	args := user.MissArgs(MissPlan{Output: os.DevNull, Depfile: depfile, PinTarget: target})
+	mode := "-E"
+	if syntaxOnly {
+		mode = "-fsyntax-only"
+	}
 	end := len(args)
-	if inv.dashDash >= 0 {
-		end = inv.dashDash // MissArgs added its options before "--"
-		for i := inv.dashDash; i < len(args); i++ {
+	if user.dashDash >= 0 {
+		end = user.dashDash // MissArgs added its options before "--"
+		for i := user.dashDash; i < len(args); i++ {
 			if args[i] == "--" {
 				end = i
 				break
@@ -97,7 +129,7 @@ func (inv *Invocation) UserDepfileArgs(depfile, target string) []string {
 		opt, ok := lookupOption(args[i], inv.Flavor)
 		switch {
 		case ok && (opt.role == roleCompile || opt.role == roleAssemble):
-			args[i] = "-E"
+			args[i] = mode
 		case ok && takesNext(opt, args[i]):
 			i++
 		}

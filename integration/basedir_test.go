@@ -703,25 +703,34 @@ func TestBaseDirsDepfileAsAlone(t *testing.T) {
 		dir   string // the working directory, under W
 		args  string
 		env   []string
+		setup string // a shell script run in dir first (W stands for the work tree)
 	}{
 		{"source in the working directory", map[string]string{"src/a.c": "#include \"sub/s.h\"\n#include \"../inc/y.h\"\nint f(void) { return S + Y; }\n", "src/sub/s.h": "#define S 1\n", "inc/y.h": "#define Y 2\n"},
-			"src", "-c -MD -MF a.d W/src/a.c -o a.o", nil},
+			"src", "-c -MD -MF a.d W/src/a.c -o a.o", nil, ""},
 		{"relative -include beside its neighbour", map[string]string{"a.c": "int g(void) { return X; }\n", "sub/pre.h": "#include \"x.h\"\n", "sub/x.h": "#define X 1\n"},
-			"", "-c -MD -MF a.d -include sub/pre.h W/a.c -o a.o", nil},
+			"", "-c -MD -MF a.d -include sub/pre.h W/a.c -o a.o", nil, ""},
 		{"-I. with the source in the working directory", map[string]string{"b.c": "#include <sub/s.h>\n#include <q.h>\nint y = S + Q;\n", "sub/s.h": "#define S 1\n", "q.h": "#define Q 1\n"},
-			"", "-c -MD -MF b.d -I. W/b.c -o b.o", nil},
+			"", "-c -MD -MF b.d -I. W/b.c -o b.o", nil, ""},
 		{"relative CPATH", map[string]string{"c.c": "#include <q.h>\nint y = Q;\n", "inc/q.h": "#define Q 1\n"},
-			"", "-c -MD -MF c.d W/c.c -o c.o", []string{"CPATH=inc"}},
+			"", "-c -MD -MF c.d W/c.c -o c.o", []string{"CPATH=inc"}, ""},
 		{"relative -include with clang's lookup", map[string]string{"a.c": "int x = P + X;\n", "pre.h": "#define P 1\n", "sub/pre.h": "#define X 1\n"},
-			"", "-c -MD -MF a.d -include pre.h -include sub/pre.h W/a.c -o a.o", nil},
+			"", "-c -MD -MF a.d -include pre.h -include sub/pre.h W/a.c -o a.o", nil, ""},
 		{"the build directory on the include path", map[string]string{"build/gen.h": "#define G 1\n", "build/inc/y.h": "#define Y 1\n", "src/c.c": "#include <gen.h>\n#include <y.h>\nint y = G + Y;\n"},
-			"build", "-c -MD -MF c.d -IW/build -iprefix W/build/ -iwithprefix inc W/src/c.c -o c.o", nil},
+			"build", "-c -MD -MF c.d -IW/build -iprefix W/build/ -iwithprefix inc W/src/c.c -o c.o", nil, ""},
+		// A "//" in the part a path shares with the working directory
+		// stays on a hit (break-it round 14; WW below).
+		{"a double slash", map[string]string{"src/a.c": "#include <y.h>\nint v = Y;\n", "inc/y.h": "#define Y 1\n", "build/.keep": ""},
+			"build", "-c -MD -MF a.d -IWW/build/../inc W/src/a.c -o a.o", nil, ""},
+		// A precompiled header is used by the compile, and its depfile
+		// names neither the header nor what it includes (break-it round 14).
+		{"a precompiled header through -include", map[string]string{"src/a.c": "int v = P;\n", "inc/pre.h": "#include \"p2.h\"\n#define P 1\n", "inc/p2.h": "\n", "build/.keep": ""},
+			"build", "-c -MD -MF a.d -Winvalid-pch -include W/inc/pre.h W/src/a.c -o a.o", nil, "CC -x c-header ../inc/pre.h -o ../inc/pre.h.gch && CC -x c-header ../inc/pre.h -o ../inc/pre.h.pch"},
 		{"an -include file's neighbour", map[string]string{"src/a.c": "int f(void) { return X; }\n", "inc/pre.h": "#include \"x.h\"\n", "inc/x.h": "#define X 1\n", "build/.keep": ""},
-			"build", "-c -MD -MF a.d -include W/inc/pre.h W/src/a.c -o a.o", nil},
+			"build", "-c -MD -MF a.d -include W/inc/pre.h W/src/a.c -o a.o", nil, ""},
 		{"an -imacros file's neighbour", map[string]string{"src/a.c": "int f(void) { return X; }\n", "inc/pre.h": "#include \"x.h\"\n", "inc/x.h": "#define X 1\n", "build/.keep": ""},
-			"build", "-c -MD -MF a.d -imacros W/inc/pre.h W/src/a.c -o a.o", nil},
+			"build", "-c -MD -MF a.d -imacros W/inc/pre.h W/src/a.c -o a.o", nil, ""},
 		{"-iwithprefix beside the source", map[string]string{"src/c.c": "#include \"inc/loc.h\"\n#include <e.h>\nint y = L + E;\n", "src/inc/loc.h": "#define L 1\n", "ext/inc/e.h": "#define E 1\n"},
-			"src", "-c -MD -MF c.d -iprefix W/ext/ -iwithprefix inc W/src/c.c -o c.o", nil},
+			"src", "-c -MD -MF c.d -iprefix W/ext/ -iwithprefix inc W/src/c.c -o c.o", nil, ""},
 	} {
 		for _, cc := range compilers {
 			t.Run(tt.name+"/"+filepath.Base(cc), func(t *testing.T) {
@@ -734,7 +743,14 @@ func TestBaseDirsDepfileAsAlone(t *testing.T) {
 					e.setenv(k, v)
 				}
 				dir := filepath.Join(e.work, tt.dir)
-				args := strings.Fields(strings.ReplaceAll(tt.args, "W/", e.work+"/"))
+				if tt.setup != "" {
+					if o := e.runIn(dir, "sh", "-c", strings.ReplaceAll(tt.setup, "CC ", cc+" ")); o.code != 0 {
+						t.Fatalf("setup: %v", o)
+					}
+				}
+				// WW/ is the work tree and "//".
+				ww := e.work + "/"
+				args := strings.Fields(strings.ReplaceAll(strings.ReplaceAll(tt.args, "WW/", ww+"/"), "W/", e.work+"/"))
 				depfile := filepath.Join(tt.dir, args[3])
 				if ref := e.runIn(dir, cc, args...); ref.code != 0 {
 					t.Fatalf("alone: %v", ref)
@@ -750,5 +766,61 @@ func TestBaseDirsDepfileAsAlone(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestBaseDirsAbsoluteInclude: a source that names a header of its
+// checkout absolutely is not shared with another checkout, which would
+// check its own copy of the header and hand out an object built from the
+// first checkout's (break-it round 14).
+func TestBaseDirsAbsoluteInclude(t *testing.T) {
+	gcc := requireTool(t, "gcc", "apt-get install -y gcc")
+	e := newEnv(t)
+	e.setenv("OBJCACHE_BASEDIR", e.work)
+	for _, job := range []string{"a", "b"} {
+		e.write(job+"/src/a.c", "#include \""+e.work+"/a/inc/y.h\"\nint v = Y;\n")
+		e.write(job+"/inc/y.h", "#define Y 2\n")
+		os.MkdirAll(filepath.Join(e.work, job, "build"), 0o777)
+	}
+	compile := func(job, out string, through bool) {
+		t.Helper()
+		args := []string{"-c", filepath.Join(e.work, job, "src", "a.c"), "-o", out}
+		name := gcc
+		if through {
+			name, args = objcacheBin, append([]string{gcc}, args...)
+		}
+		if o := e.runIn(filepath.Join(e.work, job, "build"), name, args...); o.code != 0 {
+			t.Fatal(o)
+		}
+	}
+	compile("a", "a.o", true)
+	e.write("a/inc/y.h", "#define Y 3\n")
+	compile("b", "ref.o", false)
+	compile("b", "a.o", true)
+	if e.read("b/build/a.o") != e.read("b/build/ref.o") {
+		t.Error("the second checkout got the first checkout's object, built from the old header")
+	}
+}
+
+// TestBaseDirsTwoOutputs: gcc refuses two -o and writes nothing; so does
+// objcache, the pass that writes the user's depfile included (break-it
+// round 14: it left an empty x.o).
+func TestBaseDirsTwoOutputs(t *testing.T) {
+	gcc := requireTool(t, "gcc", "apt-get install -y gcc")
+	e := newEnv(t)
+	e.write("src/a.c", "int v;\n")
+	build := filepath.Join(e.work, "build")
+	os.MkdirAll(build, 0o777)
+	args := []string{"-c", "-MD", "-MF", "a.d", filepath.Join(e.work, "src", "a.c"), "-o", "x.o", "-o", "a.o"}
+	ref := e.runIn(build, gcc, args...)
+	want, _ := os.ReadDir(build)
+	for _, f := range want {
+		os.Remove(filepath.Join(build, f.Name()))
+	}
+	e.setenv("OBJCACHE_BASEDIR", e.work)
+	o := e.runIn(build, objcacheBin, append([]string{gcc}, args...)...)
+	got, _ := os.ReadDir(build)
+	if o.code != ref.code || len(got) != len(want) {
+		t.Errorf("objcache: exit %d and %d files in build/; gcc alone: exit %d and %d files", o.code, len(got), ref.code, len(want))
 	}
 }

@@ -3,6 +3,7 @@ package launcher
 import (
 	"context"
 	"os"
+	"path/filepath"
 
 	"github.com/objcache/objcache/cache"
 	"github.com/objcache/objcache/compiler"
@@ -76,5 +77,35 @@ func (c *gccCall) includeList(run *missRun, userDep []byte) ([][]string, string)
 	if reason := c.checkPCHMacros(lists); reason != "" {
 		return nil, reason
 	}
+	if reason := c.checkoutNamedAbsolutely(lists); reason != "" {
+		return nil, reason
+	}
 	return lists, ""
+}
+
+// reasonAbsoluteInclude counts a compile under base dirs that read a file of
+// the checkout by its absolute name.
+const reasonAbsoluteInclude = "absolute-include"
+
+// checkoutNamedAbsolutely refuses, under base dirs, an include list that
+// names a file under a base dir absolutely. The rewritten command names
+// every such file relative, so the compile read it by a name no base dir
+// rewrote (#include "/ci/job1/inc/y.h" in the source, an absolute CPATH):
+// another checkout's hit would check its own file, and hand out this
+// checkout's object and names (break-it round 14: a stale object).
+func (c *gccCall) checkoutNamedAbsolutely(lists [][]string) string {
+	if c.base == nil {
+		return ""
+	}
+	for _, list := range lists {
+		for _, p := range list {
+			if filepath.IsAbs(p) {
+				if _, under := c.base.Rel(p); under {
+					c.log.printf("not stored: %s is named absolutely, which base dirs would not share", p)
+					return reasonAbsoluteInclude
+				}
+			}
+		}
+	}
+	return ""
 }

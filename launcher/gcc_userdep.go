@@ -3,6 +3,8 @@ package launcher
 import (
 	"fmt"
 	"os"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/objcache/objcache/compiler"
@@ -66,9 +68,13 @@ func (c *gccCall) startUserDepfile() *userDepfileRun {
 		target = user.Depfile.Target
 	}
 	path := r.path
+	// A precompiled header is used by a compile only (-E reads the
+	// header's text, and the depfile would name what the PCH stands for:
+	// break-it round 14).
+	syntaxOnly := len(c.pch.files) > 0 || slices.ContainsFunc(c.args, func(a string) bool { return strings.HasPrefix(a, "-include-pch") })
 	go func() {
 		defer close(r.done)
-		res, err := c.runCaptured(user.UserDepfileArgs(path, target))
+		res, err := c.runCaptured(user.UserDepfileArgs(path, target, syntaxOnly))
 		switch {
 		case err != nil:
 			r.err = fmt.Errorf("user depfile pass: %w", err)
