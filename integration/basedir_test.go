@@ -824,3 +824,48 @@ func TestBaseDirsTwoOutputs(t *testing.T) {
 		t.Errorf("objcache: exit %d and %d files in build/; gcc alone: exit %d and %d files", o.code, len(got), ref.code, len(want))
 	}
 }
+
+// TestBaseDirsStoredDespiteAbsoluteNames: files named absolutely that the
+// key already ties to this checkout, or that move with the compiler, do
+// not keep a compile from being stored (break-it round 15: a toolchain
+// under the base dir, a clang PCH's inputs and an absolute
+// -fxray-attr-list= made every call a miss).
+func TestBaseDirsStoredDespiteAbsoluteNames(t *testing.T) {
+	clang := requireTool(t, "clang-14", "apt-get install -y clang-14")
+	for _, tt := range []struct {
+		name  string
+		setup string // run in build/; W stands for the work tree
+		args  string
+	}{
+		{"clang precompiled header", "printf '#include \"p2.h\"\\n#define P 1\\n' > ../inc/pre.h && echo > ../inc/p2.h && CC -x c-header ../inc/pre.h -o ../inc/pre.h.pch",
+			"-c -MD -MF a.d -include W/inc/pre.h W/src/a.c -o a.o"},
+		{"absolute xray list", "echo fun:foo > ../src/xray.txt", "-c -fxray-instrument -fxray-attr-list=W/src/xray.txt W/src/a.c -o a.o"},
+		{"toolchain under the base dir", "mkdir -p ../tc/bin ../tc/lib/clang/14.0.6 && cp " + "$(readlink -f $(command -v clang-14)) ../tc/bin/clang && cp -a $(dirname $(readlink -f $(command -v clang-14)))/../lib/clang/14.0.6/include ../tc/lib/clang/14.0.6/",
+			"-c -MD -MF a.d W/src/a.c -o a.o"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t)
+			e.setenv("OBJCACHE_BASEDIR", e.work)
+			e.write("src/a.c", "#include <stddef.h>\nsize_t v;\n")
+			e.write("inc/.keep", "")
+			build := filepath.Join(e.work, "build")
+			os.MkdirAll(build, 0o777)
+			w := func(s string) string { return strings.ReplaceAll(s, "W/", e.work+"/") }
+			if o := e.runIn(build, "sh", "-c", strings.ReplaceAll(w(tt.setup), "CC ", clang+" ")); o.code != 0 {
+				t.Fatalf("setup: %v", o)
+			}
+			cc := clang
+			if strings.HasPrefix(tt.name, "toolchain") {
+				cc = filepath.Join(e.work, "tc", "bin", "clang")
+			}
+			for i := 0; i < 2; i++ {
+				if o := e.runIn(build, objcacheBin, append([]string{cc}, strings.Fields(w(tt.args))...)...); o.code != 0 {
+					t.Fatal(o)
+				}
+			}
+			if s := e.stats(); s["hits"] != 1 {
+				t.Errorf("%d hits, want 1 (stats %v)", s["hits"], s)
+			}
+		})
+	}
+}

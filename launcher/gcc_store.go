@@ -4,6 +4,8 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/objcache/objcache/cache"
 	"github.com/objcache/objcache/compiler"
@@ -88,23 +90,34 @@ func (c *gccCall) includeList(run *missRun, userDep []byte) ([][]string, string)
 const reasonAbsoluteInclude = "absolute-include"
 
 // checkoutNamedAbsolutely refuses, under base dirs, an include list that
-// names a file under a base dir absolutely. The rewritten command names
-// every such file relative, so the compile read it by a name no base dir
-// rewrote (#include "/ci/job1/inc/y.h" in the source, an absolute CPATH):
-// another checkout's hit would check its own file, and hand out this
-// checkout's object and names (break-it round 14: a stale object).
+// names a file under a base dir absolutely where nothing in the key ties
+// the entry to this checkout: the rewritten command names every file it
+// reaches through a rewritten path relative, so the compile read this one
+// by a name no base dir rewrote (#include "/ci/job1/inc/y.h" in the
+// source), and another checkout's hit would check its own copy and get
+// this one's object (break-it round 14: a stale object). Not refused
+// (break-it round 15): the compiler's own headers (under its installation,
+// which moves with it), the inputs of a precompiled header (whose hash is
+// in the key) and files the arguments name (in the key as written).
 func (c *gccCall) checkoutNamedAbsolutely(lists [][]string) string {
 	if c.base == nil {
 		return ""
 	}
+	install := filepath.Dir(filepath.Dir(resolved(c.compilerPath))) + string(filepath.Separator)
+	pch := len(c.pch.files) > 0 || slices.ContainsFunc(c.p.Args, func(a string) bool { return strings.HasPrefix(a, "-include-pch") })
 	for _, list := range lists {
 		for _, p := range list {
-			if filepath.IsAbs(p) {
-				if _, under := c.base.Rel(p); under {
-					c.log.printf("not stored: %s is named absolutely, which base dirs would not share", p)
-					return reasonAbsoluteInclude
-				}
+			if !filepath.IsAbs(p) || pch || strings.HasPrefix(p, install) {
+				continue
 			}
+			if _, under := c.base.Rel(p); !under {
+				continue
+			}
+			if slices.ContainsFunc(c.p.Args, func(a string) bool { return strings.Contains(a, p) }) {
+				continue
+			}
+			c.log.printf("not stored: %s is named absolutely, which base dirs would not share", p)
+			return reasonAbsoluteInclude
 		}
 	}
 	return ""
