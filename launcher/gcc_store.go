@@ -97,8 +97,9 @@ const reasonAbsoluteInclude = "absolute-include"
 // source), and another checkout's hit would check its own copy and get
 // this one's object (break-it round 14: a stale object). Not refused
 // (break-it round 15): the compiler's own headers (under its installation,
-// which moves with it), the inputs of a precompiled header (whose hash is
-// in the key) and files the arguments name (in the key as written).
+// which moves with it) and the inputs of a precompiled header (whose hash,
+// and so their names, are in the key). A file an argument names absolutely
+// is refused too: the other checkout's command may name the same file.
 func (c *gccCall) checkoutNamedAbsolutely(lists [][]string) string {
 	if c.base == nil {
 		return ""
@@ -111,9 +112,6 @@ func (c *gccCall) checkoutNamedAbsolutely(lists [][]string) string {
 				continue
 			}
 			if _, under := c.base.Rel(p); !under {
-				continue
-			}
-			if slices.ContainsFunc(c.p.Args, func(a string) bool { return strings.Contains(a, p) }) {
 				continue
 			}
 			c.log.printf("not stored: %s is named absolutely, which base dirs would not share", p)
