@@ -23,6 +23,8 @@ func TestSecondBreakItRound(t *testing.T) {
 		// mayHit: the call is cached (a recording compile keyed by its
 		// output path); the others must not hit.
 		mayHit bool
+		// clock says the outputs hold the time of the compile (__TIME__).
+		clock bool
 		// check replaces the comparison with the compiler, for output
 		// that differs from run to run (timings).
 		check func(t *testing.T, e *env)
@@ -56,6 +58,7 @@ func TestSecondBreakItRound(t *testing.T) {
 			args:    []string{"-finput-charset=UTF-16LE", "-ffreestanding", "-c", "t.c", "-o", "t.o"},
 			change:  func(e *env) { time.Sleep(1100 * time.Millisecond) },
 			outputs: []string{"t.o"},
+			clock:   true,
 		},
 		{
 			// An .incbin in a macro the command line defines.
@@ -116,9 +119,21 @@ func TestSecondBreakItRound(t *testing.T) {
 			if tt.change != nil {
 				tt.change(e)
 			}
-			if tt.check != nil {
+			switch {
+			case tt.check != nil:
 				tt.check(t, e)
-			} else {
+			case tt.clock:
+				// objcache's compile and the compiler's own may fall in
+				// two seconds on a loaded machine (CI run 9): a pair that
+				// falls in one decides, and a stale hit matches none.
+				matched := false
+				for i := 0; i < 5 && !matched; i++ {
+					matched = e.matchesCompiler("", tt.cc, tt.args, tt.outputs...)
+				}
+				if !matched {
+					e.sameAsCompiler(t, "after the change", "", tt.cc, tt.args, tt.outputs...)
+				}
+			default:
 				e.sameAsCompiler(t, "after the change", "", tt.cc, tt.args, tt.outputs...)
 			}
 			if s := e.stats(); !tt.mayHit && s["hits"] != 0 {

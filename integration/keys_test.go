@@ -34,6 +34,27 @@ func (e *env) sameAsCompiler(t *testing.T, phase, dir, cc string, args []string,
 	sameFiles(t, phase, gotFiles, wantFiles)
 }
 
+// matchesCompiler is sameAsCompiler as a question: whether one call
+// through objcache and one by the compiler alone gave the same console
+// and outputs.
+func (e *env) matchesCompiler(dir, cc string, args []string, outputs ...string) bool {
+	e.t.Helper()
+	wd := filepath.Join(e.work, dir)
+	got := e.runIn(wd, objcacheBin, append([]string{cc}, args...)...)
+	gotFiles := e.snapshot(prefixed(dir, outputs)...)
+	want := e.runIn(wd, cc, args...)
+	wantFiles := e.snapshot(prefixed(dir, outputs)...)
+	if got != want || len(gotFiles) != len(wantFiles) {
+		return false
+	}
+	for name, w := range wantFiles {
+		if gotFiles[name] != w {
+			return false
+		}
+	}
+	return true
+}
+
 func prefixed(dir string, names []string) []string {
 	out := make([]string, len(names))
 	for i, n := range names {
