@@ -248,7 +248,7 @@ func (p *parser) run() {
 			inv.CoverageMapping = false
 		case roleRecord:
 			inv.Recording = true
-			inv.ProfileNamesSource = inv.ProfileNamesSource || opt.name != "-frecord-gcc-switches" && strings.HasPrefix(opt.name, "-fprofile")
+			inv.ProfileNamesSource = inv.ProfileNamesSource || strings.HasPrefix(opt.name, "-fprofile")
 		case roleProfileGenerate:
 			inv.ProfileNamesSource = true
 		case roleNoRecord:

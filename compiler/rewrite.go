@@ -77,64 +77,45 @@ func replaceValue(args []string, ref argRef, value string) bool {
 // user wrote it, whose names the depfile must give), with -E for -c and -S
 // (-fsyntax-only where syntaxOnly: a precompiled header is used by a
 // compile, not by -E, which reads the header's text instead), every -o
-// dropped and the output sent to the null device. target, where not
+// dropped and the output sent to the null device, before any "--". target, where not
 // empty, pins the rule's target (the compile's output as the compiler
 // names it) where the command gives none.
 func (inv *Invocation) UserDepfileArgs(depfile, target string, syntaxOnly bool) []string {
-	// Every -o goes (gcc opens the first under -E: break-it round 14,
-	// an empty file left for "-o x.o -o a.o"), one to the null device
-	// comes in.
-	user := *inv
-	user.Args = nil
-	user.out = argRef{at: -1}
-	mf, dashDash := -1, -1
-	for i := 0; i < len(inv.Args); i++ {
-		arg := inv.Args[i]
-		if i == inv.mf.at {
-			mf = len(user.Args)
-		}
-		if i == inv.dashDash {
-			dashDash = len(user.Args)
-		}
-		if dashDash < 0 && isOption(arg) {
-			if opt, ok := lookupOption(arg, inv.Flavor); ok && opt.role == roleOutput {
-				if takesNext(opt, arg) {
-					i++
-				}
-				continue
-			}
-		}
-		user.Args = append(user.Args, arg)
-	}
-	user.mf.at, user.dashDash = mf, dashDash
-	args := user.MissArgs(MissPlan{Output: os.DevNull, Depfile: depfile, PinTarget: target})
 	mode := "-E"
 	if syntaxOnly {
 		mode = "-fsyntax-only"
 	}
-	end := len(args)
-	if user.dashDash >= 0 {
-		end = user.dashDash // MissArgs added its options before "--"
-		for i := user.dashDash; i < len(args); i++ {
-			if args[i] == "--" {
-				end = i
-				break
+	args := inv.MissArgs(MissPlan{Depfile: depfile, PinTarget: target})
+	out := make([]string, 0, len(args)+2)
+	for i := 0; i < len(args); i++ {
+		arg := args[i]
+		if arg == "--" {
+			// Every input after "--" stays as it is (MissArgs put its
+			// options before it).
+			out = append(out, "-o", os.DevNull)
+			return append(out, args[i:]...)
+		}
+		opt, ok := lookupOption(arg, inv.Flavor)
+		switch {
+		case !isOption(arg) || !ok:
+			out = append(out, arg)
+		case opt.role == roleOutput:
+			// Every -o goes (gcc opens the first under -E: break-it
+			// round 14, an empty file left for "-o x.o -o a.o").
+			if takesNext(opt, arg) {
+				i++
+			}
+		case opt.role == roleCompile || opt.role == roleAssemble:
+			out = append(out, mode)
+		default:
+			out = append(out, arg)
+			if takesNext(opt, arg) && i+1 < len(args) {
+				i++
+				out = append(out, args[i])
 			}
 		}
 	}
-	for i := 0; i < end; i++ {
-		if !isOption(args[i]) {
-			continue
-		}
-		opt, ok := lookupOption(args[i], inv.Flavor)
-		switch {
-		case ok && (opt.role == roleCompile || opt.role == roleAssemble):
-			args[i] = mode
-		case ok && takesNext(opt, args[i]):
-			i++
-		}
-	}
-	return args
+	return append(out, "-o", os.DevNull)
 }
 
 // DependencyArgs returns the arguments of a separate preprocessor pass that

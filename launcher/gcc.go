@@ -29,18 +29,9 @@ type gccCall struct {
 // runGCC caches one GCC-family call in direct mode (DESIGN.md §2).
 func (inv *invocation) runGCC(ctx context.Context, flavor compiler.Flavor) int {
 	p := compiler.ParseRebased(flavor, inv.args, inv.Dir, inv.useBaseDirs())
-	if p.ProfileNamesSource && inv.base != nil {
-		// The profile knows the source by the name the command gives
-		// it: the compiler gets the user's paths, and the key too.
-		inv.log.printf("profile feedback matches the source by its name: base dirs are not applied")
-		inv.base = nil
-		p = compiler.Parse(flavor, inv.args, inv.Dir)
-	}
-	if inv.base != nil && p.Depfile != nil && p.Lang == "assembler" {
-		// The assembler writes the depfile (as --MD), and no
-		// preprocessor pass can write it for the call as written
-		// (gcc_userdep.go).
-		inv.log.printf("an assembler depfile: base dirs are not applied")
+	if why := baseDirsUnfit(p); why != "" && inv.base != nil {
+		// The compiler gets the user's paths, and the key too.
+		inv.log.printf("%s: base dirs are not applied", why)
 		inv.base = nil
 		p = compiler.Parse(flavor, inv.args, inv.Dir)
 	}
@@ -121,4 +112,19 @@ func (c *gccCall) outputIsInput() string {
 		return c.unit.outputIsInput(c.objPlan)
 	}
 	return c.unit.outputIsInput(c.objPlan, c.depPlan)
+}
+
+// baseDirsUnfit says why a call must run as the user wrote it even under
+// base dirs, "" when it need not: a profile knows the source by the name
+// the command gives it (gcc refuses a profile made for another spelling),
+// and the assembler writes its depfile itself (as --MD), which no
+// preprocessor pass can write for the call as written (gcc_userdep.go).
+func baseDirsUnfit(p *compiler.Invocation) string {
+	switch {
+	case p.ProfileNamesSource:
+		return "profile feedback matches the source by its name"
+	case p.Depfile != nil && p.Lang == "assembler":
+		return "an assembler depfile"
+	}
+	return ""
 }

@@ -23,7 +23,7 @@ func (c *gccCall) replayHit(e *cache.Entry) (status int, ok bool) {
 		// -MQ are not in the key): the rule is laid out again for this
 		// call's, as the compiler would write it.
 		var laid bool
-		if dep, laid = compiler.RewriteDepfile(c.flavor, dep, c.p.Depfile.RuleTargets(c.colorFlavor()), nil); !laid {
+		if dep, laid = compiler.RetargetDepfile(c.flavor, dep, c.p.Depfile.RuleTargets(c.colorFlavor())); !laid {
 			c.log.printf("the stored depfile is not laid out as the compiler lays one out: treated as a miss")
 			return 0, false
 		}

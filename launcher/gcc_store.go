@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/objcache/objcache/cache"
@@ -105,7 +104,7 @@ func (c *gccCall) checkoutNamedAbsolutely(lists [][]string) string {
 		return ""
 	}
 	install := filepath.Dir(filepath.Dir(resolved(c.compilerPath))) + string(filepath.Separator)
-	pch := len(c.pch.files) > 0 || slices.ContainsFunc(c.p.Args, func(a string) bool { return strings.HasPrefix(a, "-include-pch") })
+	pch := c.mayLoadPCH()
 	for _, list := range lists {
 		for _, p := range list {
 			if !filepath.IsAbs(p) || pch || strings.HasPrefix(p, install) {

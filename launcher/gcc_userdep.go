@@ -71,7 +71,7 @@ func (c *gccCall) startUserDepfile() *userDepfileRun {
 	// A precompiled header is used by a compile only (-E reads the
 	// header's text, and the depfile would name what the PCH stands for:
 	// break-it round 14).
-	syntaxOnly := len(c.pch.files) > 0 || slices.ContainsFunc(c.args, func(a string) bool { return strings.HasPrefix(a, "-include-pch") })
+	syntaxOnly := c.mayLoadPCH()
 	go func() {
 		defer close(r.done)
 		res, err := c.runCaptured(user.UserDepfileArgs(path, target, syntaxOnly))
@@ -116,4 +116,11 @@ func (c *gccCall) userSpellings() []string {
 		out = append(out, string(c.base.Encode([]byte(r.Orig))))
 	}
 	return out
+}
+
+// mayLoadPCH reports whether the compile may use a precompiled header:
+// one found for an -include or the first #include (gcc_pch.go), or
+// clang's -include-pch.
+func (c *gccCall) mayLoadPCH() bool {
+	return len(c.pch.files) > 0 || slices.ContainsFunc(c.p.Args, func(a string) bool { return strings.HasPrefix(a, "-include-pch") })
 }
