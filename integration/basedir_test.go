@@ -825,44 +825,55 @@ func TestBaseDirsTwoOutputs(t *testing.T) {
 	}
 }
 
-// TestBaseDirsStoredDespiteAbsoluteNames: files named absolutely that the
-// key already ties to this checkout, or that move with the compiler, do
-// not keep a compile from being stored (break-it round 15: a toolchain
-// under the base dir and a clang PCH's inputs made every call a miss).
-func TestBaseDirsStoredDespiteAbsoluteNames(t *testing.T) {
+// TestBaseDirsAbsoluteNamesNotShared: a checkout header named absolutely
+// never reaches another checkout as a stale object, whatever else the call
+// uses: an unrelated precompiled header, or a compiler installed in the
+// first checkout (break-it round 16: exemptions for both let B hit A's
+// entry after A's header changed).
+func TestBaseDirsAbsoluteNamesNotShared(t *testing.T) {
+	gcc := requireTool(t, "gcc", "apt-get install -y gcc")
 	clang := requireTool(t, "clang-14", "apt-get install -y clang-14")
 	for _, tt := range []struct {
 		name  string
-		setup string // run in build/; W stands for the work tree
+		setup string // run in the work tree; W stands for it
+		cc    string // "" for gcc; W stands for the work tree
 		args  string
 	}{
-		{"clang precompiled header", "printf '#include \"p2.h\"\\n#define P 1\\n' > ../inc/pre.h && echo > ../inc/p2.h && CC -x c-header ../inc/pre.h -o ../inc/pre.h.pch",
-			"-c -MD -MF a.d -include W/inc/pre.h W/src/a.c -o a.o"},
-		{"toolchain under the base dir", "mkdir -p ../tc/bin ../tc/lib/clang/14.0.6 && cp " + "$(readlink -f $(command -v clang-14)) ../tc/bin/clang && cp -a $(dirname $(readlink -f $(command -v clang-14)))/../lib/clang/14.0.6/include ../tc/lib/clang/14.0.6/",
-			"-c -MD -MF a.d W/src/a.c -o a.o"},
+		{"an unrelated gch", "cd a/inc && GCC -x c-header p.h -o p.h.gch && cp p.h.gch ../../b/inc/", "", "-I../inc -include p.h -c a.c -o a.o"},
+		{"a compiler in the first checkout", "mkdir -p a/bin && cp $(readlink -f CLANG) a/bin/clang", "W/a/bin/clang", "-c a.c -o a.o"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t)
 			e.setenv("OBJCACHE_BASEDIR", e.work)
-			e.write("src/a.c", "#include <stddef.h>\nsize_t v;\n")
-			e.write("inc/.keep", "")
-			build := filepath.Join(e.work, "build")
-			os.MkdirAll(build, 0o777)
+			for _, job := range []string{"a", "b"} {
+				e.write(job+"/inc/y.h", "int y = 1;\n")
+				e.write(job+"/inc/p.h", "int p;\n")
+				e.write(job+"/src/a.c", "#include \""+e.work+"/a/inc/y.h\"\n")
+			}
 			w := func(s string) string { return strings.ReplaceAll(s, "W/", e.work+"/") }
-			if o := e.runIn(build, "sh", "-c", strings.ReplaceAll(w(tt.setup), "CC ", clang+" ")); o.code != 0 {
+			setup := strings.NewReplacer("GCC ", gcc+" ", "CLANG", clang).Replace(w(tt.setup))
+			if o := e.runIn(e.work, "sh", "-c", setup); o.code != 0 {
 				t.Fatalf("setup: %v", o)
 			}
-			cc := clang
-			if strings.HasPrefix(tt.name, "toolchain") {
-				cc = filepath.Join(e.work, "tc", "bin", "clang")
+			cc := gcc
+			if tt.cc != "" {
+				cc = w(tt.cc)
 			}
-			for i := 0; i < 2; i++ {
-				if o := e.runIn(build, objcacheBin, append([]string{cc}, strings.Fields(w(tt.args))...)...); o.code != 0 {
-					t.Fatal(o)
-				}
+			args := strings.Fields(tt.args)
+			if o := e.runIn(filepath.Join(e.work, "a", "src"), objcacheBin, append([]string{cc}, args...)...); o.code != 0 {
+				t.Fatal(o)
 			}
-			if s := e.stats(); s["hits"] != 1 {
-				t.Errorf("%d hits, want 1 (stats %v)", s["hits"], s)
+			e.write("a/inc/y.h", "int y = 2;\n")
+			bsrc := filepath.Join(e.work, "b", "src")
+			if o := e.runIn(bsrc, objcacheBin, append([]string{cc}, args...)...); o.code != 0 {
+				t.Fatal(o)
+			}
+			got := e.read("b/src/a.o")
+			if o := e.runIn(bsrc, cc, args...); o.code != 0 {
+				t.Fatal(o)
+			}
+			if got != e.read("b/src/a.o") {
+				t.Error("the second checkout got the first checkout's object, built from the old header")
 			}
 		})
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/objcache/objcache/cache"
 	"github.com/objcache/objcache/compiler"
@@ -89,32 +88,29 @@ func (c *gccCall) includeList(run *missRun, userDep []byte) ([][]string, string)
 const reasonAbsoluteInclude = "absolute-include"
 
 // checkoutNamedAbsolutely refuses, under base dirs, an include list that
-// names a file under a base dir absolutely where nothing in the key ties
-// the entry to this checkout: the rewritten command names every file it
-// reaches through a rewritten path relative, so the compile read this one
-// by a name no base dir rewrote (#include "/ci/job1/inc/y.h" in the
-// source), and another checkout's hit would check its own copy and get
-// this one's object (break-it round 14: a stale object). Not refused
-// (break-it round 15): the compiler's own headers (under its installation,
-// which moves with it) and the inputs of a precompiled header (whose hash,
-// and so their names, are in the key). A file an argument names absolutely
-// is refused too: the other checkout's command may name the same file.
+// names a file under a base dir absolutely: the rewritten command names
+// every file it reaches through a rewritten path relative, so the compile
+// read this one by a name no base dir rewrote (#include "/ci/job1/inc/y.h"
+// in the source, an absolute CPATH, the headers of a compiler installed
+// under a base dir, the inputs a PCH records), and the manifest records it
+// relative: another checkout's hit would check its own copy and get this
+// one's object (break-it round 14: a stale object). Nothing in the key ties
+// such a file to this checkout: exempting a compiler's installation or
+// calls with a PCH let stale objects through (break-it round 16), so these
+// calls are not stored.
 func (c *gccCall) checkoutNamedAbsolutely(lists [][]string) string {
 	if c.base == nil {
 		return ""
 	}
-	install := filepath.Dir(filepath.Dir(resolved(c.compilerPath))) + string(filepath.Separator)
-	pch := c.mayLoadPCH()
 	for _, list := range lists {
 		for _, p := range list {
-			if !filepath.IsAbs(p) || pch || strings.HasPrefix(p, install) {
+			if !filepath.IsAbs(p) {
 				continue
 			}
-			if _, under := c.base.Rel(p); !under {
-				continue
+			if _, under := c.base.Rel(p); under {
+				c.log.printf("not stored: %s is named absolutely, which base dirs would not share", p)
+				return reasonAbsoluteInclude
 			}
-			c.log.printf("not stored: %s is named absolutely, which base dirs would not share", p)
-			return reasonAbsoluteInclude
 		}
 	}
 	return ""
