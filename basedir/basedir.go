@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -35,6 +36,12 @@ type Mapper struct {
 	// directory's, so it is decided by the file system, never by the
 	// compiler family.
 	fold bool
+	// resolved are the base dirs that are reached through symbolic links,
+	// with the links resolved (resolvedOnce): gcc names a system header by
+	// its real path when that is shorter, and such a name is under no base
+	// dir as written.
+	resolvedOnce sync.Once
+	resolved     []string
 }
 
 // New returns the Mapper for a call in cwd, or nil when dirs is empty.
@@ -128,6 +135,69 @@ func (m *Mapper) under(p string) int {
 		}
 	}
 	return 0
+}
+
+// Place returns the working directory as the checkout knows it: its path
+// relative to the base dir it is under, with forward slashes ("src/lib"),
+// so that the same directory of two checkouts has one place. Outside every
+// base dir (or for a nil Mapper) it is the directory as given.
+func (m *Mapper) Place(cwd string) string {
+	if m == nil {
+		return cwd
+	}
+	cwd = filepath.Clean(cwd)
+	n := m.under(cwd)
+	if n == 0 {
+		return cwd
+	}
+	rel := strings.TrimLeftFunc(cwd[n:], func(r rune) bool { return r == '/' || r == filepath.Separator })
+	if m.fold {
+		rel = strings.ToLower(rel)
+	}
+	return "base:" + filepath.ToSlash(rel)
+}
+
+// resolvedDirs returns the base dirs whose real path differs from their
+// name, resolved (one EvalSymlinks each, on first use).
+func (m *Mapper) resolvedDirs() []string {
+	m.resolvedOnce.Do(func() {
+		for _, d := range m.dirs {
+			if r, err := filepath.EvalSymlinks(d); err == nil && r != d {
+				m.resolved = append(m.resolved, r)
+			}
+		}
+	})
+	return m.resolved
+}
+
+// UnderResolved reports whether the absolute path p is under the real
+// path of a base dir reached through a symbolic link: a file of a
+// checkout, named by a path no base dir rewrites.
+func (m *Mapper) UnderResolved(p string) bool {
+	if m == nil {
+		return false
+	}
+	for _, d := range m.resolvedDirs() {
+		if len(p) >= len(d) && m.samePath(p[:len(d)], d) && (len(p) == len(d) || m.isSep(p[len(d)])) {
+			return true
+		}
+	}
+	return false
+}
+
+// MentionsResolved reports whether text names a path under the real path
+// of a base dir reached through a symbolic link (UnderResolved), which
+// Encode leaves as it is.
+func (m *Mapper) MentionsResolved(text []byte) bool {
+	if m == nil {
+		return false
+	}
+	for _, d := range m.resolvedDirs() {
+		if bytes.Contains(text, []byte(d)) {
+			return true
+		}
+	}
+	return false
 }
 
 // samePath compares two paths of equal length as the host's file system

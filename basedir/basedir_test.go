@@ -248,3 +248,51 @@ func TestRelFromEitherSideOfALink(t *testing.T) {
 		}
 	}
 }
+
+func TestPlace(t *testing.T) {
+	tests := []struct {
+		dirs []string
+		cwd  string
+		want string
+	}{
+		{[]string{"/ci"}, "/ci/job1/src/lib", "base:job1/src/lib"},
+		{[]string{"/ci/job1"}, "/ci/job1/src/lib", "base:src/lib"},
+		{[]string{"/ci/job1"}, "/ci/job1", "base:"},
+		{[]string{"/ci/job1"}, "/home/me/src", "/home/me/src"},
+	}
+	for _, tt := range tests {
+		if got := New(tt.dirs, tt.cwd, false).Place(tt.cwd); got != tt.want {
+			t.Errorf("Place(%q) with base dirs %q = %q, want %q", tt.cwd, tt.dirs, got, tt.want)
+		}
+	}
+	if got := (*Mapper)(nil).Place("/x"); got != "/x" {
+		t.Errorf("nil Mapper: Place = %q", got)
+	}
+}
+
+func TestUnderResolved(t *testing.T) {
+	root := t.TempDir()
+	real := filepath.Join(root, "r")
+	if err := os.MkdirAll(filepath.Join(real, "ws"), 0o777); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(root, "logical")
+	if err := os.Symlink(real, link); err != nil {
+		t.Skip(err)
+	}
+	m := New([]string{filepath.Join(link, "ws")}, filepath.Join(link, "ws", "A"), false)
+	for p, want := range map[string]bool{
+		filepath.Join(real, "ws", "A", "inc", "x.h"): true,
+		filepath.Join(real, "ws"):                    true,
+		filepath.Join(real, "wsx", "x.h"):            false,
+		filepath.Join(link, "ws", "A", "x.h"):        false, // as written: Rel's
+		"/usr/include/stdio.h":                       false,
+	} {
+		if got := m.UnderResolved(p); got != want {
+			t.Errorf("UnderResolved(%q) = %v, want %v", p, got, want)
+		}
+	}
+	if !m.MentionsResolved([]byte("a.o: " + filepath.Join(real, "ws", "B", "x.h") + "\n")) {
+		t.Error("MentionsResolved misses a real-path name")
+	}
+}

@@ -84,6 +84,9 @@ type Entry struct {
 	Outputs []Output
 	// Stdout and Stderr are the compiler's console output, byte for byte.
 	Stdout, Stderr []byte
+	// Refreshed says that GetEntry refreshed the entry's last use (LRU):
+	// the records a hit keeps in use are refreshed with it.
+	Refreshed bool
 }
 
 // Store is an open cache directory. It is safe for concurrent use by many

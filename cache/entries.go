@@ -30,8 +30,9 @@ func (s *Store) GetEntry(ctx context.Context, key digest.Sum, refresh time.Durat
 		return nil, fmt.Errorf("get entry %s: %w", key, err)
 	}
 	data, fi, err := readFile(path)
+	refreshed := false
 	if err == nil && refresh > 0 && !s.opts.ReadOnly && time.Since(fi.ModTime()) > refresh {
-		fi = touch(path, fi)
+		fi, refreshed = touch(path, fi), true
 	}
 	unlock()
 	switch {
@@ -43,6 +44,7 @@ func (s *Store) GetEntry(ctx context.Context, key digest.Sum, refresh time.Durat
 
 	e, err := s.codec.decode(data)
 	if err == nil {
+		e.Refreshed = refreshed
 		return e, nil
 	}
 	if errors.Is(err, ErrCorrupt) && !s.opts.ReadOnly {

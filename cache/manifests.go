@@ -132,8 +132,8 @@ func (s *Store) updateManifest(ctx context.Context, key, objectKey digest.Sum, u
 			return fmt.Errorf("remove manifest: %w", err)
 		}
 		err = s.addUsage(sec, -int64(len(current)), -1)
-		// Its stat record goes with it (records.go).
-		if rerr := s.removeStatRecord(sec, key); rerr != nil {
+		// Its records go with it (records.go).
+		if rerr := s.removeManifestRecords(sec, key); rerr != nil {
 			err = errors.Join(err, rerr)
 		}
 	}

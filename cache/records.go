@@ -32,6 +32,19 @@ import (
 //     recently used first, and a hit refreshes its mtime as it does an
 //     entry's.
 //
+// Two more records explain misses (package whymiss); only misses write
+// them and only misses read them, so a hit pays for neither:
+//
+//   - .<key>.key, beside the manifest <key>, records what the key was made
+//     of (arguments, compiler identity, environment, source). Like a
+//     .stat record it is written only while its manifest exists and is
+//     removed with it.
+//   - .<source id>.hist lists the latest keys and objects stored for one
+//     source (whymiss.SourceID), so that a miss finds the nearest earlier
+//     compile of its source. It belongs to no manifest and is evicted
+//     least recently used first; a hit that refreshes its entry refreshes
+//     it too (TouchHistory).
+//
 // Records are read without a lock (they are published by rename, so a
 // reader sees a whole file or none). On Windows a reader's open handle can
 // make a writer's rename or an evictor's removal of a record fail: both are
@@ -46,6 +59,8 @@ const (
 	recordPrefix       = "."
 	statRecordSuffix   = ".stat"
 	sourceRecordSuffix = ".src"
+	keyRecordSuffix    = ".key"
+	historySuffix      = ".hist"
 )
 
 // FileKind says what a key-named file in a section is.
@@ -59,15 +74,32 @@ const (
 	KindStatRecord
 	// KindSourceRecord is a source file's stat record, <hash of path>.src.
 	KindSourceRecord
+	// KindKeyRecord is a manifest's key record, <key>.key.
+	KindKeyRecord
+	// KindHistory is a source's history of stored keys, <source id>.hist.
+	KindHistory
 )
+
+// recordSuffixes are the suffixes of the record kinds.
+var recordSuffixes = map[FileKind]string{
+	KindStatRecord:   statRecordSuffix,
+	KindSourceRecord: sourceRecordSuffix,
+	KindKeyRecord:    keyRecordSuffix,
+	KindHistory:      historySuffix,
+}
+
+// OfManifest reports whether files of kind k belong to the manifest of
+// the same key: they are written only while it exists and go with it.
+func (k FileKind) OfManifest() bool { return k == KindStatRecord || k == KindKeyRecord }
+
+// Evictable reports whether eviction picks files of kind k by their own
+// last use: entries, and the records that belong to no manifest.
+func (k FileKind) Evictable() bool { return k == KindSourceRecord || k == KindHistory }
 
 // fileName returns the name of a file of kind k under key.
 func fileName(key digest.Sum, k FileKind) string {
-	switch k {
-	case KindStatRecord:
-		return recordPrefix + key.String() + statRecordSuffix
-	case KindSourceRecord:
-		return recordPrefix + key.String() + sourceRecordSuffix
+	if suffix, ok := recordSuffixes[k]; ok {
+		return recordPrefix + key.String() + suffix
 	}
 	return key.String()
 }
@@ -78,11 +110,12 @@ func fileName(key digest.Sum, k FileKind) string {
 func parseFileName(a Area, name string) (key digest.Sum, k FileKind, ok bool) {
 	base := name
 	if a == Manifests && strings.HasPrefix(name, recordPrefix) {
-		switch rest := name[len(recordPrefix):]; {
-		case strings.HasSuffix(rest, statRecordSuffix):
-			base, k = strings.TrimSuffix(rest, statRecordSuffix), KindStatRecord
-		case strings.HasSuffix(rest, sourceRecordSuffix):
-			base, k = strings.TrimSuffix(rest, sourceRecordSuffix), KindSourceRecord
+		rest := name[len(recordPrefix):]
+		for kind, suffix := range recordSuffixes {
+			if strings.HasSuffix(rest, suffix) {
+				base, k = strings.TrimSuffix(rest, suffix), kind
+				break
+			}
 		}
 	}
 	key, err := digest.Parse(base)
@@ -207,22 +240,29 @@ func (s *Store) publishRecord(ctx context.Context, sec section, tmp, path, owner
 	return true, s.addUsage(sec, size-oldSize, 0)
 }
 
-// removeStatRecord removes the stat record of the manifest under key from
-// sec and counts it out. The caller holds sec's exclusive lock and has just
-// removed the manifest. A missing record is not an error.
-func (s *Store) removeStatRecord(sec section, key digest.Sum) error {
-	path := filepath.Join(sec.dir, fileName(key, KindStatRecord))
-	fi, err := os.Lstat(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
+// removeManifestRecords removes the records of the manifest under key
+// (its stat record and key record) from sec and counts them out. The
+// caller holds sec's exclusive lock and has just removed the manifest. A
+// missing record is not an error.
+func (s *Store) removeManifestRecords(sec section, key digest.Sum) error {
+	var errs []error
+	for _, kind := range []FileKind{KindStatRecord, KindKeyRecord} {
+		path := filepath.Join(sec.dir, fileName(key, kind))
+		fi, err := os.Lstat(path)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err == nil {
+			err = remove(path)
+		}
+		if err == nil {
+			err = s.addUsage(sec, -fi.Size(), 0)
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("remove %s: %w", path, err))
+		}
 	}
-	if err != nil {
-		return err
-	}
-	if err := remove(path); err != nil {
-		return fmt.Errorf("remove stat record: %w", err)
-	}
-	return s.addUsage(sec, -fi.Size(), 0)
+	return errors.Join(errs...)
 }
 
 // RemoveRecords deletes, under manifest section i's exclusive lock, each of
@@ -246,7 +286,7 @@ func (s *Store) RemoveRecords(ctx context.Context, i int, files []StoredFile) (n
 		if f.Kind == KindKeyed {
 			continue
 		}
-		if f.Kind == KindStatRecord {
+		if f.Kind.OfManifest() {
 			if _, err := os.Lstat(sec.file(f.Key)); err == nil {
 				continue // its manifest is back
 			}

@@ -1,13 +1,16 @@
 package cache
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -32,6 +35,46 @@ const ZeroedAt = "zeroed_at"
 // statsShard returns the path of shard n.
 func (s *Store) statsShard(n int) string {
 	return filepath.Join(s.dir, statsDir, strconv.Itoa(n))
+}
+
+// Miss details are counters of their own, in stats/why.0 … why.15 beside
+// the shards and with the same rules: what caused misses, by file and
+// argument (launcher's miss-cause details). Only misses write them, so
+// that a hit, which rewrites a shard, never rewrites them; and each shard
+// keeps at most detailLimit names, dropping the smallest counts, so that a
+// project with many changing files does not grow them without bound.
+const (
+	detailShardPrefix = "why."
+	detailLimit       = 400
+)
+
+// detailShard returns the path of miss-detail shard n.
+func (s *Store) detailShard(n int) string {
+	return filepath.Join(s.dir, statsDir, detailShardPrefix+strconv.Itoa(n))
+}
+
+// AddMissDetails adds delta to the miss details, as AddStats adds to the
+// statistics.
+func (s *Store) AddMissDetails(ctx context.Context, delta Counters) error {
+	if s.opts.ReadOnly {
+		return nil // a consumer of a cache explains no misses to its owner
+	}
+	return s.addTo(ctx, s.detailShard(os.Getpid()%statShards), delta, detailLimit)
+}
+
+// MissDetails returns the sum of the miss-detail shards.
+func (s *Store) MissDetails(ctx context.Context) (Counters, error) {
+	total := Counters{}
+	for n := range statShards {
+		c, err := s.readShardAt(ctx, s.detailShard(n))
+		if err != nil {
+			return nil, err
+		}
+		for name, v := range c {
+			total[name] += v
+		}
+	}
+	return total, nil
 }
 
 // AddStats adds delta to the statistics, in one shard chosen by process, so
@@ -64,12 +107,17 @@ func (s *Store) AddStats(ctx context.Context, delta Counters) error {
 
 // addStats is AddStats' work.
 func (s *Store) addStats(ctx context.Context, delta Counters) error {
+	return s.addTo(ctx, s.statsShard(os.Getpid()%statShards), delta, 0)
+}
+
+// addTo adds delta to the counter shard at path under its exclusive lock,
+// keeping at most limit names (0: no limit).
+func (s *Store) addTo(ctx context.Context, path string, delta Counters, limit int) error {
 	for name := range delta {
 		if !validCounterName(name) {
 			return fmt.Errorf("add stats: bad counter name %q", name)
 		}
 	}
-	path := s.statsShard(os.Getpid() % statShards)
 	unlock, err := s.lock(ctx, path+lockName, exclusive)
 	if err != nil {
 		return fmt.Errorf("add stats: %w", err)
@@ -80,6 +128,9 @@ func (s *Store) addStats(ctx context.Context, delta Counters) error {
 			if name != ZeroedAt {
 				c[name] += v
 			}
+		}
+		if limit > 0 {
+			keepLargest(c, limit)
 		}
 	})
 	if err != nil {
@@ -113,7 +164,11 @@ func (s *Store) Stats(ctx context.Context) (Counters, error) {
 
 // readShard reads shard n under its shared lock.
 func (s *Store) readShard(ctx context.Context, n int) (Counters, error) {
-	path := s.statsShard(n)
+	return s.readShardAt(ctx, s.statsShard(n))
+}
+
+// readShardAt reads the counter shard at path under its shared lock.
+func (s *Store) readShardAt(ctx context.Context, path string) (Counters, error) {
 	unlock, err := s.lock(ctx, path+lockName, shared)
 	if err != nil {
 		return nil, fmt.Errorf("stats: %w", err)
@@ -140,8 +195,46 @@ func (s *Store) ZeroStats(ctx context.Context) error {
 		if err := s.zeroShard(ctx, n, now); err != nil {
 			return err
 		}
+		if err := s.removeShard(ctx, s.detailShard(n)); err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+// removeShard removes the counter shard at path under its exclusive lock.
+func (s *Store) removeShard(ctx context.Context, path string) error {
+	unlock, err := s.lock(ctx, path+lockName, exclusive)
+	if err != nil {
+		return fmt.Errorf("zero stats: %w", err)
+	}
+	defer unlock()
+	if err := remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("zero stats in %s: %w", path, err)
+	}
+	return nil
+}
+
+// keepLargest drops the smallest counters of c until it has at most limit
+// names (ties: the names last in order go first, so that the result does
+// not depend on map order).
+func keepLargest(c Counters, limit int) {
+	if len(c) <= limit {
+		return
+	}
+	names := make([]string, 0, len(c))
+	for name := range c {
+		names = append(names, name)
+	}
+	slices.SortFunc(names, func(a, b string) int {
+		if d := cmp.Compare(c[b], c[a]); d != 0 {
+			return d
+		}
+		return strings.Compare(a, b)
+	})
+	for _, name := range names[limit:] {
+		delete(c, name)
+	}
 }
 
 // zeroShard resets shard n under its exclusive lock: shard 0 keeps the time

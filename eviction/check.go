@@ -284,7 +284,7 @@ func (c *checker) orphanRecords(i int, l *cache.Listing) error {
 	}
 	var orphans []cache.StoredFile
 	for _, f := range l.Files {
-		if f.Kind == cache.KindStatRecord && !manifests[f.Key] {
+		if f.Kind.OfManifest() && !manifests[f.Key] {
 			orphans = append(orphans, f)
 		}
 	}

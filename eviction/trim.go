@@ -386,7 +386,7 @@ func listSample(ctx context.Context, st *cache.Store, need cache.SectionUsage, s
 			smp.add(i, f)
 		}
 		for _, f := range mans.Files {
-			if f.Kind == cache.KindSourceRecord {
+			if f.Kind.Evictable() {
 				smp.add(i, f)
 			}
 		}

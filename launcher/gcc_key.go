@@ -92,6 +92,7 @@ func (c *gccCall) manifestKey() (digest.Sum, string) {
 	}
 	in.Inputs = append(in.Inputs, implicit...)
 	key := in.Key()
+	c.keyIn = &in
 	c.log.printf("manifest key %s: args %q env %q source %s (%s) inputs %d extra %q dir %q output %q", key, in.Args, in.Env, in.Source, in.SourceHash, len(in.Inputs), in.Extra, in.Dir, in.Output)
 	return key, ""
 }

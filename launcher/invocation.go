@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -121,7 +122,7 @@ func (inv *invocation) lockCtx(ctx context.Context) (context.Context, context.Ca
 // lock_timeout to every compile.
 func (inv *invocation) writeStats(ctx context.Context) {
 	inv.remoteStats()
-	if inv.Store == nil || len(inv.stats) == 0 {
+	if inv.Store == nil || len(inv.stats) == 0 || inv.explaining() {
 		return
 	}
 	timeout := min(inv.Config.LockTimeout, statsTimeout)
@@ -130,8 +131,21 @@ func (inv *invocation) writeStats(ctx context.Context) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	if err := inv.Store.AddStats(ctx, inv.stats); err != nil {
+	counters, details := cache.Counters{}, cache.Counters{}
+	for name, n := range inv.stats {
+		if strings.HasPrefix(name, PrefixMissDetail) {
+			details[name] = n
+		} else {
+			counters[name] = n
+		}
+	}
+	if err := inv.Store.AddStats(ctx, counters); err != nil {
 		inv.log.printf("statistics not written: %v", err)
+	}
+	if len(details) > 0 {
+		if err := inv.Store.AddMissDetails(ctx, details); err != nil {
+			inv.log.printf("miss details not written: %v", err)
+		}
 	}
 }
 
@@ -139,6 +153,10 @@ func (inv *invocation) writeStats(ctx context.Context) {
 // environment, after counting outcome (if not empty) and flushing the log,
 // and returns its status. On Unix it replaces this process.
 func (inv *invocation) passThrough(outcome string) int {
+	if inv.explaining() {
+		inv.explainUncached(outcome)
+		return 0
+	}
 	if outcome != "" {
 		inv.count(outcome)
 	}

@@ -79,6 +79,10 @@ type Launcher struct {
 	// LogFile is where the invocation log goes if Config has none (used
 	// when the configuration itself failed to load).
 	LogFile string
+
+	// explanation, set by Explain, makes Run look the call up and record
+	// what it found there instead of compiling.
+	explanation *Explanation
 }
 
 // Run compiles with compilerName and args (args without the compiler) and

@@ -3,9 +3,11 @@ package launcher
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/objcache/objcache/cache"
 	"github.com/objcache/objcache/manifest"
+	"github.com/objcache/objcache/whymiss"
 )
 
 // lookup returns the stored entry for this call, or nil on a miss: from
@@ -14,8 +16,11 @@ import (
 func (u *unit) lookup(ctx context.Context) *cache.Entry {
 	u.hashes.loadRecord(u.mkey, nil) // lookupLocal reads it with the manifest
 	e, want := u.lookupLocal(ctx)
-	if e == nil && !u.offline() {
-		e = u.lookupRemote(ctx, want)
+	if e == nil && !u.offline() && u.remotes() != nil {
+		if e = u.lookupRemote(ctx, want); e == nil && u.cause != nil && u.cause.Name == whymiss.NewSource {
+			u.cause = &whymiss.Cause{Name: whymiss.RemoteMiss, Changes: []whymiss.Change{{Cause: whymiss.RemoteMiss,
+				Text: "no earlier compile of " + u.source + " is cached here, and remote storage has none either"}}}
+		}
 	}
 	if e == nil {
 		// A miss records its include files once, after the compile
@@ -23,6 +28,9 @@ func (u *unit) lookup(ctx context.Context) *cache.Entry {
 		return nil
 	}
 	u.hashes.saveRecord(u.records())
+	if e.Refreshed && u.keyIn != nil {
+		u.Store.TouchHistory(u.sourceID(), u.Config.LRURefresh)
+	}
 	u.trimAfterRecords(ctx)
 	expandPaths(e, u.Dir)
 	if u.Config.TrackIncludes {
@@ -40,7 +48,7 @@ func (u *unit) lookupLocal(ctx context.Context) (e *cache.Entry, want *manifest.
 	data, record, err := u.Store.LookupManifest(lctx, u.mkey)
 	switch {
 	case errors.Is(err, cache.ErrNotFound):
-		u.log.printf("miss: no manifest")
+		u.missed("no manifest", u.causeWithoutManifest())
 		return nil, nil
 	case err != nil:
 		u.cacheError("read manifest", err)
@@ -49,24 +57,25 @@ func (u *unit) lookupLocal(ctx context.Context) (e *cache.Entry, want *manifest.
 	u.hashes.loadRecord(u.mkey, record)
 	m, err := manifest.Decode(data)
 	if err != nil {
-		u.log.printf("miss: %v (it will be replaced)", err)
+		u.missed(fmt.Sprintf("%v (it will be replaced)", err), corruptCause("the manifest"))
 		u.count(statCorrupt)
 		return nil, nil
 	}
 	entry, ok := m.Lookup(u.includeMatches)
 	if !ok {
-		u.log.printf("miss: none of the manifest's %d entries matches the include files", len(m.Entries))
+		u.missed(fmt.Sprintf("none of the manifest's %d entries matches the include files", len(m.Entries)), u.causeInManifest(m))
 		return nil, nil
 	}
 	u.matched = entry.Includes
 	e, err = u.Store.GetEntry(lctx, entry.Object, u.Config.LRURefresh)
 	switch {
 	case errors.Is(err, cache.ErrNotFound):
-		u.log.printf("miss: manifest entry names object %s, which is gone", entry.Object)
+		u.missed(fmt.Sprintf("manifest entry names object %s, which is gone", entry.Object), &whymiss.Cause{Name: whymiss.Evicted,
+			Changes: []whymiss.Change{{Cause: whymiss.Evicted, Text: "the entry this compile matches has been evicted"}}})
 		u.count(statStaleManifest)
 		return nil, &entry
 	case errors.Is(err, cache.ErrCorrupt):
-		u.log.printf("miss: %v", err)
+		u.missed(err.Error(), corruptCause("the entry"))
 		u.count(statCorrupt)
 		return nil, &entry
 	case err != nil:
@@ -75,6 +84,11 @@ func (u *unit) lookupLocal(ctx context.Context) (e *cache.Entry, want *manifest.
 	}
 	u.log.printf("hit: object %s", entry.Object)
 	return e, nil
+}
+
+// corruptCause is the cause of a miss on a damaged manifest or entry.
+func corruptCause(what string) *whymiss.Cause {
+	return &whymiss.Cause{Name: whymiss.Corrupt, Changes: []whymiss.Change{{Cause: whymiss.Corrupt, Text: what + " failed its checksum and will be replaced"}}}
 }
 
 // includeMatches reports whether an include file of a manifest entry has

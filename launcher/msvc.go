@@ -271,6 +271,7 @@ func (c *msvcCall) run(ctx context.Context) *result {
 		// round 9: /I$PWD/inc hit the object of /Iinc).
 		u := c.user()
 		in.Args, in.Source = u.HashArgs, u.Sources[c.i].Path
+		c.userKeyed = true
 	}
 	switch c.p.PCH {
 	case "create":
@@ -284,11 +285,17 @@ func (c *msvcCall) run(ctx context.Context) *result {
 		in.Extra = append(slices.Clip(in.Extra), "pch "+pch.String())
 	}
 	c.mkey = in.Key()
+	c.keyIn = &in
 	c.log.printf("%s: manifest key %s: args %q env %q extra %q", c.src.Path, c.mkey, in.Args, in.Env, in.Extra)
 	if outcome := c.outputIsInput(); outcome != "" {
 		return c.uncached(outcome)
 	}
-	if e := c.lookup(ctx); e != nil {
+	e := c.lookup(ctx)
+	if c.explaining() {
+		c.explainLookup(e != nil, "")
+		return &result{}
+	}
+	if e != nil {
 		// The lookup hashed the include files of the entry it found.
 		if outcome := c.outputIsInput(); outcome != "" {
 			return c.uncached(outcome)

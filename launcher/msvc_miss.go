@@ -16,6 +16,10 @@ import (
 // user's own command when it has this one source, else the command that
 // compiles this source alone.
 func (c *msvcCall) uncached(outcome string) *result {
+	if c.explaining() {
+		c.explainLookup(false, outcome)
+		return &result{}
+	}
 	c.count(outcome)
 	res, err := c.runCaptured(c.command())
 	if err != nil {

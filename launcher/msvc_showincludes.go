@@ -58,6 +58,11 @@ func (inv *invocation) showIncludesPrefix(p *compiler.MSVCInvocation) (string, e
 		return strings.TrimSuffix(string(data), "\n"), nil
 	}
 	dir, err := os.MkdirTemp(inv.Store.Dir()+string(os.PathSeparator)+"tmp", "probe-")
+	if err != nil && inv.explaining() {
+		// objcache explain on a cache not made yet: it writes nothing
+		// there.
+		dir, err = os.MkdirTemp("", "objcache-probe-")
+	}
 	if err != nil {
 		return "", fmt.Errorf("probe directory: %w", err)
 	}

@@ -18,7 +18,7 @@ const remoteMarkerSubdir = "remote"
 // remotes returns this invocation's remote storage, nil when none is
 // configured. Connections are opened on first use.
 func (inv *invocation) remotes() *remote.Set {
-	if len(inv.Config.RemoteStorage) == 0 {
+	if len(inv.Config.RemoteStorage) == 0 || inv.explaining() {
 		return nil
 	}
 	inv.mu.Lock()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 
 	"github.com/objcache/objcache/cache"
 	"github.com/objcache/objcache/digest"
@@ -32,6 +33,9 @@ func (u *unit) storablePaths(e *cache.Entry) {
 // PrefixNotStored, for the caller to count) says why the result must not
 // be stored.
 func (u *unit) checkedIncludes(lists ...[]string) (includes []manifest.Include, reason string) {
+	if reason := u.checkoutNamedAbsolutely(lists); reason != "" {
+		return nil, reason
+	}
 	var paths []string
 	seen := map[string]bool{u.source: true}
 	for _, list := range lists {
@@ -56,6 +60,43 @@ func (u *unit) checkedIncludes(lists ...[]string) (includes []manifest.Include, 
 		includes = append(includes, inc)
 	}
 	return includes, ""
+}
+
+// reasonAbsoluteInclude counts a compile under base dirs that read a file of
+// the checkout by its absolute name.
+const reasonAbsoluteInclude = "absolute-include"
+
+// checkoutNamedAbsolutely refuses, under base dirs, an include list that
+// names a file under a base dir absolutely: the rewritten command names
+// every file it reaches through a rewritten path relative, so the compile
+// read this one by a name no base dir rewrote (#include "/ci/job1/inc/y.h"
+// in the source, an absolute CPATH, the headers of a compiler installed
+// under a base dir, the inputs a PCH records), and the manifest records it
+// relative: another checkout's hit would check its own copy and get this
+// one's object (break-it round 14: a stale object). Nothing in the key ties
+// such a file to this checkout: exempting a compiler's installation or
+// calls with a PCH let stale objects through (break-it round 16), so these
+// calls are not stored. A name under the real path of a base dir reached
+// through a link is one too: gcc names a system header by its real path
+// when that is shorter (break-it round 17: the manifest named checkout A's
+// header, and B got A's object). Both families: clang-cl's /showIncludes
+// lists an absolute #include as gcc's depfile does (round 17 too).
+func (u *unit) checkoutNamedAbsolutely(lists [][]string) string {
+	if u.base == nil || u.userKeyed {
+		return ""
+	}
+	for _, list := range lists {
+		for _, p := range list {
+			if !filepath.IsAbs(p) {
+				continue
+			}
+			if _, under := u.base.Rel(p); under || u.base.UnderResolved(p) {
+				u.log.printf("not stored: %s is named absolutely, which base dirs would not share", p)
+				return reasonAbsoluteInclude
+			}
+		}
+	}
+	return ""
 }
 
 // hashIncludes hashes the include files of a finished compile, in order.
@@ -139,6 +180,7 @@ func (u *unit) storeEntry(ctx context.Context, e *cache.Entry, includes []manife
 		u.count(statStored)
 	}
 	u.log.printf("stored object %s with %d include files (new entry: %v)", okey, len(includes), added)
+	u.storeRecords(ctx, okey)
 	u.log.phase("store")
 	u.hashes.saveRecord(u.records())
 	if added {

@@ -3,6 +3,7 @@ package launcher
 import (
 	"github.com/objcache/objcache/digest"
 	"github.com/objcache/objcache/manifest"
+	"github.com/objcache/objcache/whymiss"
 )
 
 // unit is one cached compilation of one source, whatever the compiler
@@ -37,6 +38,16 @@ type unit struct {
 	// matched holds the include files of the manifest entry a lookup
 	// matched, for track_includes.
 	matched []manifest.Include
+	// keyIn is what the manifest key was made of, kept for a later miss
+	// to compare with (storeRecords); cause is why the lookup missed,
+	// counted with the miss (misscause.go).
+	keyIn *manifest.KeyInputs
+	cause *whymiss.Cause
+	// userKeyed says the key holds the user's own arguments, not those
+	// base dirs rewrote (a cl /Z7 object records its command): the
+	// absolute names its compile reads are the user's, shared with no
+	// other checkout (checkoutNamedAbsolutely).
+	userKeyed bool
 }
 
 func newUnit(inv *invocation, source string, inputs []string) *unit {
