@@ -40,7 +40,7 @@ shared=../shared
 corpus=${OBJCACHE_CORPUS:-$work/corpus}
 # static: no dynamic loader at start-up; the helper objcache-remote goes
 # beside objcache, where objcache looks for it.
-CGO_ENABLED=0 go build -o "$work/" ./cmd/objcache ./cmd/objcache-remote
+CGO_ENABLED=0 go build -o "$work/" ./cmd/objcache ./cmd/objcache-remote ./cmd/objcache-manage
 oc=$work/objcache
 
 export CCACHE_NOHASHDIR=1 CCACHE_DIRECT=1 CCACHE_NODEPEND=1

@@ -43,12 +43,13 @@ func TestMain(m *testing.M) {
 	if runtime.GOOS == "windows" {
 		objcacheBin += ".exe"
 	}
-	// objcache-remote, the helper that serves remote storage, goes next
-	// to objcache, where objcache looks for it first.
-	build := exec.Command("go", "build", "-o", dir+string(filepath.Separator), "../cmd/objcache", "../cmd/objcache-remote")
+	// objcache-remote, the helper that serves remote storage, and
+	// objcache-manage, which runs the management commands, go next to
+	// objcache, where objcache looks for them first.
+	build := exec.Command("go", "build", "-o", dir+string(filepath.Separator), "../cmd/objcache", "../cmd/objcache-remote", "../cmd/objcache-manage")
 	build.Stdout, build.Stderr = os.Stdout, os.Stderr
 	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "building objcache and objcache-remote:", err)
+		fmt.Fprintln(os.Stderr, "building objcache, objcache-remote and objcache-manage:", err)
 		os.Exit(1)
 	}
 	code := m.Run()

@@ -1,47 +1,17 @@
 package remote
 
 import (
-	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"runtime"
 	"strings"
+
+	"github.com/objcache/objcache/internal/sibling"
 )
 
 // findHelper returns the path of objcache-remote: the file next to the
 // running executable, else the one in PATH.
-func findHelper() (string, error) {
-	exe, err := os.Executable()
-	if err != nil {
-		exe = ""
-	}
-	return locateHelper(exe)
-}
+func findHelper() (string, error) { return sibling.Find(HelperName) }
 
-// locateHelper returns the helper next to exe, with exe's symlinks
-// resolved first (objcache installed as a symlink named gcc finds the
-// helper beside the real binary), else the one in PATH. The error says how
-// to install it.
-func locateHelper(exe string) (string, error) {
-	name := HelperName
-	if runtime.GOOS == "windows" {
-		name += ".exe"
-	}
-	if exe != "" {
-		if real, err := filepath.EvalSymlinks(exe); err == nil {
-			exe = real
-		}
-		p := filepath.Join(filepath.Dir(exe), name)
-		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
-			return p, nil
-		}
-	}
-	if p, err := exec.LookPath(HelperName); err == nil {
-		return p, nil
-	}
-	return "", fmt.Errorf("%s not found next to %s or in PATH: install it with `go install github.com/objcache/objcache/cmd/...@latest`", HelperName, exe)
-}
+// locateHelper is findHelper for the executable exe.
+func locateHelper(exe string) (string, error) { return sibling.Locate(exe, HelperName) }
 
 // headWriter keeps the first max bytes written to it (a helper's panic or
 // error message comes first) and drops the rest.

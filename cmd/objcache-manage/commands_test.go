@@ -3,10 +3,16 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/spf13/cobra"
+
+	"github.com/objcache/objcache/internal/manage"
 )
 
 // isolate gives the test a fresh cache directory and hides the OBJCACHE_*
@@ -37,21 +43,23 @@ func TestExecuteUsageErrors(t *testing.T) {
 		args []string
 		want string // the whole line on stderr
 	}{
-		{"unknown command", []string{"frob"}, `objcache: unknown command "frob" (see objcache help)` + "\n"},
-		{"completion is gone", []string{"completion", "bash"}, `objcache: unknown command "completion" (see objcache help)` + "\n"},
-		{"unknown top-level flag", []string{"--frob"}, "objcache: unknown flag --frob (see objcache help)\n"},
-		{"unknown flag", []string{"stats", "--frob"}, "objcache: stats: unknown flag --frob (see objcache help stats)\n"},
-		{"unknown flag=value", []string{"clean", "--max-age=1d"}, "objcache: clean: unknown flag --max-age (see objcache help clean)\n"},
-		{"flag of another command", []string{"clear", "--repair"}, "objcache: clear: unknown flag --repair (see objcache help clear)\n"},
+		{"unknown command", []string{"frob"}, `objcache: unknown command "frob" (see objcache --help)` + "\n"},
+		{"unknown top-level flag", []string{"--frob"}, "objcache: unknown flag: --frob (see objcache --help)\n"},
+		{"unknown flag", []string{"stats", "--frob"}, "objcache: stats: unknown flag: --frob (see objcache stats --help)\n"},
+		{"unknown flag=value", []string{"clean", "--max-age=1d"}, "objcache: clean: unknown flag: --max-age (see objcache clean --help)\n"},
+		{"flag of another command", []string{"clear", "--repair"}, "objcache: clear: unknown flag: --repair (see objcache clear --help)\n"},
+		{"single-dash long flag", []string{"clean", "-max-size", "1G"}, "objcache: clean: unknown shorthand flag: 'm' in -max-size (see objcache clean --help)\n"},
 		{"bad size", []string{"clean", "--max-size", "lots"}, `objcache: --max-size: "lots" is not a size like 10G or 500M` + "\n"},
 		{"bad size=", []string{"clean", "--max-size=lots"}, `objcache: --max-size: "lots" is not a size like 10G or 500M` + "\n"},
 		{"bad age", []string{"clean", "--older-than", "soon"}, `objcache: --older-than: "soon" is not a duration like 10s, 1h or 7d` + "\n"},
-		{"bad bool", []string{"stats", "--json=maybe"}, `objcache: stats: invalid boolean value "maybe" for -json: parse error (see objcache help stats)` + "\n"},
-		{"missing value", []string{"clean", "--max-size"}, "objcache: clean: flag needs an argument: -max-size (see objcache help clean)\n"},
-		{"extra argument", []string{"clear", "now"}, `objcache: clear takes no arguments, got ["now"] (see objcache help clear)` + "\n"},
-		{"argument after a flag", []string{"verify", "--repair", "all"}, `objcache: verify takes no arguments, got ["all"] (see objcache help verify)` + "\n"},
-		{"help for an unknown command", []string{"help", "frob"}, `objcache: help: unknown command "frob" (see objcache help)` + "\n"},
-		{"help for two commands", []string{"help", "stats", "clean"}, `objcache: help takes one command, got ["stats" "clean"] (see objcache help)` + "\n"},
+		{"bad bool", []string{"stats", "--json=maybe"}, `objcache: stats: invalid argument "maybe" for "--json" flag: strconv.ParseBool: parsing "maybe": invalid syntax (see objcache stats --help)` + "\n"},
+		{"bad format", []string{"stats", "--format", "xml"}, `objcache: stats: --format "xml": want text, json or markdown` + "\n"},
+		{"missing value", []string{"clean", "--max-size"}, "objcache: clean: flag needs an argument: --max-size (see objcache clean --help)\n"},
+		{"extra argument", []string{"clear", "now"}, `objcache: clear takes no arguments, got ["now"] (see objcache clear --help)` + "\n"},
+		{"argument after a flag", []string{"verify", "--repair", "all"}, `objcache: verify takes no arguments, got ["all"] (see objcache verify --help)` + "\n"},
+		{"explain without a command", []string{"explain"}, "objcache: explain: no compile command (objcache explain -- gcc -c foo.c)\n"},
+		{"help for an unknown command", []string{"help", "frob"}, `objcache: help: unknown command "frob" (see objcache --help)` + "\n"},
+		{"help for two commands", []string{"help", "stats", "clean"}, `objcache: help takes one command, got ["stats" "clean"] (see objcache --help)` + "\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -69,15 +77,17 @@ func TestExecuteHelp(t *testing.T) {
 		args []string
 		want []string // in stdout
 	}{
-		{nil, []string{"Usage:\n  objcache <compiler> [args…]", "  stats       Show hits", "  verify ", "  help "}},
-		{[]string{"help"}, []string{"Commands:", "  zero-stats  Reset the statistics"}},
-		{[]string{"-h"}, []string{"Commands:"}},
-		{[]string{"--help"}, []string{"Commands:"}},
+		{nil, []string{"objcache caches compilations", "  stats       Show hits", "  verify ", "  help ", "  explain ", "  completion "}},
+		{[]string{"help"}, []string{"Available Commands:", "  zero-stats  Reset the statistics"}},
+		{[]string{"-h"}, []string{"Available Commands:"}},
+		{[]string{"--help"}, []string{"Available Commands:"}},
 		{[]string{"help", "clean"}, []string{"clean evicts least recently used", "objcache clean [flags]", "--max-size string", "--older-than string"}},
 		{[]string{"clean", "--help"}, []string{"clean evicts least recently used", "--max-size string"}},
-		{[]string{"--help", "verify"}, []string{"verify reads every manifest", "--repair "}},
-		{[]string{"stats", "-h"}, []string{"Show hits, misses", "--json "}},
-		{[]string{"version", "-help"}, []string{"Print objcache's version", "objcache version [flags]"}},
+		{[]string{"verify", "--help"}, []string{"verify reads every manifest", "--repair "}},
+		{[]string{"stats", "-h"}, []string{"what\ncaused the misses", "--json ", "--format string"}},
+		{[]string{"explain", "--help"}, []string{"objcache explain -- gcc -O2 -c foo.c -o foo.o", "--json "}},
+		{[]string{"version", "--help"}, []string{"Print objcache's version", "objcache version [flags]"}},
+		{[]string{"completion", "--help"}, []string{"bash", "zsh", "fish", "powershell"}},
 	}
 	for _, tt := range tests {
 		code, stdout, stderr := runExecute(tt.args...)
@@ -89,21 +99,18 @@ func TestExecuteHelp(t *testing.T) {
 				t.Errorf("%q: stdout lacks %q:\n%s", tt.args, want, stdout)
 			}
 		}
-		if strings.Contains(stdout, "completion") {
-			t.Errorf("%q: help mentions completion, which is gone:\n%s", tt.args, stdout)
-		}
 	}
 }
 
 func TestExecuteFlagForms(t *testing.T) {
 	isolate(t)
-	for _, args := range [][]string{{"clean", "--max-size", "1G"}, {"clean", "--max-size=1G"}, {"clean", "-max-size", "1G"}, {"clean", "-max-size=1G"}} {
+	for _, args := range [][]string{{"clean", "--max-size", "1G"}, {"clean", "--max-size=1G"}} {
 		code, stdout, stderr := runExecute(args...)
 		if code != 0 || stderr != "" || !strings.Contains(stdout, "Cache size 0 B / 1.0 GiB") {
 			t.Errorf("%q: exit %d, stdout %q, stderr %q; want the size against 1.0 GiB", args, code, stdout, stderr)
 		}
 	}
-	for _, args := range [][]string{{"stats", "--json"}, {"stats", "--json=true"}, {"stats", "-json"}} {
+	for _, args := range [][]string{{"stats", "--json"}, {"stats", "--json=true"}, {"stats", "--format", "json"}, {"stats", "--format=json"}} {
 		code, stdout, stderr := runExecute(args...)
 		var report map[string]any
 		if err := json.Unmarshal([]byte(stdout), &report); code != 0 || stderr != "" || err != nil {
@@ -112,6 +119,57 @@ func TestExecuteFlagForms(t *testing.T) {
 	}
 	if code, stdout, _ := runExecute("stats", "--json=false"); code != 0 || !strings.HasPrefix(stdout, "Cache directory") {
 		t.Errorf("stats --json=false: exit %d, want the table:\n%s", code, stdout)
+	}
+	if code, stdout, _ := runExecute("stats", "--format", "markdown"); code != 0 || !strings.Contains(stdout, "| Hits | 0 / 0 (0.00 %) |") {
+		t.Errorf("stats --format markdown: exit %d, want a table:\n%s", code, stdout)
+	}
+}
+
+// TestCommandsAreForwarded: objcache hands every command of the tree
+// (and cobra's completion requests) to objcache-manage, and no compiler.
+func TestCommandsAreForwarded(t *testing.T) {
+	root := newRoot(io.Discard, io.Discard)
+	root.InitDefaultHelpCmd()
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if !manage.IsCommand(c.Name()) {
+			t.Errorf("objcache does not hand %q to objcache-manage (internal/manage.IsCommand)", c.Name())
+		}
+	}
+	for _, name := range []string{cobra.ShellCompRequestCmd, cobra.ShellCompNoDescRequestCmd} {
+		if !manage.IsCommand(name) {
+			t.Errorf("objcache does not hand %q to objcache-manage", name)
+		}
+	}
+	for _, name := range []string{"gcc", "cl.exe", "clang++"} {
+		if manage.IsCommand(name) {
+			t.Errorf("%s is taken for a command", name)
+		}
+	}
+}
+
+// TestCompletionLoadsInBash: the bash script loads and completes
+// objcache (the issue's check, bash -c 'source <(objcache completion
+// bash); complete -p objcache').
+func TestCompletionLoadsInBash(t *testing.T) {
+	isolate(t)
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skip("bash not installed")
+	}
+	code, script, stderr := runExecute("completion", "bash")
+	if code != 0 || stderr != "" {
+		t.Fatalf("completion bash: exit %d, stderr %q", code, stderr)
+	}
+	cmd := exec.Command(bash, "-c", "source /dev/stdin; complete -p objcache")
+	cmd.Stdin = strings.NewReader(script)
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "__start_objcache objcache") {
+		t.Errorf("bash: %v:\n%s", err, out)
+	}
+	code, got, _ := runExecute(cobra.ShellCompNoDescRequestCmd, "st")
+	if code != 0 || !strings.Contains(got, "stats\n") {
+		t.Errorf("completing \"st\": exit %d:\n%s", code, got)
 	}
 }
 

@@ -3,10 +3,11 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/objcache/objcache/cache"
 	"github.com/objcache/objcache/config"
@@ -26,11 +27,18 @@ counters, files in tmp/ older than an hour, and the temporaries of killed
 objcache processes beside outputs on other file systems. It is safe while
 builds run.`
 
-// cleanFlags defines clean's --max-size and --older-than.
-func cleanFlags(fs *flag.FlagSet) runFunc {
-	maxSize := fs.String("max-size", "", "trim to this size (like 2G) instead of max_size")
-	olderThan := fs.String("older-than", "", "also evict entries not used for this long (like 12h or 7d)")
-	return func(stdout io.Writer) error { return clean(stdout, *maxSize, *olderThan) }
+// cleanCommand is clean, with --max-size and --older-than.
+func cleanCommand() *cobra.Command {
+	c := &cobra.Command{
+		Use:   "clean",
+		Short: "Trim the cache to its limits, remove orphans, recount sections, sweep tmp/",
+		Long:  cleanHelp,
+		Args:  noArgs,
+	}
+	maxSize := c.Flags().String("max-size", "", "trim to this size (like 2G) instead of max_size")
+	olderThan := c.Flags().String("older-than", "", "also evict entries not used for this long (like 12h or 7d)")
+	c.RunE = func(c *cobra.Command, _ []string) error { return clean(c.OutOrStdout(), *maxSize, *olderThan) }
+	return c
 }
 
 // clean trims the cache to its limits (maxSize, when set, instead of
@@ -106,10 +114,17 @@ recounts sections and sweeps tmp/; a verify after that finds nothing.
 In a cache that builds are using, an entry between its publication and its
 manifest update shows as an orphan for a moment: verify at rest.`
 
-// verifyFlags defines verify's --repair.
-func verifyFlags(fs *flag.FlagSet) runFunc {
-	repair := fs.Bool("repair", false, "fix what is found")
-	return func(stdout io.Writer) error { return verify(stdout, *repair) }
+// verifyCommand is verify, with --repair.
+func verifyCommand() *cobra.Command {
+	c := &cobra.Command{
+		Use:   "verify",
+		Short: "Check every entry's checksum and the store's invariants; --repair fixes what it finds",
+		Long:  verifyHelp,
+		Args:  noArgs,
+	}
+	repair := c.Flags().Bool("repair", false, "fix what is found")
+	c.RunE = func(c *cobra.Command, _ []string) error { return verify(c.OutOrStdout(), *repair) }
+	return c
 }
 
 // verify checks the cache and, with repair, fixes what it finds. Problems

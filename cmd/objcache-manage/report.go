@@ -1,8 +1,10 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -11,14 +13,18 @@ import (
 	"github.com/objcache/objcache/config"
 	"github.com/objcache/objcache/eviction"
 	"github.com/objcache/objcache/launcher"
+	"github.com/objcache/objcache/whymiss"
 )
 
 // report is what `objcache stats` shows, and its JSON form.
 type report struct {
-	Dir         string           `json:"dir"`
-	Hits        int64            `json:"hits"`
-	Misses      int64            `json:"misses"`
-	HitRate     float64          `json:"hit_rate"`
+	Dir     string  `json:"dir"`
+	Hits    int64   `json:"hits"`
+	Misses  int64   `json:"misses"`
+	HitRate float64 `json:"hit_rate"`
+	// MissCauses are the misses by cause (whymiss.Order), each with the
+	// subjects that caused most of them.
+	MissCauses  []causeCount     `json:"miss_causes"`
 	Uncacheable map[string]int64 `json:"uncacheable"`
 	Errors      map[string]int64 `json:"errors"`
 	NotStored   map[string]int64 `json:"not_stored"`
@@ -58,6 +64,8 @@ func newReport(cfg *config.Config, c cache.Counters, usage cache.SectionUsage) *
 			r.Errors[strings.TrimPrefix(name, launcher.PrefixError)] = n
 		case strings.HasPrefix(name, launcher.PrefixNotStored):
 			r.NotStored[strings.TrimPrefix(name, launcher.PrefixNotStored)] = n
+		case strings.HasPrefix(name, launcher.PrefixMissCause):
+			r.MissCauses = append(r.MissCauses, causeCount{Cause: strings.TrimPrefix(name, launcher.PrefixMissCause), Count: n})
 		default:
 			r.Other[name] = n
 		}
@@ -65,7 +73,65 @@ func newReport(cfg *config.Config, c cache.Counters, usage cache.SectionUsage) *
 	if r.Hits+r.Misses > 0 {
 		r.HitRate = float64(r.Hits) / float64(r.Hits+r.Misses)
 	}
+	slices.SortFunc(r.MissCauses, func(a, b causeCount) int { return cmp.Compare(causeRank(a.Cause), causeRank(b.Cause)) })
+	var explained int64
+	for _, c := range r.MissCauses {
+		explained += c.Count
+	}
+	if r.Misses > explained {
+		// Misses counted by an objcache that recorded no causes, or whose
+		// lookup failed before it could find one.
+		r.MissCauses = append(r.MissCauses, causeCount{Cause: causeUnrecorded, Count: r.Misses - explained})
+	}
 	return r
+}
+
+// causeUnrecorded stands for the misses without a recorded cause.
+const causeUnrecorded = "unrecorded"
+
+// topSubjects is how many subjects a cause lists.
+const topSubjects = 3
+
+// causeCount is the misses of one cause and its top subjects.
+type causeCount struct {
+	Cause string         `json:"cause"`
+	Count int64          `json:"count"`
+	Top   []subjectCount `json:"top,omitempty"`
+}
+
+// subjectCount is how many misses one file, argument or variable caused.
+type subjectCount struct {
+	Subject string `json:"subject"`
+	Count   int64  `json:"count"`
+}
+
+// causeRank orders causes as whymiss.Order does, unknown ones last.
+func causeRank(cause string) int {
+	if i := slices.Index(whymiss.Order, cause); i >= 0 {
+		return i
+	}
+	return len(whymiss.Order)
+}
+
+// addMissDetails gives each cause its topSubjects largest subjects from
+// the store's miss details.
+func (r *report) addMissDetails(details cache.Counters) {
+	by := map[string][]subjectCount{}
+	for name, n := range details {
+		if cause, subject, ok := launcher.ParseDetailName(name); ok && subject != "" {
+			by[cause] = append(by[cause], subjectCount{subject, n})
+		}
+	}
+	for i, c := range r.MissCauses {
+		list := by[c.Cause]
+		slices.SortFunc(list, func(a, b subjectCount) int {
+			if d := cmp.Compare(b.Count, a.Count); d != 0 {
+				return d
+			}
+			return strings.Compare(a.Subject, b.Subject)
+		})
+		r.MissCauses[i].Top = list[:min(len(list), topSubjects)]
+	}
 }
 
 // print writes the report as a table like `ccache -s`.
@@ -80,6 +146,12 @@ func (r *report) print(w io.Writer) {
 	line(0, "Hits", fmt.Sprintf("%d / %d (%.2f %%)", r.Hits, r.Hits+r.Misses, 100*r.HitRate))
 	line(2, "Direct", fmt.Sprint(r.Hits))
 	line(0, "Misses", fmt.Sprint(r.Misses))
+	for _, c := range r.MissCauses {
+		line(2, c.Cause, fmt.Sprint(c.Count))
+		for _, s := range c.Top {
+			line(4, s.Subject, fmt.Sprint(s.Count))
+		}
+	}
 	group(w, line, "Not stored", r.NotStored)
 	group(w, line, "Uncacheable calls", r.Uncacheable)
 	group(w, line, "Errors", r.Errors)
@@ -100,6 +172,38 @@ func (r *report) print(w io.Writer) {
 	}
 	line(0, "Cache size", size)
 	line(0, "Files", fmt.Sprint(r.Files))
+}
+
+// printMarkdown writes the report as Markdown tables, for a CI job's
+// summary ($GITHUB_STEP_SUMMARY).
+func (r *report) printMarkdown(w io.Writer) {
+	fmt.Fprintf(w, "### objcache\n\n| | |\n|---|---:|\n")
+	fmt.Fprintf(w, "| Hits | %d / %d (%.2f %%) |\n", r.Hits, r.Hits+r.Misses, 100*r.HitRate)
+	fmt.Fprintf(w, "| Misses | %d |\n", r.Misses)
+	for _, g := range []struct {
+		title string
+		m     map[string]int64
+	}{{"Not stored", r.NotStored}, {"Uncacheable calls", r.Uncacheable}, {"Errors", r.Errors}} {
+		var total int64
+		for _, n := range g.m {
+			total += n
+		}
+		fmt.Fprintf(w, "| %s | %d |\n", g.title, total)
+	}
+	if r.SizeError == "" {
+		fmt.Fprintf(w, "| Cache size | %s |\n", humanBytes(r.SizeBytes))
+	}
+	if len(r.MissCauses) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\n#### Misses by cause\n\n| Cause | Misses | Most from |\n|---|---:|---|\n")
+	for _, c := range r.MissCauses {
+		var top []string
+		for _, s := range c.Top {
+			top = append(top, fmt.Sprintf("`%s` (%d)", strings.ReplaceAll(s.Subject, "|", "\\|"), s.Count))
+		}
+		fmt.Fprintf(w, "| %s | %d | %s |\n", c.Cause, c.Count, strings.Join(top, ", "))
+	}
 }
 
 // labels are the table's words for the explanatory counters.

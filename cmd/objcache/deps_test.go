@@ -35,6 +35,17 @@ func TestNoNetworkClients(t *testing.T) {
 	}
 }
 
+// TestNoCommandFramework: the management commands' framework (cobra and
+// its flags, which import net) is objcache-manage's, never linked into the
+// launcher that every compile starts.
+func TestNoCommandFramework(t *testing.T) {
+	for _, pkg := range deps(t) {
+		if strings.HasPrefix(pkg, "github.com/spf13/") {
+			t.Errorf("objcache links %s: the management commands belong in objcache-manage", pkg)
+		}
+	}
+}
+
 // TestStaticOnLinux: objcache links no package net on Linux, so that a
 // build with cgo enabled (what go install does where gcc is installed) is
 // still static. With net it is linked dynamically, for the system's name

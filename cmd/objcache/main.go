@@ -5,7 +5,9 @@
 // exit status, without compiling again.
 //
 // Run without a compiler, it manages the cache: objcache stats, zero-stats,
-// clean, clear, verify, config, version; objcache help describes them.
+// clean, clear, verify, config, version, explain, completion; objcache help
+// describes them. Those commands are objcache-manage's, which objcache runs
+// for them (internal/manage).
 package main
 
 import (
@@ -43,7 +45,7 @@ func run(argv []string) int {
 	if len(argv) > 1 && !strings.HasPrefix(argv[1], "-") && !isCommand(argv[1]) {
 		return launch(argv[1], argv[2:])
 	}
-	return execute(argv[1:], os.Stdout, os.Stderr)
+	return execute(argv[1:], os.Stderr)
 }
 
 // programName is the base name objcache was started under, without .exe.

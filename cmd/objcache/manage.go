@@ -1,0 +1,25 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/objcache/objcache/internal/manage"
+	"github.com/objcache/objcache/internal/sibling"
+)
+
+// isCommand reports whether name is a management command rather than a
+// compiler.
+func isCommand(name string) bool { return manage.IsCommand(name) }
+
+// execute hands a management command (args are objcache's arguments
+// after the program name) to objcache-manage, and returns its exit status.
+// Without it, it says how to install it and exits 2.
+func execute(args []string, stderr io.Writer) int {
+	path, err := sibling.Find(manage.Program)
+	if err != nil {
+		fmt.Fprintf(stderr, "objcache: the management commands are in %v\n", err)
+		return 2
+	}
+	return runProgram(path, args, stderr)
+}

@@ -1,0 +1,18 @@
+//go:build unix
+
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"syscall"
+)
+
+// runProgram replaces this process with the program at path, given args:
+// its output, signals and exit status are the command's own.
+func runProgram(path string, args []string, stderr io.Writer) int {
+	err := syscall.Exec(path, append([]string{path}, args...), os.Environ())
+	fmt.Fprintf(stderr, "objcache: run %s: %v\n", path, err)
+	return 2
+}
