@@ -70,6 +70,10 @@ type Invocation struct {
 	// (includedirs.go): whether each exists joins the key, so that a
 	// directory created later in the search path misses.
 	IncludeDirs []string
+	// SystemIncludeDirs are those of the system kind (-isystem,
+	// -idirafter…), as Args spells them: gcc names a header found there by
+	// its real path when that is shorter.
+	SystemIncludeDirs []string
 	// NativeArgs are the options whose meaning the driver decides on this
 	// host (-march=native, -mtune=native, -mcpu=native) followed by those
 	// that change that decision (-target, -m32, …); nil without a native

@@ -41,6 +41,24 @@ func Parse(flavor Flavor, args []string, cwd string) *Invocation {
 // nothing.
 type Rebase func(path string) (string, bool)
 
+// asArgument wraps rel so that a rewritten path means the same on a
+// command line: relative, "-a.c" would be an option, "=gen" (or
+// "$SYSROOT/gen") a directory under the sysroot (break-it round 17: a
+// build that failed, and an object compiled from the sysroot's header).
+// Such a path gets "./", in every checkout alike.
+func (rel Rebase) asArgument() Rebase {
+	if rel == nil {
+		return nil
+	}
+	return func(path string) (string, bool) {
+		r, ok := rel(path)
+		if ok && (strings.HasPrefix(r, "-") || strings.HasPrefix(r, "=") || strings.HasPrefix(r, "$SYSROOT")) {
+			r = "./" + r
+		}
+		return r, ok
+	}
+}
+
 // ParseRebased is Parse with base dirs: the paths the preprocessor reads
 // (the source, include directories and files, sysroots, extra input files)
 // are rewritten by rel both in Args, which the miss runs, and in HashArgs;
@@ -55,6 +73,7 @@ func ParseRebased(flavor Flavor, args []string, cwd string, rel Rebase) *Invocat
 		return inv
 	}
 	inv.Args = expanded
+	rel = rel.asArgument()
 	if rel != nil {
 		inv.Args = append([]string(nil), expanded...) // rewritten in place
 	}
@@ -262,6 +281,9 @@ func (p *parser) run() {
 			p.archs++
 		case roleIncludeDir:
 			p.incDirs.add(value)
+			if opt.name != "-I" && opt.name != "-iquote" && opt.name != "-F" {
+				inv.SystemIncludeDirs = append(inv.SystemIncludeDirs, value)
+			}
 		case roleIncludePrefix:
 			p.incDirs.prefix, p.incDirs.hasPrefix = value, true
 		case roleWithPrefix:
@@ -311,7 +333,27 @@ func (p *parser) unknown(arg string) {
 		p.fwd.as = append(p.fwd.as, strings.Split(arg[4:], ",")...)
 	case strings.HasPrefix(arg, "-fopt-info") && strings.Contains(arg, "="):
 		p.fail("extra-output")
+	case dumpLetters(arg):
+		p.fail("extra-output")
 	}
+}
+
+// dumpLetters reports whether arg is a -d option (-dLETTERS) that makes
+// the compiler write dump files beside the output (-da: all RTL dumps;
+// -dM without -E is -fdump-rtl-mach; break-it round 17 lost 27 files).
+// Only -dA, -dp and -dP, which annotate the assembly and write nothing
+// else, are cached.
+func dumpLetters(arg string) bool {
+	letters, ok := strings.CutPrefix(arg, "-d")
+	if !ok || letters == "" {
+		return false
+	}
+	for _, r := range letters {
+		if !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z') {
+			return false // not a -d option: -d is never followed by more
+		}
+	}
+	return strings.Trim(letters, "ApP") != ""
 }
 
 // joinedRebase returns the rewritten form r of a prefix that gcc joins to

@@ -213,6 +213,8 @@ var gccOptions = []option{
 	{name: "-fsanitize-coverage-blacklist=", form: joined, role: roleInputFile},
 	{name: "-fpass-plugin=", form: joined, role: roleInputFile},
 	{name: "-fmodule-map-file=", form: joined, role: roleInputFile},
+	// clang: the functions and blocks to give sections (break-it round 17).
+	{name: "-fbasic-block-sections=list=", form: joined, role: roleInputFile},
 	// clang's virtual file system overlay: the files it maps are read
 	// under other names.
 	{name: "-ivfsoverlay", form: joinedSep, role: roleInputFile},

@@ -89,11 +89,15 @@ func HashedEnv() []string {
 //     CC_PRINT_PROC_STAT: clang writes its options, headers, diagnostics or
 //     process statistics to stderr or to the file their _FILE variable
 //     names, once per compile (the file is appended to), which a hit would
-//     not do.
+//     not do;
+//   - COMPILER_PATH and GCC_EXEC_PREFIX: the driver looks for cc1, as and
+//     the rest there first, so they choose the programs that compile,
+//     whose content the compiler's identity (found without them) does not
+//     cover (break-it round 17: an edited cc1 there gave a stale object).
 //
 // clang reads each when it is set, even to "".
 func PassThroughEnv() []string {
-	return []string{"CCC_OVERRIDE_OPTIONS", "CC_PRINT_OPTIONS", "CC_PRINT_HEADERS", "CC_LOG_DIAGNOSTICS", "CC_PRINT_PROC_STAT"}
+	return []string{"CCC_OVERRIDE_OPTIONS", "CC_PRINT_OPTIONS", "CC_PRINT_HEADERS", "CC_LOG_DIAGNOSTICS", "CC_PRINT_PROC_STAT", "COMPILER_PATH", "GCC_EXEC_PREFIX"}
 }
 
 // DepfileEnv lists the environment variables that make gcc write a

@@ -121,6 +121,7 @@ func ParseMSVCRebased(flavor Flavor, args []string, clEnv, clTailEnv, cwd string
 		return inv
 	}
 	inv.Args = expanded
+	rel = rel.asArgument()
 	if rel != nil {
 		inv.Args = append([]string(nil), expanded...) // rewritten in place
 	}

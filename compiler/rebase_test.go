@@ -51,6 +51,15 @@ func TestParseRebased(t *testing.T) {
 			wantSrc:  "a.c",
 		},
 		{
+			// Relative, they would read as an option and as a
+			// sysroot-relative directory (break-it round 17).
+			name:     "a rewritten path that starts with - or =",
+			args:     []string{"-c", "-I/ci/job1/build/=gen", "-I/ci/job1/build/$SYSROOT/x", "/ci/job1/build/-a.c"},
+			wantArgs: []string{"-c", "-I./=gen", "-I./$SYSROOT/x", "./-a.c"},
+			wantHash: []string{"-c", "-I./=gen", "-I./$SYSROOT/x"},
+			wantSrc:  "./-a.c",
+		},
+		{
 			// gcc joins the prefix and the value as strings (break-it round 11).
 			name:     "-iprefix keeps its trailing slash",
 			args:     []string{"-c", "-iprefix", "/ci/job1/", "-iwithprefix", "inc", "-iprefix/ci/job1/build/", "/ci/job1/src/a.c"},

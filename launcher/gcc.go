@@ -2,6 +2,9 @@ package launcher
 
 import (
 	"context"
+	"path/filepath"
+	"runtime"
+	"strings"
 
 	"github.com/objcache/objcache/compiler"
 )
@@ -29,7 +32,7 @@ type gccCall struct {
 // runGCC caches one GCC-family call in direct mode (DESIGN.md §2).
 func (inv *invocation) runGCC(ctx context.Context, flavor compiler.Flavor) int {
 	p := compiler.ParseRebased(flavor, inv.args, inv.Dir, inv.useBaseDirs())
-	if why := baseDirsUnfit(p); why != "" && inv.base != nil {
+	if why := baseDirsUnfit(p, inv.Dir); why != "" && inv.base != nil {
 		// The compiler gets the user's paths, and the key too.
 		inv.log.printf("%s: base dirs are not applied", why)
 		inv.base = nil
@@ -70,7 +73,12 @@ func (c *gccCall) run(ctx context.Context) int {
 	if outcome := c.outputIsInput(); outcome != "" {
 		return c.passThrough(outcome)
 	}
-	if e := c.lookup(ctx); e != nil {
+	e := c.lookup(ctx)
+	if c.explaining() {
+		c.explainLookup(e != nil, "")
+		return 0
+	}
+	if e != nil {
 		// The lookup hashed the include files of the entry it found.
 		if outcome := c.outputIsInput(); outcome != "" {
 			return c.passThrough(outcome)
@@ -114,17 +122,45 @@ func (c *gccCall) outputIsInput() string {
 	return c.unit.outputIsInput(c.objPlan, c.depPlan)
 }
 
-// baseDirsUnfit says why a call must run as the user wrote it even under
-// base dirs, "" when it need not: a profile knows the source by the name
-// the command gives it (gcc refuses a profile made for another spelling),
-// and the assembler writes its depfile itself (as --MD), which no
-// preprocessor pass can write for the call as written (gcc_userdep.go).
-func baseDirsUnfit(p *compiler.Invocation) string {
+// baseDirsUnfit says why a call in cwd must run as the user wrote it even
+// under base dirs, "" when it need not:
+//   - a profile knows the source by the name the command gives it (gcc
+//     refuses a profile made for another spelling);
+//   - the assembler writes its depfile itself (as --MD), which no
+//     preprocessor pass can write for the call as written (gcc_userdep.go);
+//   - a depfile escapes some characters of file names ("$" as "$$", "#"
+//     as "\#", spaces), so in a working directory named with one its
+//     names cannot be told apart from the directory's (break-it round 17:
+//     a hit's depfile named the other checkout);
+//   - gcc names a header of a system include directory by its real path
+//     when that is shorter, which depends on how long the checkout's name
+//     is: a system directory reached through a symbolic link gives each
+//     checkout other names (round 17: a depfile that differed from gcc's).
+func baseDirsUnfit(p *compiler.Invocation, cwd string) string {
 	switch {
 	case p.ProfileNamesSource:
 		return "profile feedback matches the source by its name"
 	case p.Depfile != nil && p.Lang == "assembler":
 		return "an assembler depfile"
+	case p.Depfile != nil && depfileEscapes(cwd):
+		return "the working directory's name has characters a depfile escapes"
+	}
+	for _, d := range p.SystemIncludeDirs {
+		abs := filepath.Clean(joinDir(cwd, d))
+		if real, err := filepath.EvalSymlinks(abs); err == nil && real != abs {
+			return "system include directory " + d + " is reached through a symbolic link"
+		}
 	}
 	return ""
+}
+
+// depfileEscapes reports whether the path p has a character that gcc's
+// and clang's depfiles escape, or that make treats specially, in a file
+// name (on Windows, the separator and the drive's colon are neither).
+func depfileEscapes(p string) bool {
+	special := " \t#$\\%:*?[]"
+	if runtime.GOOS == "windows" {
+		special = " \t#$%*?[]"
+	}
+	return strings.ContainsAny(p, special)
 }

@@ -107,6 +107,12 @@ func (c *gccCall) miss(ctx context.Context) int {
 		}
 		depTmp = ""
 	}
+	if reason == "" && c.base.MentionsResolved(userDep) {
+		// gcc named a header by its real path, under a base dir's real
+		// path, which no checkout shares (checkoutNamedAbsolutely).
+		c.log.printf("not stored: the depfile names a file under a base dir's real path")
+		reason = reasonAbsoluteInclude
+	}
 	if err := c.placeOutputs(obj, userDep, run.objTmp, depTmp); err != nil {
 		// Let the compiler itself write (or fail to write) the output.
 		c.log.printf("outputs: %v", err)

@@ -3,7 +3,6 @@ package launcher
 import (
 	"context"
 	"os"
-	"path/filepath"
 
 	"github.com/objcache/objcache/cache"
 	"github.com/objcache/objcache/compiler"
@@ -77,41 +76,5 @@ func (c *gccCall) includeList(run *missRun, userDep []byte) ([][]string, string)
 	if reason := c.checkPCHMacros(lists); reason != "" {
 		return nil, reason
 	}
-	if reason := c.checkoutNamedAbsolutely(lists); reason != "" {
-		return nil, reason
-	}
 	return lists, ""
-}
-
-// reasonAbsoluteInclude counts a compile under base dirs that read a file of
-// the checkout by its absolute name.
-const reasonAbsoluteInclude = "absolute-include"
-
-// checkoutNamedAbsolutely refuses, under base dirs, an include list that
-// names a file under a base dir absolutely: the rewritten command names
-// every file it reaches through a rewritten path relative, so the compile
-// read this one by a name no base dir rewrote (#include "/ci/job1/inc/y.h"
-// in the source, an absolute CPATH, the headers of a compiler installed
-// under a base dir, the inputs a PCH records), and the manifest records it
-// relative: another checkout's hit would check its own copy and get this
-// one's object (break-it round 14: a stale object). Nothing in the key ties
-// such a file to this checkout: exempting a compiler's installation or
-// calls with a PCH let stale objects through (break-it round 16), so these
-// calls are not stored.
-func (c *gccCall) checkoutNamedAbsolutely(lists [][]string) string {
-	if c.base == nil {
-		return ""
-	}
-	for _, list := range lists {
-		for _, p := range list {
-			if !filepath.IsAbs(p) {
-				continue
-			}
-			if _, under := c.base.Rel(p); under {
-				c.log.printf("not stored: %s is named absolutely, which base dirs would not share", p)
-				return reasonAbsoluteInclude
-			}
-		}
-	}
-	return ""
 }

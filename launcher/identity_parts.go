@@ -52,7 +52,10 @@ func compilerParts(real string, probe bool) []string {
 	}
 	programs := []string{real}
 	if probe {
-		for _, name := range []string{"cc1", "cc1plus"} {
+		// The compilers proper of every language objcache caches: an
+		// Objective-C compile runs cc1obj, shipped apart (gobjc-12), and
+		// was cached on a changed one (break-it round 17).
+		for _, name := range []string{"cc1", "cc1plus", "cc1obj", "cc1objplus"} {
 			if p := askProgName(real, name); p != "" {
 				add(p)
 				programs = append(programs, p)
