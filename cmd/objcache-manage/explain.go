@@ -54,9 +54,10 @@ func explain(stdout, stderr io.Writer, args []string, asJSON bool) error {
 	if err != nil {
 		return err
 	}
-	// Nothing is written: not a record, not a counter.
+	// Nothing is written: not a record, not a counter, not a log line
+	// (the build's log shows what the build did).
 	ro := *cfg
-	ro.ReadOnly = true
+	ro.ReadOnly, ro.LogFile = true, ""
 	l := &launcher.Launcher{
 		Stdin: os.Stdin, Stdout: io.Discard, Stderr: stderr,
 		Environ: os.Environ(), Umask: processUmask(),
