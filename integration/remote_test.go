@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -305,6 +306,7 @@ func TestRemoteReadOnly(t *testing.T) {
 	}
 
 	useCache("B")
+	os.Remove(e.log)
 	e.setenv("OBJCACHE_REMOTE_STORAGE", srv.url+"|read-only")
 	// B changes a header: the files that include it miss.
 	hdr, _ := filepath.Rel(e.work, filepath.Join(treeB, "src", "lctype.h"))
@@ -316,6 +318,13 @@ func TestRemoteReadOnly(t *testing.T) {
 	t.Logf("read-only remote: B had %d remote hits and %d misses; keys in redis %d before, %d after", st["remote_hits"], st["misses"], keysBefore, keysAfter)
 	if st["remote_hits"] == 0 || st["misses"] == 0 {
 		t.Errorf("want remote hits and misses: %v", st)
+	}
+	// B's own cache knew none of the sources: each miss is the remote's.
+	if counts, _ := e.missCauses(); counts["remote-miss"] != st["misses"] || len(counts) != 1 {
+		t.Errorf("misses by cause %v, want all %d remote-miss", counts, st["misses"])
+	}
+	if n := strings.Count(e.read("../objcache.log"), "; cause remote-miss"); int64(n) != st["misses"] {
+		t.Errorf("the log names remote-miss on %d miss lines, want %d", n, st["misses"])
 	}
 	if keysAfter != keysBefore || st["remote_bytes_written"] != 0 {
 		t.Errorf("the read-only remote received data: %d keys before, %d after, %d bytes written", keysBefore, keysAfter, st["remote_bytes_written"])

@@ -52,6 +52,7 @@ func (u *unit) lookupLocal(ctx context.Context) (e *cache.Entry, want *manifest.
 		return nil, nil
 	case err != nil:
 		u.cacheError("read manifest", err)
+		u.cause = lookupFailedCause(err)
 		return nil, nil
 	}
 	u.hashes.loadRecord(u.mkey, record)
@@ -80,6 +81,7 @@ func (u *unit) lookupLocal(ctx context.Context) (e *cache.Entry, want *manifest.
 		return nil, &entry
 	case err != nil:
 		u.cacheError("read entry", err)
+		u.cause = lookupFailedCause(err)
 		return nil, nil
 	}
 	u.log.printf("hit: object %s", entry.Object)
@@ -89,6 +91,12 @@ func (u *unit) lookupLocal(ctx context.Context) (e *cache.Entry, want *manifest.
 // corruptCause is the cause of a miss on a damaged manifest or entry.
 func corruptCause(what string) *whymiss.Cause {
 	return &whymiss.Cause{Name: whymiss.Corrupt, Changes: []whymiss.Change{{Cause: whymiss.Corrupt, Text: what + " failed its checksum and will be replaced"}}}
+}
+
+// lookupFailedCause is the cause of a miss whose lookup could not read the
+// cache.
+func lookupFailedCause(err error) *whymiss.Cause {
+	return &whymiss.Cause{Name: whymiss.LookupFailed, Changes: []whymiss.Change{{Cause: whymiss.LookupFailed, Text: "the cache could not be read: " + err.Error()}}}
 }
 
 // includeMatches reports whether an include file of a manifest entry has

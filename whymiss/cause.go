@@ -46,10 +46,13 @@ const (
 	// RemoteMiss: the local cache knows no earlier compile of the source
 	// and remote storage had no entry either.
 	RemoteMiss = "remote-miss"
+	// LookupFailed: the cache could not be read (a lock not had in
+	// time, an I/O error); the call compiled without it.
+	LookupFailed = "lookup-failed"
 )
 
 // Order lists the causes in the order objcache stats shows them.
-var Order = []string{NewSource, CompilerChanged, ArgsChanged, EnvChanged, SourceChanged, InputChanged, IncludeChanged, OtherChanged, Evicted, EarlierEvicted, Corrupt, RemoteMiss}
+var Order = []string{NewSource, CompilerChanged, ArgsChanged, EnvChanged, SourceChanged, InputChanged, IncludeChanged, OtherChanged, Evicted, EarlierEvicted, Corrupt, RemoteMiss, LookupFailed}
 
 // Cause is why one lookup missed.
 type Cause struct {

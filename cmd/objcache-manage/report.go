@@ -40,6 +40,7 @@ type report struct {
 func newReport(cfg *config.Config, c cache.Counters, usage cache.SectionUsage) *report {
 	r := &report{
 		Dir:         cfg.Dir,
+		MissCauses:  []causeCount{},
 		Uncacheable: map[string]int64{},
 		Errors:      map[string]int64{},
 		NotStored:   map[string]int64{},
