@@ -1,6 +1,9 @@
 package main
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestProgramName(t *testing.T) {
 	tests := map[string]string{
@@ -15,5 +18,15 @@ func TestProgramName(t *testing.T) {
 		if got := programName(in); got != want {
 			t.Errorf("programName(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestExecuteWithoutManage: without objcache-manage beside objcache or in
+// PATH, a management command says what to install, on one line, and exits 2.
+func TestExecuteWithoutManage(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	var stderr strings.Builder
+	if code := execute([]string{"stats", "--json"}, &stderr); code != 2 || !strings.Contains(stderr.String(), "cannot run stats: objcache-manage not found") || strings.Count(stderr.String(), "\n") != 1 {
+		t.Errorf("exit %d, stderr %q; want 2 and one line naming objcache-manage", code, stderr.String())
 	}
 }

@@ -18,7 +18,11 @@ func isCommand(name string) bool { return manage.IsCommand(name) }
 func execute(args []string, stderr io.Writer) int {
 	path, err := sibling.Find(manage.Program)
 	if err != nil {
-		fmt.Fprintf(stderr, "objcache: the management commands are in %v\n", err)
+		what := "the management commands"
+		if len(args) > 0 {
+			what = args[0]
+		}
+		fmt.Fprintf(stderr, "objcache: cannot run %s: %v\n", what, err)
 		return 2
 	}
 	return runProgram(path, args, stderr)
