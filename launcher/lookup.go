@@ -18,8 +18,8 @@ func (u *unit) lookup(ctx context.Context) *cache.Entry {
 	e, want := u.lookupLocal(ctx)
 	if e == nil && !u.offline() && u.remotes() != nil {
 		if e = u.lookupRemote(ctx, want); e == nil && u.cause != nil && u.cause.Name == whymiss.NewSource {
-			u.cause = &whymiss.Cause{Name: whymiss.RemoteMiss, Changes: []whymiss.Change{{Cause: whymiss.RemoteMiss,
-				Text: "no earlier compile of " + u.source + " is cached here, and remote storage has none either"}}}
+			u.missed("remote storage has no entry either", &whymiss.Cause{Name: whymiss.RemoteMiss, Changes: []whymiss.Change{{Cause: whymiss.RemoteMiss,
+				Text: "no earlier compile of " + u.source + " is cached here, and remote storage has none either"}}})
 		}
 	}
 	if e == nil {
