@@ -108,7 +108,7 @@ func (p *parser) forwardedRole(opt option, arg, value string) {
 	case roleUncacheable:
 		p.fail(opt.reason)
 	case roleLLVMOption:
-		if reason := LLVMOptionReason(value); reason != "" {
+		if reason := LLVMOptionReason(value, p.cwd); reason != "" {
 			p.fail(reason)
 		}
 	case roleDepAll, roleDepUser, roleDepFile, roleDepTarget, roleDepPhony:

@@ -3,6 +3,7 @@ package compiler
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/objcache/objcache/rawpath"
@@ -232,6 +233,8 @@ func (p *parser) run() {
 			p.phony = true
 		case roleInputFile:
 			p.inputFile(value)
+		case roleSpecs:
+			p.specsFile(value)
 		case roleDebug:
 			if e := debugEffect(arg); e != 0 {
 				p.debug = e
@@ -308,7 +311,7 @@ func (p *parser) run() {
 				p.fail(reasonInputCharset)
 			}
 		case roleLLVMOption:
-			if reason := LLVMOptionReason(value); reason != "" {
+			if reason := LLVMOptionReason(value, p.cwd); reason != "" {
 				p.fail(reason)
 			}
 		}
@@ -393,6 +396,17 @@ func (p *parser) rebase(opt option, ref argRef, value string, span []string) (st
 			if !joinable {
 				return value, span
 			}
+			if opt.name == "-include" || opt.name == "-imacros" {
+				// A relative -include is searched for in the working
+				// directory and then along the #include "…" chain, an
+				// absolute one nowhere else: the same file only while it
+				// is there (break-it round 18: a missing generated header
+				// failed gcc alone, and objcache compiled another one).
+				if fi, err := os.Stat(value); err != nil || fi.IsDir() {
+					p.fail("missing-include-file")
+					return value, span
+				}
+			}
 			args[ref.at] = ref.prefix + arg
 			span = append([]string(nil), span...)
 			span[len(span)-1] = args[ref.at]
@@ -439,6 +453,30 @@ func (p *parser) input(i int) {
 	}
 	p.sources = append(p.sources, arg)
 	p.sourceLangs = append(p.sourceLangs, lang)
+}
+
+// specsFile records a specs file the driver reads (-specs=FILE). The
+// driver looks a relative name up in its startfile prefixes first (its
+// own library directories, LIBRARY_PATH's) and in the working directory
+// last, and a specs file may %include others: only an absolute name whose
+// file includes none is known to be the one read, and hashed (break-it
+// round 18: a specs file in LIBRARY_PATH, and an %include'd one, changed
+// the object under a hit). Base dirs leave it as written (rebase): made
+// relative, it would be searched for.
+func (p *parser) specsFile(path string) {
+	if !filepath.IsAbs(path) {
+		p.fail("specs-search")
+		return
+	}
+	data, err := os.ReadFile(path)
+	switch {
+	case err != nil:
+		p.fail("unhashable-input")
+	case strings.Contains(string(data), "%include"):
+		p.fail("specs-include")
+	default:
+		p.inputFile(path)
+	}
 }
 
 // inputFile records a file the compiler reads by option; anything but a
@@ -557,14 +595,45 @@ func asciiCompatible(charset string) bool {
 // (-info-output-file=, -stats-json with -info-output-file,
 // -pass-remarks-output=, -dot-cfg; -opt-bisect-limit and -print-after-all only print to stderr, which is stored):
 // an option whose name speaks of a file, an output, a dump or remarks is
-// taken for one that writes, which objcache does not store.
-func LLVMOptionReason(value string) string {
-	name, _, _ := strings.Cut(strings.TrimLeft(value, "-"), "=")
+// taken for one that writes, which objcache does not store. Others read
+// files (-dfsan-abilist=, -sanitizer-coverage-allowlist=, …: break-it
+// round 18), which no depfile names: an option whose value (or a
+// comma-separated part of it) is a path, or names a file in cwd, passes
+// through too.
+func LLVMOptionReason(value, cwd string) string {
+	name, arg, hasArg := strings.Cut(strings.TrimLeft(value, "-"), "=")
 	name = strings.ToLower(name)
 	for _, w := range []string{"file", "output", "dump", "remarks", "dot"} {
 		if strings.Contains(name, w) {
 			return "llvm-output-option"
 		}
 	}
+	if hasArg {
+		for _, part := range strings.Split(arg, ",") {
+			if namesFile(part, cwd) {
+				return "llvm-input-option"
+			}
+		}
+	}
 	return ""
+}
+
+// namesFile reports whether an option's value may name a file: it has a
+// path separator, or a dot and is no number, or something of that name
+// is in cwd.
+func namesFile(v, cwd string) bool {
+	if v == "" {
+		return false
+	}
+	if strings.ContainsAny(v, `/\`) {
+		return true
+	}
+	if _, err := strconv.ParseFloat(v, 64); err == nil {
+		return false
+	}
+	if strings.Contains(v, ".") {
+		return true
+	}
+	_, err := os.Lstat(rawpath.Join(cwd, v))
+	return err == nil
 }

@@ -32,6 +32,7 @@ const (
 	roleDepTarget           // -MT, -MQ
 	roleDepPhony            // -MP
 	roleInputFile           // a file the compiler reads that no depfile lists
+	roleSpecs               // -specs=FILE: read by the driver, found as it finds it (specsFile)
 	roleDebug               // -g…: debug info on (or off for -g0)
 	rolePrefixMap           // makes the object independent of the working directory
 	roleMacroPrefixMap      // -fmacro-prefix-map: rewrites __FILE__, not debug info
@@ -188,6 +189,7 @@ var gccOptions = []option{
 	{name: "-sub_umbrella", form: separate}, {name: "-umbrella", form: separate}, {name: "-weak_library", form: separate},
 	{name: "-weak_reference_mismatches", form: separate}, {name: "-arch_only", form: separate}, {name: "-seg1addr", form: joinedSep},
 	{name: "-aux-info", form: separate, role: roleUncacheable, reason: "extra-output"},
+	{name: "-aux-info=", form: joined, role: roleUncacheable, reason: "extra-output"},
 
 	// What an option means on this host: the driver's expansion joins the
 	// key, and the options that change it are passed to the query.
@@ -201,8 +203,8 @@ var gccOptions = []option{
 	{name: "-v", form: flag, role: roleUncacheable, reason: "verbose"},
 
 	// Files the compiler reads that no depfile lists.
-	{name: "-specs=", form: joined, role: roleInputFile},
-	{name: "-specs", form: separate, role: roleInputFile},
+	{name: "-specs=", form: joined, role: roleSpecs},
+	{name: "-specs", form: separate, role: roleSpecs},
 	{name: "-fplugin=", form: joined, role: roleInputFile},
 	{name: "-fsanitize-blacklist=", form: joined, role: roleInputFile},
 	{name: "-fsanitize-ignorelist=", form: joined, role: roleInputFile},

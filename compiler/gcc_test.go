@@ -11,6 +11,7 @@ import (
 func TestParseReasons(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "my.specs"), []byte("x"), 0o666)
+	os.WriteFile(filepath.Join(dir, "inc.specs"), []byte("%include <other.specs>\n"), 0o666)
 	tests := []struct {
 		args   string
 		reason string
@@ -20,7 +21,13 @@ func TestParseReasons(t *testing.T) {
 		{"-S foo.c", ""},
 		{"-c foo.cpp -ofoo.o -O2 -Wall -DX=1 -Iinc -isystem sys -include pre.h", ""},
 		{"-c -x c foo.txt", ""},
-		{"-c foo.c -specs=my.specs", ""},
+		{"-c foo.c -specs=" + filepath.Join(dir, "my.specs"), ""},
+		// Found as the driver finds it: in its library dirs first.
+		{"-c foo.c -specs=my.specs", "specs-search"},
+		{"-c foo.c -specs=" + filepath.Join(dir, "inc.specs"), "specs-include"},
+		{"-c foo.c -mllvm -dfsan-abilist=abi.txt", "llvm-input-option"},
+		{"-c foo.c -mllvm -inline-threshold=100", ""},
+		{"-c foo.c -aux-info=x.aux", "extra-output"},
 		{"-c foo.c -frecord-gcc-switches", ""},
 		{"-c foo.c -unknown-option-xyz", ""},
 		{"foo.c -o foo", "linking"},
@@ -40,7 +47,7 @@ func TestParseReasons(t *testing.T) {
 		{"-c foo.c -o -", "output-to-stdout"},
 		{"-c", "no-source"},
 		{"-c foo.c -Bprefix/", "unhashable-input"},
-		{"-c foo.c -specs=missing.specs", "unhashable-input"},
+		{"-c foo.c -specs=" + filepath.Join(dir, "missing.specs"), "unhashable-input"},
 		{"-c foo.c -fprofile-use -dumpbase x", "unhashable-input"},
 		{"-c foo.c -fbranch-probabilities -fprofile-prefix-path=/x", "unhashable-input"},
 		{"-c foo.c -iwithprefix inc", "unhashable-input"},

@@ -309,7 +309,7 @@ func (p *msvcParser) run(all []string) {
 		case msvcCC1Arg:
 			p.cc1 = append(p.cc1, value)
 		case msvcLLVMOption:
-			if reason := LLVMOptionReason(value); reason != "" {
+			if reason := LLVMOptionReason(value, p.cwd); reason != "" {
 				p.fail(reason)
 			}
 		case msvcForceInclude:

@@ -38,9 +38,9 @@ func TestParseRebased(t *testing.T) {
 	}{
 		{
 			name:     "include options and the source",
-			args:     []string{"-c", "-I/ci/job1/inc", "-isystem", "/ci/job1/sys", "-include", "/ci/job1/cfg.h", "-I/usr/include/x", "/ci/job1/src/a.c", "-o", "/ci/job1/build/a.o"},
-			wantArgs: []string{"-c", "-I../inc", "-isystem", "../sys", "-include", "../cfg.h", "-I/usr/include/x", "../src/a.c", "-o", "/ci/job1/build/a.o"},
-			wantHash: []string{"-c", "-I../inc", "-isystem", "../sys", "-include", "../cfg.h", "-I/usr/include/x"},
+			args:     []string{"-c", "-I/ci/job1/inc", "-isystem", "/ci/job1/sys", "-I/usr/include/x", "/ci/job1/src/a.c", "-o", "/ci/job1/build/a.o"},
+			wantArgs: []string{"-c", "-I../inc", "-isystem", "../sys", "-I/usr/include/x", "../src/a.c", "-o", "/ci/job1/build/a.o"},
+			wantHash: []string{"-c", "-I../inc", "-isystem", "../sys", "-I/usr/include/x"},
 			wantSrc:  "../src/a.c",
 		},
 		{
@@ -148,5 +148,25 @@ func TestParseMSVCRebased(t *testing.T) {
 	}
 	if args[2] != "/I"+job+"/inc" {
 		t.Errorf("ParseMSVCRebased changed its argument: %q", args)
+	}
+}
+
+// TestParseRebasedForcedInclude: -include and -imacros are rewritten
+// while their file is there; a missing one passes through, since gcc
+// searches a relative -include along the include chain and an absolute
+// one nowhere (break-it round 18).
+func TestParseRebasedForcedInclude(t *testing.T) {
+	root := t.TempDir()
+	job := filepath.Join(root, "job1")
+	os.MkdirAll(filepath.Join(job, "build"), 0o777)
+	os.WriteFile(filepath.Join(job, "cfg.h"), nil, 0o666)
+	rel := basedir.New([]string{root}, filepath.Join(job, "build"), false).Rel
+	p := ParseRebased(FlavorGCC, []string{"-c", "-include", filepath.Join(job, "cfg.h"), "-imacros" + filepath.Join(job, "cfg.h"), "a.c"}, filepath.Join(job, "build"), rel)
+	if want := []string{"-c", "-include", "../cfg.h", "-imacros../cfg.h", "a.c"}; p.Reason != "" || !reflect.DeepEqual(p.Args, want) {
+		t.Errorf("present: reason %q, args %q; want %q", p.Reason, p.Args, want)
+	}
+	p = ParseRebased(FlavorGCC, []string{"-c", "-include", filepath.Join(job, "gen", "missing.h"), "a.c"}, filepath.Join(job, "build"), rel)
+	if p.Reason != "missing-include-file" {
+		t.Errorf("missing: reason %q, want missing-include-file", p.Reason)
 	}
 }

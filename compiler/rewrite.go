@@ -154,4 +154,13 @@ func (inv *Invocation) DependencyArgs(depfile string) []string {
 	return append(args, inv.Args[end:]...)
 }
 
+// SpelledDependencyArgs is DependencyArgs with the include files named as
+// the search found them: gcc otherwise names a header of a system
+// directory by its real path when that is shorter, and a manifest that
+// checks the real file misses a link on the way pointed elsewhere (gcc
+// only; clang has no such option and never does it).
+func (inv *Invocation) SpelledDependencyArgs(depfile string) []string {
+	return append([]string{"-fno-canonical-system-headers"}, inv.DependencyArgs(depfile)...)
+}
+
 func isOption(arg string) bool { return len(arg) > 1 && arg[0] == '-' }

@@ -2,6 +2,7 @@ package launcher
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -54,6 +55,10 @@ func (inv *invocation) runGCC(ctx context.Context, flavor compiler.Flavor) int {
 		inv.log.printf("%s is set: the compiler changes its command line or writes more with it", name)
 		return inv.passThrough(prefixUncacheable + reasonCompilerEnv)
 	}
+	if specs, ok := inv.libraryPathSpecs(); ok {
+		inv.log.printf("%s: the driver reads this specs file, which no key covers", specs)
+		return inv.passThrough(prefixUncacheable + "specs-search")
+	}
 	c := &gccCall{unit: newUnit(inv, p.Source, p.InputFiles), p: p, flavor: flavor}
 	c.dateSet = c.dateSet && inv.honoursSourceDateEpoch(flavor)
 	c.assembler = p.Lang == "assembler" || p.Lang == "assembler-with-cpp"
@@ -75,7 +80,16 @@ func (c *gccCall) run(ctx context.Context) int {
 	}
 	e := c.lookup(ctx)
 	if c.explaining() {
-		c.explainLookup(e != nil, "")
+		// What the call would do after the lookup: a hit whose output is
+		// one of its inputs runs as given (break-it round 18).
+		outcome := ""
+		switch {
+		case e != nil:
+			outcome = c.outputIsInput()
+		case c.offline():
+			outcome = errorLockTimeout // the miss runs uncached
+		}
+		c.explainLookup(e != nil && outcome == "", outcome)
 		return 0
 	}
 	if e != nil {
@@ -152,6 +166,28 @@ func baseDirsUnfit(p *compiler.Invocation, cwd string) string {
 		}
 	}
 	return ""
+}
+
+// libraryPathSpecs returns a file named "specs" in a LIBRARY_PATH
+// directory: the driver reads the first it finds in its startfile
+// prefixes, which LIBRARY_PATH's directories are among, and it rewrites
+// what every compile runs (break-it round 18). One stat per directory,
+// only where LIBRARY_PATH is set.
+func (inv *invocation) libraryPathSpecs() (string, bool) {
+	v, ok := lookupEnv(inv.Environ, "LIBRARY_PATH")
+	if !ok {
+		return "", false
+	}
+	for _, dir := range filepath.SplitList(v) {
+		if dir == "" {
+			continue
+		}
+		p := filepath.Join(joinDir(inv.Dir, dir), "specs")
+		if _, err := os.Stat(p); err == nil {
+			return p, true
+		}
+	}
+	return "", false
 }
 
 // depfileEscapes reports whether the path p has a character that gcc's

@@ -1,6 +1,42 @@
 package launcher
 
-import "os"
+import (
+	"os"
+	"strings"
+
+	"github.com/objcache/objcache/compiler"
+)
+
+// namesRealPaths reports whether gcc may name some include files of this
+// call by their real path instead of the path its search found them by:
+// it does so for headers of a system directory when the real path is
+// shorter, and the call names system directories of its own (-isystem,
+// -idirafter…, C_INCLUDE_PATH and the like, a sysroot). The manifest
+// must check the path the compiler opens: through a link re-pointed
+// later, the real file stays the same while the compile would read
+// another one (break-it round 18: a stale object, with and without base
+// dirs). Such a call's include list comes from a dependency pass that
+// keeps the found names (SpelledDependencyArgs). The compiler's own
+// default directories are the system's, shared by every build on it.
+func (c *gccCall) namesRealPaths() bool {
+	if c.colorFlavor() != compiler.FlavorGCC || c.p.Preprocessed {
+		return false
+	}
+	if len(c.p.SystemIncludeDirs) > 0 {
+		return true
+	}
+	for _, name := range []string{"C_INCLUDE_PATH", "CPLUS_INCLUDE_PATH", "OBJC_INCLUDE_PATH", "OBJCPLUS_INCLUDE_PATH"} {
+		if v, ok := lookupEnv(c.Environ, name); ok && v != "" {
+			return true
+		}
+	}
+	for _, a := range c.p.Args {
+		if strings.HasPrefix(a, "--sysroot") || strings.HasPrefix(a, "-isysroot") {
+			return true
+		}
+	}
+	return false
+}
 
 // startDependencyPass starts a separate preprocessor pass that writes the
 // full include list (-M: system headers, stdc-predef.h, -include and
@@ -23,9 +59,13 @@ func (c *gccCall) startDependencyPass(run *missRun) (wait func() error, err erro
 		return nil, err
 	}
 	run.ownDep = dep
+	args := c.p.DependencyArgs(dep)
+	if c.namesRealPaths() {
+		args = c.p.SpelledDependencyArgs(dep)
+	}
 	done := make(chan error, 1)
 	go func() {
-		pre, err := c.runCaptured(c.p.DependencyArgs(dep))
+		pre, err := c.runCaptured(args)
 		if err == nil && pre.status != 0 {
 			c.log.printf("dependency pass failed (status %d)", pre.status)
 			os.Remove(dep) // no list: the staged file goes now

@@ -223,6 +223,25 @@ func (c *gccCall) compile(ctx context.Context) (run *missRun, existed bool, err 
 	switch {
 	case p.Preprocessed:
 		// Nothing to list: the compiler reads no other file.
+	case c.namesRealPaths():
+		// The list comes from a pass that names the files as found; the
+		// user's depfile, if any, is the compile's, as gcc writes it.
+		if p.Depfile != nil {
+			run.depTmp = st.stagedPath("depfile", ".d", ".d")
+			plan.Depfile = run.depTmp
+			if !p.Depfile.HasTarget {
+				plan.PinTarget = p.Depfile.Target
+			}
+		}
+		var wait func() error
+		if wait, err = c.startDependencyPass(run); err != nil {
+			return run, existed, err
+		}
+		defer func() { // err is compile's own result
+			if werr := wait(); err == nil {
+				err = werr
+			}
+		}()
 	case p.Depfile == nil:
 		if run.ownDep, err = c.stageTemp(); err != nil {
 			return run, existed, err
@@ -267,7 +286,11 @@ func (c *gccCall) compileRecorded(ctx context.Context, run *missRun) error {
 	if run.ownDep, err = c.stageTemp(); err != nil {
 		return err
 	}
-	pre, err := c.runCaptured(p.DependencyArgs(run.ownDep))
+	depArgs := p.DependencyArgs(run.ownDep)
+	if c.namesRealPaths() {
+		depArgs = p.SpelledDependencyArgs(run.ownDep)
+	}
+	pre, err := c.runCaptured(depArgs)
 	if err != nil {
 		return err
 	}
