@@ -174,13 +174,13 @@ func ParseDuration(s string) (time.Duration, error) { return parseDuration(s) }
 // parseDuration takes a Go duration ("10s", "1h30m"), a whole number of
 // seconds, or a whole number of days ("7d").
 func parseDuration(v any) (time.Duration, error) {
-	if n, ok := v.(int64); ok {
+	if n, ok := v.(int64); ok && n >= 0 {
 		return time.Duration(n) * time.Second, nil
 	}
 	s, ok := v.(string)
 	if ok {
 		s = strings.TrimSpace(s)
-		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		if n, err := strconv.ParseInt(s, 10, 64); err == nil && n >= 0 {
 			return time.Duration(n) * time.Second, nil
 		}
 		if days, found := strings.CutSuffix(s, "d"); found {
@@ -222,7 +222,8 @@ func parseSize(v any) (int64, error) {
 			continue
 		}
 		f, err := strconv.ParseFloat(strings.TrimSpace(num), 64)
-		if err != nil || f <= 0 || math.IsInf(f, 0) || f*u.factor > math.MaxInt64/2 {
+		if err != nil || f*u.factor < 1 || math.IsInf(f, 0) || f*u.factor > math.MaxInt64/2 {
+			// Less than a byte ("0.1") would be read as no limit at all.
 			break
 		}
 		return int64(f * u.factor), nil

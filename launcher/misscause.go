@@ -55,8 +55,12 @@ func (u *unit) sourceID() digest.Sum {
 	return whymiss.SourceID(u.keyIn.Family, u.base.Place(u.Dir), u.keyIn.Source)
 }
 
-// history is this unit's source history.
+// history is this unit's source history (none for a unit whose key is
+// not a compile's: a PCH's identity record).
 func (u *unit) history() whymiss.History {
+	if u.keyIn == nil {
+		return nil
+	}
 	return whymiss.DecodeHistory(u.Store.History(u.sourceID()))
 }
 
@@ -67,7 +71,7 @@ func (u *unit) causeWithoutManifest() *whymiss.Cause {
 	hist := u.history()
 	if len(hist) == 0 {
 		return &whymiss.Cause{Name: whymiss.NewSource, Changes: []whymiss.Change{{Cause: whymiss.NewSource,
-			Text: fmt.Sprintf("no earlier compile of %s here is cached", u.keyIn.Source)}}}
+			Text: fmt.Sprintf("no earlier compile of %s here is cached", u.source)}}}
 	}
 	if t, ok := hist.Knows(u.mkey); ok {
 		return &whymiss.Cause{Name: whymiss.Evicted, Changes: []whymiss.Change{{Cause: whymiss.Evicted,
@@ -83,7 +87,7 @@ func (u *unit) causeWithoutManifest() *whymiss.Cause {
 		return c
 	}
 	return &whymiss.Cause{Name: whymiss.EarlierEvicted, Changes: []whymiss.Change{{Cause: whymiss.EarlierEvicted,
-		Text: fmt.Sprintf("the key differs from the %s stored for %s before, which have been evicted", plural(len(hist.Keys()), "compile"), u.keyIn.Source)}}}
+		Text: fmt.Sprintf("the key differs from the %s stored for %s before, which have been evicted", plural(len(hist.Keys()), "compile"), u.source)}}}
 }
 
 // causeInManifest finds why none of m's entries matched: the entry with

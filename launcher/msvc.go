@@ -292,7 +292,14 @@ func (c *msvcCall) run(ctx context.Context) *result {
 	}
 	e := c.lookup(ctx)
 	if c.explaining() {
-		c.explainLookup(e != nil, "")
+		outcome := ""
+		switch {
+		case e != nil:
+			outcome = c.outputIsInput()
+		case c.offline():
+			outcome = errorLockTimeout // the miss runs uncached
+		}
+		c.explainLookup(e != nil && outcome == "", outcome)
 		return &result{}
 	}
 	if e != nil {

@@ -57,12 +57,13 @@ func (inv *invocation) showIncludesPrefix(p *compiler.MSVCInvocation) (string, e
 	if data, err := os.ReadFile(record); err == nil && len(data) > 0 {
 		return strings.TrimSuffix(string(data), "\n"), nil
 	}
-	dir, err := os.MkdirTemp(inv.Store.Dir()+string(os.PathSeparator)+"tmp", "probe-")
-	if err != nil && inv.explaining() {
-		// objcache explain on a cache not made yet: it writes nothing
-		// there.
-		dir, err = os.MkdirTemp("", "objcache-probe-")
+	if inv.explaining() {
+		// Only a miss's compile reads the prefix, and objcache explain
+		// compiles nothing: no probe, no file (break-it round 18: the
+		// probe's directory in the cache's tmp/).
+		return "", nil
 	}
+	dir, err := os.MkdirTemp(inv.Store.Dir()+string(os.PathSeparator)+"tmp", "probe-")
 	if err != nil {
 		return "", fmt.Errorf("probe directory: %w", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -52,6 +53,9 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 		return usageError{fmt.Errorf("%s%w (see %s --help)", commandPrefix(c), err, c.CommandPath())}
 	})
 	root.SetHelpCommand(helpCommand(root))
+	// cobra's own completion command prints its help, with status 0, for
+	// a shell it does not know (break-it round 18).
+	root.CompletionOptions.DisableDefaultCmd = true
 	root.AddCommand(
 		statsCommand(),
 		&cobra.Command{Use: "zero-stats", Short: "Reset the statistics (the cached entries stay)", Args: noArgs, RunE: run(zeroStats)},
@@ -61,8 +65,46 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 		&cobra.Command{Use: "config", Short: "Print each effective setting and where it came from", Args: noArgs, RunE: run(printConfig)},
 		&cobra.Command{Use: "version", Short: "Print objcache's version", Args: noArgs, RunE: run(printVersion)},
 		explainCommand(),
+		completionCommand(root),
 	)
 	return root
+}
+
+// completionShells are the shells completionCommand writes scripts for.
+func completionShells() []string { return []string{"bash", "zsh", "fish", "powershell"} }
+
+// completionCommand is completion SHELL: cobra's scripts, which call back
+// objcache __complete (objcache hands it over).
+func completionCommand(root *cobra.Command) *cobra.Command {
+	return &cobra.Command{
+		Use:   "completion bash|zsh|fish|powershell",
+		Short: "Print a shell completion script for the commands and their flags",
+		Long: `completion prints a script that completes objcache's commands and flags.
+
+  bash:       source <(objcache completion bash)        (in ~/.bashrc; needs bash-completion)
+  zsh:        objcache completion zsh > "${fpath[1]}/_objcache"
+  fish:       objcache completion fish > ~/.config/fish/completions/objcache.fish
+  powershell: objcache completion powershell | Out-String | Invoke-Expression`,
+		ValidArgs: completionShells(),
+		Args: func(c *cobra.Command, args []string) error {
+			if len(args) != 1 || !slices.Contains(completionShells(), args[0]) {
+				return usageError{fmt.Errorf("completion takes one shell of %s, got %q (see objcache completion --help)", strings.Join(completionShells(), ", "), args)}
+			}
+			return nil
+		},
+		RunE: func(c *cobra.Command, args []string) error {
+			out := c.OutOrStdout()
+			switch args[0] {
+			case "bash":
+				return root.GenBashCompletionV2(out, true)
+			case "zsh":
+				return root.GenZshCompletion(out)
+			case "fish":
+				return root.GenFishCompletion(out, true)
+			}
+			return root.GenPowerShellCompletionWithDesc(out)
+		},
+	}
 }
 
 // run adapts a command body that writes to stdout to cobra's RunE.

@@ -58,6 +58,11 @@ func TestExecuteUsageErrors(t *testing.T) {
 		{"extra argument", []string{"clear", "now"}, `objcache: clear takes no arguments, got ["now"] (see objcache clear --help)` + "\n"},
 		{"argument after a flag", []string{"verify", "--repair", "all"}, `objcache: verify takes no arguments, got ["all"] (see objcache verify --help)` + "\n"},
 		{"explain without a command", []string{"explain"}, "objcache: explain: no compile command (objcache explain -- gcc -c foo.c)\n"},
+		// Break-it round 18: each of these exited 0.
+		{"completion for an unknown shell", []string{"completion", "nosuch"}, `objcache: completion takes one shell of bash, zsh, fish, powershell, got ["nosuch"] (see objcache completion --help)` + "\n"},
+		{"completion without a shell", []string{"completion"}, `objcache: completion takes one shell of bash, zsh, fish, powershell, got [] (see objcache completion --help)` + "\n"},
+		{"negative age", []string{"clean", "--older-than=-5"}, `objcache: --older-than: "-5" is not a duration like 10s, 1h or 7d` + "\n"},
+		{"size under a byte", []string{"clean", "--max-size=0.1"}, `objcache: --max-size: "0.1" is not a size like 10G or 500M` + "\n"},
 		{"help for an unknown command", []string{"help", "frob"}, `objcache: help: unknown command "frob" (see objcache --help)` + "\n"},
 		{"help for two commands", []string{"help", "stats", "clean"}, `objcache: help takes one command, got ["stats" "clean"] (see objcache --help)` + "\n"},
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/objcache/objcache/internal/manage"
 	"github.com/objcache/objcache/internal/sibling"
 	"github.com/objcache/objcache/launcher"
 )
@@ -68,7 +69,9 @@ func explain(stdout, stderr io.Writer, args []string, asJSON bool) error {
 	}
 	// The compiler lookup skips objcache itself (a masquerade link named
 	// gcc first in PATH), as the launcher does.
-	if self, err := os.Executable(); err == nil {
+	if self, ok := os.LookupEnv(manage.LauncherVar); ok {
+		l.Self = self // handed over by objcache
+	} else if self, err := os.Executable(); err == nil {
 		l.Self, _ = sibling.Locate(self, "objcache")
 	}
 	if l.Store, err = openStore(&ro); err != nil {

@@ -6,8 +6,10 @@ import (
 	"io"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/objcache/objcache/cache"
 	"github.com/objcache/objcache/config"
@@ -150,7 +152,7 @@ func (r *report) print(w io.Writer) {
 	for _, c := range r.MissCauses {
 		line(2, c.Cause, fmt.Sprint(c.Count))
 		for _, s := range c.Top {
-			line(4, s.Subject, fmt.Sprint(s.Count))
+			line(4, printable(s.Subject), fmt.Sprint(s.Count))
 		}
 	}
 	group(w, line, "Not stored", r.NotStored)
@@ -201,10 +203,40 @@ func (r *report) printMarkdown(w io.Writer) {
 	for _, c := range r.MissCauses {
 		var top []string
 		for _, s := range c.Top {
-			top = append(top, fmt.Sprintf("`%s` (%d)", strings.ReplaceAll(s.Subject, "|", "\\|"), s.Count))
+			top = append(top, codeSpan(printable(s.Subject))+fmt.Sprintf(" (%d)", s.Count))
 		}
 		fmt.Fprintf(w, "| %s | %d | %s |\n", c.Cause, c.Count, strings.Join(top, ", "))
 	}
+}
+
+// printable is s as it can be shown on one line: quoted, escapes and all,
+// when it holds a character that is not printable (a newline in a -D
+// value would break the table).
+func printable(s string) string {
+	if strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 {
+		return strconv.Quote(s)
+	}
+	return s
+}
+
+// codeSpan is s as a Markdown code span in a table cell: fenced by one
+// more backtick than its longest run of them, and its pipes escaped.
+func codeSpan(s string) string {
+	longest, run := 0, 0
+	for _, r := range s {
+		if r == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	fence := strings.Repeat("`", longest+1)
+	s = strings.ReplaceAll(s, "|", `\|`)
+	if longest > 0 {
+		s = " " + s + " "
+	}
+	return fence + s + fence
 }
 
 // labels are the table's words for the explanatory counters.

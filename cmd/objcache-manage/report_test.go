@@ -35,3 +35,20 @@ func TestReport(t *testing.T) {
 		}
 	}
 }
+
+func TestSubjectsStayOnOneLine(t *testing.T) {
+	tests := []struct{ subject, text, markdown string }{
+		{"lundump.h", "lundump.h", "`lundump.h`"},
+		{"-DY=l1\nl2 added", `"-DY=l1\nl2 added"`, "`\"-DY=l1\\nl2 added\"`"},
+		{"-DX=a`b added", "-DX=a`b added", "`` -DX=a`b added ``"},
+		{"-DP=a|b added", "-DP=a|b added", "`-DP=a\\|b added`"},
+	}
+	for _, tt := range tests {
+		if got := printable(tt.subject); got != tt.text {
+			t.Errorf("printable(%q) = %q, want %q", tt.subject, got, tt.text)
+		}
+		if got := codeSpan(printable(tt.subject)); got != tt.markdown {
+			t.Errorf("codeSpan(%q) = %q, want %q", tt.subject, got, tt.markdown)
+		}
+	}
+}

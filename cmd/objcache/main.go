@@ -38,6 +38,16 @@ func run(argv []string) int {
 			return launch(invokedName(argv[0]), argv[1:])
 		}
 	}
+	if len(argv) > 1 && argv[1] == "--" {
+		// objcache -- gcc -c foo.c: what follows is the compile (break-it
+		// round 18: the management commands took "--" as the end of
+		// their flags, printed help and exited 0, and nothing compiled).
+		if len(argv) < 3 {
+			fmt.Fprintln(os.Stderr, "objcache: -- must be followed by a compile command (objcache -- gcc -c foo.c)")
+			return 2
+		}
+		return launch(argv[2], argv[3:])
+	}
 	if len(argv) > 1 && launcher.NamesNoCompiler(argv[1]) {
 		// objcache as MSBuild's CLToolExe: cl's arguments, no compiler.
 		return launch("", argv[1:])

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/objcache/objcache/internal/manage"
 	"github.com/objcache/objcache/internal/sibling"
@@ -25,5 +26,9 @@ func execute(args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "objcache: cannot run %s: %v\n", what, err)
 		return 2
 	}
-	return runProgram(path, args, stderr)
+	env := os.Environ()
+	if self, err := os.Executable(); err == nil {
+		env = append(env, manage.LauncherVar+"="+self)
+	}
+	return runProgram(path, args, env, stderr)
 }

@@ -10,10 +10,11 @@ import (
 	"os/exec"
 )
 
-// runProgram runs the program at path with args, on objcache's own console,
-// and returns its exit status.
-func runProgram(path string, args []string, stderr io.Writer) int {
+// runProgram runs the program at path with args and env, on objcache's own
+// console, and returns its exit status.
+func runProgram(path string, args, env []string, stderr io.Writer) int {
 	cmd := exec.Command(path, args...)
+	cmd.Env = env
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	err := cmd.Run()
 	var exit *exec.ExitError

@@ -5,14 +5,13 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"syscall"
 )
 
-// runProgram replaces this process with the program at path, given args:
-// its output, signals and exit status are the command's own.
-func runProgram(path string, args []string, stderr io.Writer) int {
-	err := syscall.Exec(path, append([]string{path}, args...), os.Environ())
+// runProgram replaces this process with the program at path, given args
+// and env: its output, signals and exit status are the command's own.
+func runProgram(path string, args, env []string, stderr io.Writer) int {
+	err := syscall.Exec(path, append([]string{path}, args...), env)
 	fmt.Fprintf(stderr, "objcache: run %s: %v\n", path, err)
 	return 2
 }
