@@ -474,6 +474,10 @@ func (p *parser) specsFile(path string) {
 		p.fail("unhashable-input")
 	case strings.Contains(string(data), "%include"):
 		p.fail("specs-include")
+	case strings.Contains(string(data), "%:"):
+		// Spec functions read what no key holds: %:getenv(VAR …),
+		// %:if-exists, %:find-file (break-it round 19).
+		p.fail("specs-function")
 	default:
 		p.inputFile(path)
 	}
@@ -614,6 +618,11 @@ func LLVMOptionReason(value, cwd string) string {
 				return "llvm-input-option"
 			}
 		}
+	}
+	if !strings.HasPrefix(value, "-") && namesFile(value, cwd) {
+		// The value of the previous option, given apart: -mllvm
+		// -dfsan-abilist -mllvm abi.txt (break-it round 19).
+		return "llvm-input-option"
 	}
 	return ""
 }

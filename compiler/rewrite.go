@@ -159,8 +159,12 @@ func (inv *Invocation) DependencyArgs(depfile string) []string {
 // directory by its real path when that is shorter, and a manifest that
 // checks the real file misses a link on the way pointed elsewhere (gcc
 // only; clang has no such option and never does it).
+//
+// The option goes last, after the user's own -fcanonical-system-headers if
+// any (break-it round 19): gcc takes the last. (gcc's calls have no "--",
+// which DependencyArgs would end with the inputs after.)
 func (inv *Invocation) SpelledDependencyArgs(depfile string) []string {
-	return append([]string{"-fno-canonical-system-headers"}, inv.DependencyArgs(depfile)...)
+	return append(inv.DependencyArgs(depfile), "-fno-canonical-system-headers")
 }
 
 func isOption(arg string) bool { return len(arg) > 1 && arg[0] == '-' }

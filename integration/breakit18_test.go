@@ -237,3 +237,7 @@ func copyFile(t *testing.T, from, to string) {
 		t.Fatal(err)
 	}
 }
+
+// timeNow is time.Now, for tests that write files settleWrites must wait
+// for.
+func timeNow() time.Time { return time.Now() }

@@ -30,9 +30,15 @@ func (c *gccCall) namesRealPaths() bool {
 			return true
 		}
 	}
+	// Any word that may name a system directory, however it reaches the
+	// preprocessor (-Wp,-isystem,DIR, -Xpreprocessor, -iwithprefix, a
+	// -specs file's *cpp: -isystem: break-it round 19): a needless pass
+	// costs a miss a preprocessor run, a missing one a stale object.
 	for _, a := range c.p.Args {
-		if strings.HasPrefix(a, "--sysroot") || strings.HasPrefix(a, "-isysroot") {
-			return true
+		for _, w := range []string{"sysroot", "-isystem", "-idirafter", "-iwithprefix", "-imultilib", "-specs", "-fcanonical-system-headers"} {
+			if strings.Contains(a, w) {
+				return true
+			}
 		}
 	}
 	return false

@@ -58,6 +58,7 @@ func (c *gccCall) manifestKey() (digest.Sum, string) {
 	if link := sourceDirLink(c.Dir, p.Source); link != "" {
 		in.Extra = append(in.Extra, link)
 	}
+	in.Extra = append(in.Extra, compilerPlace(c.compilerPath))
 	id, err := c.compilerIdentity()
 	if err != nil {
 		c.log.printf("compiler identity: %v", err)

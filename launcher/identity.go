@@ -66,7 +66,9 @@ const statTrustAge = 2 * time.Second
 
 // identityRecordVersion starts every compilers/ identity record; a record
 // of another layout (the driver-only records before it) is hashed again.
-const identityRecordVersion = "identity v2"
+//
+// v3: the driver's specs file is a part, or its place an "absent" line.
+const identityRecordVersion = "identity v3"
 
 // contentIdentity returns the content hash of the compiler binary real and
 // of its parts (identity_parts.go; probe says whether the driver may be
@@ -95,7 +97,12 @@ func (inv *invocation) contentIdentity(real string, fi os.FileInfo, probe bool) 
 	h.Sum(sum)
 	lines := []string{identityRecordVersion, driverPrint}
 	trusted := statTrusted(fi)
-	for _, part := range compilerParts(real, probe) {
+	parts, absent := compilerParts(real, probe)
+	for _, path := range absent {
+		h.String("absent " + filepath.Base(path))
+		lines = append(lines, "absent "+path)
+	}
+	for _, part := range parts {
 		pfi, err := os.Stat(part)
 		if err != nil {
 			return digest.Sum{}, fmt.Errorf("stat compiler part: %w", err)
@@ -137,6 +144,12 @@ func checkIdentityRecord(data, driverPrint string) (digest.Sum, bool) {
 		return digest.Sum{}, false
 	}
 	for _, line := range lines[2 : len(lines)-1] {
+		if path, ok := strings.CutPrefix(line, "absent "); ok {
+			if _, err := os.Lstat(path); err == nil {
+				return digest.Sum{}, false // it appeared: hashed again
+			}
+			continue
+		}
 		fp, ok := strings.CutPrefix(line, "part ")
 		if !ok {
 			return digest.Sum{}, false

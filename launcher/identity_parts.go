@@ -34,15 +34,16 @@ var runtimeLibraries = []string{
 }
 
 // compilerParts returns the files besides the driver real whose content
-// makes the compiler, in a fixed order. probe says whether the driver may
-// be asked for its programs (a compiler driver may; an assembler must not
-// be run with a driver's options). Only ELF programs are examined: a
-// script that wraps a compiler is its own content.
-func compilerParts(real string, probe bool) []string {
+// makes the compiler, in a fixed order, and the files that would be parts
+// if they were there (absent: one that appears changes the compiler).
+// probe says whether the driver may be asked for its programs (a compiler
+// driver may; an assembler must not be run with a driver's options). Only
+// ELF programs are examined: a script that wraps a compiler is its own
+// content.
+func compilerParts(real string, probe bool) (parts, absent []string) {
 	if !isELF(real) {
-		return nil
+		return nil, nil
 	}
-	var parts []string
 	seen := map[string]bool{real: true}
 	add := func(p string) {
 		if r, err := filepath.EvalSymlinks(p); err == nil && !seen[r] {
@@ -61,6 +62,15 @@ func compilerParts(real string, probe bool) []string {
 				programs = append(programs, p)
 			}
 		}
+		// The driver's own specs file (<prefix>/lib/gcc/<triple>/<v>/specs,
+		// where a system's gcc is customized) rewrites every command it
+		// runs (break-it round 19); where there is none, the place beside
+		// cc1 where one would be read is watched.
+		if p := askDriver(real, "-print-file-name=specs"); p != "" {
+			add(p)
+		} else if len(programs) > 1 {
+			absent = append(absent, filepath.Join(filepath.Dir(programs[1]), "specs"))
+		}
 	}
 	dirs := libraryDirs()
 	for _, prog := range programs {
@@ -68,7 +78,7 @@ func compilerParts(real string, probe bool) []string {
 			add(lib)
 		}
 	}
-	return parts
+	return parts, absent
 }
 
 // isELF reports whether path is an ELF file.
@@ -85,8 +95,12 @@ func isELF(path string) bool {
 
 // askProgName returns the absolute path the driver gives for a program it
 // runs (gcc -print-prog-name=cc1), or "" where it names none.
-func askProgName(driver, name string) string {
-	cmd := exec.Command(driver, "-print-prog-name="+name)
+func askProgName(driver, name string) string { return askDriver(driver, "-print-prog-name="+name) }
+
+// askDriver returns the file the driver prints for a -print-* query, ""
+// unless it is an absolute path to a regular file.
+func askDriver(driver, query string) string {
+	cmd := exec.Command(driver, query)
 	cmd.Stdin = nil
 	out, err := runBounded(cmd)
 	if err != nil {

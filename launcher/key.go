@@ -117,6 +117,17 @@ func sourceDirLink(cwd, source string) string {
 	return "source dir link " + target
 }
 
+// compilerPlace is the key's note of where the compiler is installed: the
+// directory of its driver, links resolved. A compiler's default include
+// directories (and clang's resource headers) are found relative to it, so
+// two installations of the same binaries, or a "current" link pointed at
+// another, read other headers (break-it round 19: a relocated gcc's copy
+// hit the other's object). The compiler's identity is its content alone,
+// so that machines with the same installation share.
+func compilerPlace(path string) string {
+	return "compiler in " + filepath.Dir(resolved(path))
+}
+
 // lastName drops what ends p without naming another file, separators and
 // "." components ("inc/cur/", "inc/cur/."), but the root's, so that Lstat
 // looks at the last name itself: through a trailing separator or "." it

@@ -246,6 +246,7 @@ func (c *msvcCall) run(ctx context.Context) *result {
 	if link := sourceDirLink(c.Dir, c.src.Path); link != "" {
 		in.Extra = append(in.Extra, link)
 	}
+	in.Extra = append(in.Extra, compilerPlace(c.compilerPath))
 	if c.p.Recording {
 		in.Dir, in.Output = c.Dir, c.src.Output
 	}
