@@ -201,6 +201,11 @@ var gccOptions = []option{
 
 	// The driver prints its commands, naming objcache's temporary files.
 	{name: "-v", form: flag, role: roleUncacheable, reason: "verbose"},
+	// The driver finds its programs, headers and specs (clang its
+	// resource headers) beside the name it was started by, not beside its
+	// real file: which the key's compiler directory and identity, taken
+	// with links resolved, do not cover (break-it round 20).
+	{name: "-no-canonical-prefixes", form: flag, role: roleUncacheable, reason: "no-canonical-prefixes"},
 
 	// Files the compiler reads that no depfile lists.
 	{name: "-specs=", form: joined, role: roleSpecs},

@@ -35,7 +35,7 @@ func (c *gccCall) namesRealPaths() bool {
 	// -specs file's *cpp: -isystem: break-it round 19): a needless pass
 	// costs a miss a preprocessor run, a missing one a stale object.
 	for _, a := range c.p.Args {
-		for _, w := range []string{"sysroot", "-isystem", "-idirafter", "-iwithprefix", "-imultilib", "-specs", "-fcanonical-system-headers"} {
+		for _, w := range []string{"sysroot", "-isystem", "-idirafter", "-iprefix", "-iwithprefix", "include-prefix", "include-with-prefix", "-imultilib", "-specs", "-fcanonical-system-headers"} {
 			if strings.Contains(a, w) {
 				return true
 			}

@@ -66,10 +66,22 @@ func compilerParts(real string, probe bool) (parts, absent []string) {
 		// where a system's gcc is customized) rewrites every command it
 		// runs (break-it round 19); where there is none, the place beside
 		// cc1 where one would be read is watched.
-		if p := askDriver(real, "-print-file-name=specs"); p != "" {
-			add(p)
-		} else if len(programs) > 1 {
-			absent = append(absent, filepath.Join(filepath.Dir(programs[1]), "specs"))
+		// gcc reads the first of <prefix>/lib/gcc/<triple>/<v>/specs and
+		// <prefix>/lib/gcc/specs (round 20: the second was not watched).
+		found := askDriver(real, "-print-file-name=specs")
+		if found != "" {
+			add(found)
+		}
+		if len(programs) > 1 {
+			dir := filepath.Dir(programs[1])
+			for _, p := range []string{filepath.Join(dir, "specs"), filepath.Join(filepath.Dir(filepath.Dir(dir)), "specs")} {
+				if p == found {
+					break // the ones after it are not read
+				}
+				if _, err := os.Lstat(p); err != nil {
+					absent = append(absent, p)
+				}
+			}
 		}
 	}
 	dirs := libraryDirs()
