@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export OBJCACHE_DIR="$work/cache"
-go build -o "$work/objcache" ./cmd/objcache
+go build -o "$work/" ./cmd/objcache ./cmd/objcache-manage   # stats is objcache-manage's
 # Sources written this very second are not trusted to be stable: let the
 # clock move on, as it has for any real checkout.
 touch -d '1 minute ago' examples/hello.c examples/hello.h
