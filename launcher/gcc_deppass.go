@@ -2,6 +2,8 @@ package launcher
 
 import (
 	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/objcache/objcache/compiler"
@@ -42,6 +44,94 @@ func (c *gccCall) namesRealPaths() bool {
 		}
 	}
 	return false
+}
+
+// mayNameRealPaths reports whether an include list of a call that
+// namesRealPaths did not cover may name a header of the compiler's own
+// default directories by its real path: an absolute name under none of
+// those directories (as gcc prints them, or resolved), the call's own
+// include directories, or the source's directory. A header of
+// /usr/include that is a link to a shorter path elsewhere is named by the
+// link's target, and a manifest that checks only the target keeps its hit
+// when the link is re-pointed (break-it round 20). Such a list is then
+// completed by a dependency pass that names the files as found
+// (spelledIncludeList): one preprocessor run on such a miss, none on
+// others, none on a hit. Left: a link that leads to a shorter name inside
+// the default directories themselves.
+func (c *gccCall) mayNameRealPaths(lists [][]string) bool {
+	if c.colorFlavor() != compiler.FlavorGCC || c.p.Preprocessed || c.namesRealPaths() {
+		return false
+	}
+	var outside []string
+	for _, list := range lists {
+		for _, name := range list {
+			if filepath.IsAbs(name) {
+				outside = append(outside, name)
+			}
+		}
+	}
+	if len(outside) == 0 {
+		return false
+	}
+	std, err := c.stdIncludeDirs()
+	if err != nil {
+		c.log.printf("standard include directories: %v", err)
+		return true
+	}
+	var dirs []string
+	for _, d := range std {
+		dirs = append(dirs, d)
+		if r, err := filepath.EvalSymlinks(d); err == nil && r != d {
+			dirs = append(dirs, r)
+		}
+	}
+	getenv := func(name string) (string, bool) { return lookupEnv(c.Environ, name) }
+	for _, d := range append(slices.Clip(c.p.IncludeDirs), compiler.EnvIncludeDirs(getenv)...) {
+		dirs = append(dirs, c.absPath(d))
+	}
+	dirs = append(dirs, filepath.Dir(c.absPath(c.p.Source)))
+	for _, name := range outside {
+		if !slices.ContainsFunc(dirs, func(d string) bool { return d != "" && isUnderDir(name, d) }) {
+			c.log.printf("%s is under no include directory: it may be a system header's real path", name)
+			return true
+		}
+	}
+	return false
+}
+
+// isUnderDir reports whether name is below dir, as strings.
+func isUnderDir(name, dir string) bool {
+	dir = strings.TrimSuffix(dir, string(filepath.Separator))
+	return strings.HasPrefix(name, dir+string(filepath.Separator))
+}
+
+// spelledIncludeList runs the dependency pass that names the include
+// files as the search found them (SpelledDependencyArgs) after the
+// compile, and returns its list; a non-empty reason says why the result
+// is not stored.
+func (c *gccCall) spelledIncludeList() ([]string, string) {
+	dep, err := c.stageTemp()
+	if err != nil {
+		c.log.printf("not stored: %v", err)
+		return nil, reasonBadDepfile
+	}
+	defer os.Remove(dep)
+	res, err := c.runCaptured(c.p.SpelledDependencyArgs(dep))
+	if err != nil || res.status != 0 {
+		c.log.printf("not stored: the spelled dependency pass failed (%v)", err)
+		return nil, reasonBadDepfile
+	}
+	data, err := os.ReadFile(dep)
+	if err != nil {
+		c.log.printf("not stored: include list: %v", err)
+		return nil, reasonBadDepfile
+	}
+	list, _, err := compiler.ParseDepfile(data)
+	if err != nil {
+		c.log.printf("not stored: include list: %v", err)
+		return nil, reasonBadDepfile
+	}
+	return list, ""
 }
 
 // startDependencyPass starts a separate preprocessor pass that writes the

@@ -1,6 +1,7 @@
 package launcher
 
 import (
+	"errors"
 	"slices"
 
 	"github.com/objcache/objcache/compiler"
@@ -12,6 +13,9 @@ import (
 // reason is the outcome of a call that cannot be cached.
 func (c *gccCall) manifestKey() (digest.Sum, string) {
 	p := c.p
+	if c.colorFlavor() == compiler.FlavorClang && c.readsClangConfig() {
+		return digest.Sum{}, prefixUncacheable + reasonClangConfig
+	}
 	src := c.sourceState(p.Source)
 	if src.err != nil {
 		c.log.printf("source unreadable: %v", src.err)
@@ -58,8 +62,12 @@ func (c *gccCall) manifestKey() (digest.Sum, string) {
 	if link := sourceDirLink(c.Dir, p.Source); link != "" {
 		in.Extra = append(in.Extra, link)
 	}
-	in.Extra = append(in.Extra, compilerPlace(c.compilerPath))
+	in.Extra = append(in.Extra, compilerPlace(c.Dir, c.compilerPath))
 	id, err := c.compilerIdentity()
+	if refused := (*refusedCompiler)(nil); errors.As(err, &refused) {
+		c.log.printf("compiler identity: %v", err)
+		return digest.Sum{}, prefixUncacheable + refused.reason
+	}
 	if err != nil {
 		c.log.printf("compiler identity: %v", err)
 		return digest.Sum{}, errorCompilerIdent

@@ -18,6 +18,13 @@ func (c *gccCall) storable(run *missRun, userDep []byte) ([]manifest.Include, st
 	if reason != "" {
 		return nil, reason
 	}
+	if c.mayNameRealPaths(lists) {
+		spelled, reason := c.spelledIncludeList()
+		if reason != "" {
+			return nil, reason
+		}
+		lists = append(lists, spelled)
+	}
 	return c.checkedIncludes(lists...)
 }
 

@@ -68,7 +68,19 @@ const statTrustAge = 2 * time.Second
 // of another layout (the driver-only records before it) is hashed again.
 //
 // v3: the driver's specs file is a part, or its place an "absent" line.
-const identityRecordVersion = "identity v3"
+// v4: a "refuse" line says no call of the compiler is cached.
+const identityRecordVersion = "identity v4"
+
+// refusedCompiler is the error of a compiler's identity when none of its
+// calls can be cached (compilerParts' refusal): a specs file of its own
+// that reads what no key covers.
+type refusedCompiler struct {
+	reason string // the outcome's reason, as "specs-function"
+}
+
+func (r *refusedCompiler) Error() string {
+	return "the compiler's own specs file reads what no key covers (" + r.reason + ")"
+}
 
 // contentIdentity returns the content hash of the compiler binary real and
 // of its parts (identity_parts.go; probe says whether the driver may be
@@ -84,7 +96,10 @@ func (inv *invocation) contentIdentity(real string, fi os.FileInfo, probe bool) 
 	driverPrint := statFingerprint(real, fi)
 	record := filepath.Join(inv.Config.Dir, "compilers", digest.Of([]byte(real)).String())
 	if data, err := os.ReadFile(record); err == nil {
-		if sum, ok := checkIdentityRecord(string(data), driverPrint); ok {
+		if sum, refusal, ok := checkIdentityRecord(string(data), driverPrint); ok {
+			if refusal != "" {
+				return digest.Sum{}, &refusedCompiler{reason: refusal}
+			}
 			return sum, nil
 		}
 	}
@@ -97,7 +112,11 @@ func (inv *invocation) contentIdentity(real string, fi os.FileInfo, probe bool) 
 	h.Sum(sum)
 	lines := []string{identityRecordVersion, driverPrint}
 	trusted := statTrusted(fi)
-	parts, absent := compilerParts(real, probe)
+	parts, absent, refusal := compilerParts(real, probe)
+	if refusal != "" {
+		h.String("refuse " + refusal)
+		lines = append(lines, "refuse "+refusal)
+	}
 	for _, path := range absent {
 		h.String("absent " + filepath.Base(path))
 		lines = append(lines, "absent "+path)
@@ -120,6 +139,9 @@ func (inv *invocation) contentIdentity(real string, fi os.FileInfo, probe bool) 
 	if trusted && !strings.Contains(strings.Join(lines, ""), "\n") {
 		writeRecord(inv.Store, record, []byte(strings.Join(lines, "\n")+"\n"+id.String()+"\n"))
 	}
+	if refusal != "" {
+		return digest.Sum{}, &refusedCompiler{reason: refusal}
+	}
 	return id, nil
 }
 
@@ -135,31 +157,36 @@ func statTrusted(fi os.FileInfo) bool {
 	return time.Since(fi.ModTime()) > statTrustAge && time.Since(changeTime(fi)) > statTrustAge
 }
 
-// checkIdentityRecord returns the identity a record holds if it is of this
-// version, its driver fingerprint is driverPrint and every part it names
-// still has the fingerprint recorded.
-func checkIdentityRecord(data, driverPrint string) (digest.Sum, bool) {
+// checkIdentityRecord returns the identity a record holds, and its
+// refusal if it has one, if it is of this version, its driver fingerprint
+// is driverPrint and every part it names still has the fingerprint
+// recorded.
+func checkIdentityRecord(data, driverPrint string) (sum digest.Sum, refusal string, ok bool) {
 	lines := strings.Split(strings.TrimSuffix(data, "\n"), "\n")
 	if len(lines) < 3 || lines[0] != identityRecordVersion || lines[1] != driverPrint {
-		return digest.Sum{}, false
+		return digest.Sum{}, "", false
 	}
 	for _, line := range lines[2 : len(lines)-1] {
+		if reason, ok := strings.CutPrefix(line, "refuse "); ok {
+			refusal = reason
+			continue
+		}
 		if path, ok := strings.CutPrefix(line, "absent "); ok {
 			if _, err := os.Lstat(path); err == nil {
-				return digest.Sum{}, false // it appeared: hashed again
+				return digest.Sum{}, "", false // it appeared: hashed again
 			}
 			continue
 		}
 		fp, ok := strings.CutPrefix(line, "part ")
 		if !ok {
-			return digest.Sum{}, false
+			return digest.Sum{}, "", false
 		}
 		path, _, _ := strings.Cut(fp, "\x00")
 		fi, err := os.Stat(path)
 		if err != nil || statFingerprint(path, fi) != fp {
-			return digest.Sum{}, false
+			return digest.Sum{}, "", false
 		}
 	}
 	sum, err := digest.Parse(lines[len(lines)-1])
-	return sum, err == nil
+	return sum, refusal, err == nil
 }

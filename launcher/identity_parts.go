@@ -39,10 +39,11 @@ var runtimeLibraries = []string{
 // probe says whether the driver may be asked for its programs (a compiler
 // driver may; an assembler must not be run with a driver's options). Only
 // ELF programs are examined: a script that wraps a compiler is its own
-// content.
-func compilerParts(real string, probe bool) (parts, absent []string) {
+// content. A non-empty refusal is the reason no call of this compiler can
+// be cached: its own specs file reads what no content covers.
+func compilerParts(real string, probe bool) (parts, absent []string, refusal string) {
 	if !isELF(real) {
-		return nil, nil
+		return nil, nil, ""
 	}
 	seen := map[string]bool{real: true}
 	add := func(p string) {
@@ -71,6 +72,7 @@ func compilerParts(real string, probe bool) (parts, absent []string) {
 		found := askDriver(real, "-print-file-name=specs")
 		if found != "" {
 			add(found)
+			refusal = specsRefusal(found)
 		}
 		if len(programs) > 1 {
 			dir := filepath.Dir(programs[1])
@@ -90,7 +92,26 @@ func compilerParts(real string, probe bool) (parts, absent []string) {
 			add(lib)
 		}
 	}
-	return parts, absent
+	return parts, absent, refusal
+}
+
+// specsRefusal returns why a specs file the driver reads of its own
+// accord keeps its compiles out of the cache, "" if nothing does: one that
+// %includes others, or calls spec functions (%:getenv(VAR …),
+// %:if-exists, %:find-file), reads what no content hash covers, as a
+// -specs= file does (compiler.parser.specsFile; break-it round 20). An
+// unreadable one is refused too: what it says is unknown.
+func specsRefusal(path string) string {
+	data, err := os.ReadFile(path)
+	switch {
+	case err != nil:
+		return "unhashable-input"
+	case bytes.Contains(data, []byte("%include")):
+		return "specs-include"
+	case bytes.Contains(data, []byte("%:")):
+		return "specs-function"
+	}
+	return ""
 }
 
 // isELF reports whether path is an ELF file.

@@ -117,15 +117,23 @@ func sourceDirLink(cwd, source string) string {
 	return "source dir link " + target
 }
 
-// compilerPlace is the key's note of where the compiler is installed: the
-// directory of its driver, links resolved. A compiler's default include
-// directories (and clang's resource headers) are found relative to it, so
-// two installations of the same binaries, or a "current" link pointed at
-// another, read other headers (break-it round 19: a relocated gcc's copy
-// hit the other's object). The compiler's identity is its content alone,
-// so that machines with the same installation share.
-func compilerPlace(path string) string {
-	return "compiler in " + filepath.Dir(resolved(path))
+// compilerPlace is the key's note of where the compiler is installed and
+// how it is called: the directory of its driver, links resolved, and the
+// path it is run by, made absolute but not resolved.
+//
+// A compiler's default include directories (and clang's resource headers)
+// are found relative to the resolved directory, so two installations of
+// the same binaries, or a "current" link pointed at another, read other
+// headers (break-it round 19: a relocated gcc's copy hit the other's
+// object). clang also reads the name it is called by: clang++ compiles a
+// .c file as C++, aarch64-linux-gnu-clang targets aarch64 and reads
+// aarch64-linux-gnu-clang.cfg, all from one binary; and it looks for a GCC
+// installation beside the directory of that name, not of its target.
+// gcc's and clang's names differ in nothing else, so the name is in the
+// key whole. The compiler's identity is its content alone, so that
+// machines with the same installation share.
+func compilerPlace(cwd, path string) string {
+	return "compiler in " + filepath.Dir(resolved(path)) + " called as " + joinDir(cwd, path)
 }
 
 // lastName drops what ends p without naming another file, separators and

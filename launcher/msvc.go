@@ -36,6 +36,8 @@ func (inv *invocation) runMSVC(ctx context.Context, flavor compiler.Flavor) int 
 		return inv.passThrough(prefixUncacheable + p.Reason)
 	case !inv.Config.DirectMode:
 		return inv.passThrough(prefixUncacheable + "direct-mode-off")
+	case flavor == compiler.FlavorClang && inv.readsClangConfig():
+		return inv.passThrough(prefixUncacheable + reasonClangConfig)
 	case p.Recording && len(p.Sources) > 1 && flavor != compiler.FlavorClang:
 		// A /Z7 object of cl records the command line: each source must
 		// be compiled by the very command the user wrote. (clang-cl's
@@ -246,7 +248,7 @@ func (c *msvcCall) run(ctx context.Context) *result {
 	if link := sourceDirLink(c.Dir, c.src.Path); link != "" {
 		in.Extra = append(in.Extra, link)
 	}
-	in.Extra = append(in.Extra, compilerPlace(c.compilerPath))
+	in.Extra = append(in.Extra, compilerPlace(c.Dir, c.compilerPath))
 	if c.p.Recording {
 		in.Dir, in.Output = c.Dir, c.src.Output
 	}
