@@ -8,7 +8,7 @@ import (
 )
 
 // TestMasquerade: a symlink named gcc pointing at objcache, first in PATH,
-// finds the real gcc further down PATH and caches.
+// finds the real gcc further down PATH and caches; one named cc finds cc.
 func TestMasquerade(t *testing.T) {
 	gcc := requireTool(t, "gcc", "apt-get install -y gcc")
 	e := newEnv(t)
@@ -28,7 +28,10 @@ func TestMasquerade(t *testing.T) {
 			t.Fatalf("%s: %v", name, o)
 		}
 	}
-	e.wantStats(map[string]int64{"misses": 1, "hits": 2})
+	// cc is keyed apart from gcc, as ccache keys the compiler's name: the
+	// driver names itself in its diagnostics, and clang takes its mode
+	// from the name.
+	e.wantStats(map[string]int64{"misses": 2, "hits": 1})
 }
 
 // TestMasqueradeLoop: when PATH holds nothing but objcache under the

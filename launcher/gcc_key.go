@@ -62,7 +62,7 @@ func (c *gccCall) manifestKey() (digest.Sum, string) {
 	if link := sourceDirLink(c.Dir, p.Source); link != "" {
 		in.Extra = append(in.Extra, link)
 	}
-	in.Extra = append(in.Extra, compilerPlace(c.Dir, c.compilerPath))
+	in.Extra = append(in.Extra, c.compilerPlace())
 	id, err := c.compilerIdentity()
 	if refused := (*refusedCompiler)(nil); errors.As(err, &refused) {
 		c.log.printf("compiler identity: %v", err)

@@ -154,7 +154,7 @@ func (c *gccCall) ownPaths() bool {
 	if !c.p.RecordsSwitchesOnly() {
 		return true
 	}
-	_, real, ok := compiler.Identify(resolved(c.compilerPath), "")
+	_, real, ok := compiler.Identify(c.resolvedCompiler(), "")
 	return !ok || real != compiler.FlavorGCC
 }
 

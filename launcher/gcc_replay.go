@@ -112,7 +112,7 @@ func (c *gccCall) colorFlavor() compiler.Flavor {
 	}
 	if c.realFlavor == "" {
 		c.realFlavor = c.p.Flavor
-		if _, real, ok := compiler.Identify(resolved(c.compilerPath), ""); ok {
+		if _, real, ok := compiler.Identify(c.resolvedCompiler(), ""); ok {
 			c.realFlavor = real
 		}
 	}

@@ -34,7 +34,7 @@ func (inv *invocation) compilerIdentity() (digest.Sum, error) {
 		h.String(check)
 		return h.Result(), nil
 	}
-	real, err := filepath.EvalSymlinks(inv.compilerPath)
+	real, err := inv.realCompiler()
 	if err != nil {
 		return digest.Sum{}, fmt.Errorf("resolve compiler %s: %w", inv.compilerPath, err)
 	}

@@ -81,7 +81,7 @@ func (inv *invocation) assemblerName(id digest.Sum) (string, error) {
 			return name, nil
 		}
 	}
-	if !isELF(resolved(inv.compilerPath)) {
+	if !isELF(inv.resolvedCompiler()) {
 		// A script that wraps a compiler is not asked (it may count its
 		// runs, or need PATH): what it runs is unknown, PATH's as is keyed.
 		return "as", nil

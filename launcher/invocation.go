@@ -43,6 +43,12 @@ type invocation struct {
 	tmpOnce sync.Once
 	tmpInfo os.FileInfo
 	tmpErr  error
+	// realOnce guards realPath and realErr: compilerPath with its links
+	// resolved, which the key, the identity and the flavor checks all
+	// need, read once per call (realCompiler).
+	realOnce sync.Once
+	realPath string
+	realErr  error
 	// remote is the invocation's remote storage, opened on first use
 	// (guarded by mu).
 	remote *remote.Set
@@ -194,11 +200,20 @@ func (inv *invocation) tmpDirInfo() (os.FileInfo, error) {
 }
 
 // resolved follows symlinks from path, or returns path if it cannot.
-func resolved(path string) string {
-	if real, err := filepath.EvalSymlinks(path); err == nil {
+// realCompiler returns compilerPath with its links resolved, resolving it
+// on the first call only. compilerPath must be set.
+func (inv *invocation) realCompiler() (string, error) {
+	inv.realOnce.Do(func() { inv.realPath, inv.realErr = filepath.EvalSymlinks(inv.compilerPath) })
+	return inv.realPath, inv.realErr
+}
+
+// resolvedCompiler is realCompiler, or compilerPath itself where its
+// links cannot be resolved (the compile then fails as it would alone).
+func (inv *invocation) resolvedCompiler() string {
+	if real, err := inv.realCompiler(); err == nil {
 		return real
 	}
-	return path
+	return inv.compilerPath
 }
 
 // absPath resolves a path the compiler sees relative to the working

@@ -38,7 +38,7 @@ func (inv *invocation) honoursSourceDateEpoch(flavor compiler.Flavor) bool {
 	if flavor != compiler.FlavorGCC {
 		return false
 	}
-	_, real, ok := compiler.Identify(resolved(inv.compilerPath), "")
+	_, real, ok := compiler.Identify(inv.resolvedCompiler(), "")
 	return !ok || real == compiler.FlavorGCC
 }
 
@@ -132,8 +132,8 @@ func sourceDirLink(cwd, source string) string {
 // gcc's and clang's names differ in nothing else, so the name is in the
 // key whole. The compiler's identity is its content alone, so that
 // machines with the same installation share.
-func compilerPlace(cwd, path string) string {
-	return "compiler in " + filepath.Dir(resolved(path)) + " called as " + joinDir(cwd, path)
+func (inv *invocation) compilerPlace() string {
+	return "compiler in " + filepath.Dir(inv.resolvedCompiler()) + " called as " + joinDir(inv.Dir, inv.compilerPath)
 }
 
 // lastName drops what ends p without naming another file, separators and

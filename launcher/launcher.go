@@ -142,13 +142,13 @@ func (l *Launcher) Run(ctx context.Context, compilerName string, args []string) 
 	// file covers names that say nothing (a cc that is really gcc-12).
 	family, flavor, ok := compiler.Identify(path, l.Config.CompilerType)
 	if !ok {
-		family, flavor, ok = compiler.Identify(resolved(path), l.Config.CompilerType)
+		family, flavor, ok = compiler.Identify(inv.resolvedCompiler(), l.Config.CompilerType)
 	}
 	if ok && family == compiler.MSVC && flavor == "" && l.Config.CompilerType == "" {
 		// A cl.exe that resolves to clang is clang-cl, whose options and
 		// output names differ from cl's (-o, /Fo:, /Foout with out a
 		// directory): one readlink per call, for cl names only.
-		if _, real, rok := compiler.Identify(resolved(path), ""); rok && real == compiler.FlavorClang {
+		if _, real, rok := compiler.Identify(inv.resolvedCompiler(), ""); rok && real == compiler.FlavorClang {
 			flavor = compiler.FlavorClang
 		}
 	}

@@ -248,7 +248,7 @@ func (c *msvcCall) run(ctx context.Context) *result {
 	if link := sourceDirLink(c.Dir, c.src.Path); link != "" {
 		in.Extra = append(in.Extra, link)
 	}
-	in.Extra = append(in.Extra, compilerPlace(c.Dir, c.compilerPath))
+	in.Extra = append(in.Extra, c.compilerPlace())
 	if c.p.Recording {
 		in.Dir, in.Output = c.Dir, c.src.Output
 	}
