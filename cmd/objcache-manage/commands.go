@@ -14,6 +14,7 @@ import (
 
 	"github.com/objcache/objcache/cache"
 	"github.com/objcache/objcache/config"
+	"github.com/objcache/objcache/internal/storeopen"
 )
 
 // exitUsage is the status of objcache's own commands for bad input: an
@@ -205,26 +206,11 @@ func openForCommand() (*config.Config, *cache.Store, error) {
 // openCache opens the store for a management command, with an error that
 // says where to look.
 func openCache(cfg *config.Config) (*cache.Store, error) {
-	store, err := openStore(cfg)
+	store, err := storeopen.Open(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("open cache %s: %w (check OBJCACHE_DIR and its permissions)", cfg.Dir, err)
 	}
 	return store, nil
-}
-
-// openStore opens the cache the configuration names.
-func openStore(cfg *config.Config) (*cache.Store, error) {
-	opts := cache.Options{
-		LockTimeout:      cfg.LockTimeout,
-		CompressionLevel: cfg.CompressionLevel,
-		ReadOnly:         cfg.ReadOnly,
-	}
-	if cfg.Umask != nil {
-		opts.Umask = *cfg.Umask
-	} else {
-		opts.Umask = uint32(processUmask())
-	}
-	return cache.Open(cfg.Dir, opts)
 }
 
 // printConfig prints each effective setting and its source.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/objcache/objcache/internal/manage"
 	"github.com/objcache/objcache/internal/sibling"
+	"github.com/objcache/objcache/internal/storeopen"
 	"github.com/objcache/objcache/launcher"
 )
 
@@ -61,7 +62,7 @@ func explain(stdout, stderr io.Writer, args []string, asJSON bool) error {
 	ro.ReadOnly, ro.LogFile = true, ""
 	l := &launcher.Launcher{
 		Stdin: os.Stdin, Stdout: io.Discard, Stderr: stderr,
-		Environ: os.Environ(), Umask: processUmask(),
+		Environ: os.Environ(), Umask: storeopen.ProcessUmask(),
 		Config: &ro,
 	}
 	if l.Dir, err = os.Getwd(); err != nil {
@@ -74,7 +75,7 @@ func explain(stdout, stderr io.Writer, args []string, asJSON bool) error {
 	} else if self, err := os.Executable(); err == nil {
 		l.Self, _ = sibling.Locate(self, "objcache")
 	}
-	if l.Store, err = openStore(&ro); err != nil {
+	if l.Store, err = storeopen.Open(&ro); err != nil {
 		return fmt.Errorf("open cache %s: %w (check OBJCACHE_DIR and its permissions)", cfg.Dir, err)
 	}
 	compilerName, compilerArgs := args[0], args[1:]

@@ -17,9 +17,9 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/objcache/objcache/cache"
 	"github.com/objcache/objcache/compiler"
 	"github.com/objcache/objcache/config"
+	"github.com/objcache/objcache/internal/storeopen"
 	"github.com/objcache/objcache/launcher"
 )
 
@@ -76,7 +76,7 @@ func launch(compilerName string, args []string) int {
 		Stdout:  os.Stdout,
 		Stderr:  os.Stderr,
 		Environ: os.Environ(),
-		Umask:   processUmask(),
+		Umask:   storeopen.ProcessUmask(),
 		LogFile: os.Getenv("OBJCACHE_LOGFILE"),
 	}
 	l.StderrIsTerminal = isTerminal(os.Stderr)
@@ -88,24 +88,9 @@ func launch(compilerName string, args []string) int {
 	}
 	l.Config, l.ConfigErr = config.Load(os.LookupEnv)
 	if l.ConfigErr == nil && !l.Config.Disable {
-		l.Store, l.StoreErr = openStore(l.Config)
+		l.Store, l.StoreErr = storeopen.Open(l.Config)
 	}
 	return l.Run(context.Background(), compilerName, args)
-}
-
-// openStore opens the cache the configuration names.
-func openStore(cfg *config.Config) (*cache.Store, error) {
-	opts := cache.Options{
-		LockTimeout:      cfg.LockTimeout,
-		CompressionLevel: cfg.CompressionLevel,
-		ReadOnly:         cfg.ReadOnly,
-	}
-	if cfg.Umask != nil {
-		opts.Umask = *cfg.Umask
-	} else {
-		opts.Umask = uint32(processUmask())
-	}
-	return cache.Open(cfg.Dir, opts)
 }
 
 // isTerminal reports whether f is a terminal (a character device).

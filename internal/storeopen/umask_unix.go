@@ -1,15 +1,15 @@
 //go:build unix
 
-package main
+package storeopen
 
 import (
 	"os"
 	"syscall"
 )
 
-// processUmask reads the umask (by setting it and setting it back: the only
+// ProcessUmask reads the umask (by setting it and setting it back: the only
 // way POSIX offers; done once, before any goroutine creates files).
-func processUmask() os.FileMode {
+func ProcessUmask() os.FileMode {
 	m := syscall.Umask(0)
 	syscall.Umask(m)
 	return os.FileMode(m)
