@@ -66,6 +66,20 @@ func (inv *invocation) explainUncached(outcome string) {
 	}
 }
 
+// explainFound records what the call would do after its lookup found an
+// entry (found) or none: a hit whose output is one of its inputs runs as
+// given (break-it round 18), and a miss after a lock timeout runs uncached.
+func (u *unit) explainFound(found bool, outputIsInput func() string) {
+	outcome := ""
+	switch {
+	case found:
+		outcome = outputIsInput()
+	case u.offline():
+		outcome = errorLockTimeout
+	}
+	u.explainLookup(found && outcome == "", outcome)
+}
+
 // explainLookup records this unit's lookup: a hit, or a miss and its
 // cause, or (outcome not empty) that it would run uncached.
 func (u *unit) explainLookup(hit bool, outcome string) {

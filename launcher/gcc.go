@@ -80,16 +80,7 @@ func (c *gccCall) run(ctx context.Context) int {
 	}
 	e := c.lookup(ctx)
 	if c.explaining() {
-		// What the call would do after the lookup: a hit whose output is
-		// one of its inputs runs as given (break-it round 18).
-		outcome := ""
-		switch {
-		case e != nil:
-			outcome = c.outputIsInput()
-		case c.offline():
-			outcome = errorLockTimeout // the miss runs uncached
-		}
-		c.explainLookup(e != nil && outcome == "", outcome)
+		c.explainFound(e != nil, c.outputIsInput)
 		return 0
 	}
 	if e != nil {

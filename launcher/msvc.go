@@ -295,14 +295,7 @@ func (c *msvcCall) run(ctx context.Context) *result {
 	}
 	e := c.lookup(ctx)
 	if c.explaining() {
-		outcome := ""
-		switch {
-		case e != nil:
-			outcome = c.outputIsInput()
-		case c.offline():
-			outcome = errorLockTimeout // the miss runs uncached
-		}
-		c.explainLookup(e != nil && outcome == "", outcome)
+		c.explainFound(e != nil, c.outputIsInput)
 		return &result{}
 	}
 	if e != nil {
