@@ -68,7 +68,7 @@ func (inv *invocation) assemblerIdentity(id digest.Sum) (string, error) {
 // absolute path, or the bare name to look up in PATH.
 func (inv *invocation) assemblerName(id digest.Sum) (string, error) {
 	h := digest.New()
-	h.String("assembler name")
+	h.String("assembler name v2") // v2: watched places follow the name
 	h.Sum(id)
 	h.String(inv.compilerPath)
 	for _, name := range []string{"GCC_EXEC_PREFIX", "COMPILER_PATH"} {
@@ -77,7 +77,7 @@ func (inv *invocation) assemblerName(id digest.Sum) (string, error) {
 	}
 	record := filepath.Join(inv.Config.Dir, "compilers", h.Result().String()+".as")
 	if data, err := os.ReadFile(record); err == nil {
-		if name := strings.TrimSuffix(string(data), "\n"); name != "" {
+		if name, ok := checkAssemblerRecord(string(data)); ok {
 			return name, nil
 		}
 	}
@@ -94,8 +94,48 @@ func (inv *invocation) assemblerName(id digest.Sum) (string, error) {
 			name = answer
 		}
 	}
-	writeRecord(inv.Store, record, []byte(name+"\n"))
+	// An as put later in a program directory searched before the answer
+	// (before PATH, for a bare one) is the one the driver then runs
+	// (break-it round 21): those places are watched, as absent or by
+	// their stat data where something not executable is there.
+	lines := []string{name}
+	for _, place := range earlierPlaces(programDirs(inv.resolvedCompiler()), "as", name) {
+		if fi, err := os.Lstat(place); err != nil {
+			lines = append(lines, "absent "+place)
+		} else {
+			lines = append(lines, "present "+statFingerprint(place, fi))
+		}
+	}
+	if !strings.Contains(strings.Join(lines, ""), "\n") {
+		writeRecord(inv.Store, record, []byte(strings.Join(lines, "\n")+"\n"))
+	}
 	return name, nil
+}
+
+// checkAssemblerRecord returns the assembler name an assemblerName record
+// holds while every place it watches is as recorded.
+func checkAssemblerRecord(data string) (string, bool) {
+	lines := strings.Split(strings.TrimSuffix(data, "\n"), "\n")
+	if lines[0] == "" {
+		return "", false
+	}
+	for _, line := range lines[1:] {
+		if path, ok := strings.CutPrefix(line, "absent "); ok {
+			if _, err := os.Lstat(path); err == nil {
+				return "", false
+			}
+			continue
+		}
+		fp, ok := strings.CutPrefix(line, "present ")
+		if !ok {
+			return "", false
+		}
+		path, _, _ := strings.Cut(fp, "\x00")
+		if fi, err := os.Lstat(path); err != nil || statFingerprint(path, fi) != fp {
+			return "", false
+		}
+	}
+	return lines[0], true
 }
 
 // lookPath finds an executable named name in pathList as execvp does, ""

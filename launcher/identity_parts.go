@@ -57,10 +57,22 @@ func compilerParts(real string, probe bool) (parts, absent []string, refusal str
 		// The compilers proper of every language objcache caches: an
 		// Objective-C compile runs cc1obj, shipped apart (gobjc-12), and
 		// was cached on a changed one (break-it round 17).
+		// A compiler proper put later in a program directory the driver
+		// searches before the one it is found in takes over (break-it
+		// round 21): those places are watched as absent, or as parts
+		// where something not executable is there.
+		progDirs := programDirs(real)
 		for _, name := range []string{"cc1", "cc1plus", "cc1obj", "cc1objplus"} {
 			if p := askProgName(real, name); p != "" {
 				add(p)
 				programs = append(programs, p)
+				for _, c := range earlierPlaces(progDirs, name, p) {
+					if _, err := os.Lstat(c); err != nil {
+						absent = append(absent, c)
+					} else {
+						add(c)
+					}
+				}
 			}
 		}
 		// The driver's own specs file (<prefix>/lib/gcc/<triple>/<v>/specs,
@@ -112,6 +124,50 @@ func specsRefusal(path string) string {
 		return "specs-function"
 	}
 	return ""
+}
+
+// programDirs returns the directories the gcc driver real looks for its
+// programs in (cc1, as, collect2), in its order and each once: the
+// "programs: =" line of -print-search-dirs. nil for a driver that prints
+// none (clang prints its own).
+func programDirs(real string) []string {
+	out, err := runBounded(exec.Command(real, "-print-search-dirs"))
+	if err != nil {
+		return nil
+	}
+	var dirs []string
+	seen := map[string]bool{}
+	for _, line := range strings.Split(string(out), "\n") {
+		list, ok := strings.CutPrefix(line, "programs: =")
+		if !ok {
+			continue
+		}
+		for _, d := range filepath.SplitList(list) {
+			if d != "" && filepath.IsAbs(d) && !seen[filepath.Clean(d)] {
+				seen[filepath.Clean(d)] = true
+				dirs = append(dirs, d)
+			}
+		}
+	}
+	return dirs
+}
+
+// earlierPlaces returns where the driver would look for the program name
+// before finding it at found ("" or a bare name: in none of dirs, so in
+// every one): <dir>/<name> for each directory of dirs before found's.
+func earlierPlaces(dirs []string, name, found string) []string {
+	var places []string
+	foundDir := ""
+	if filepath.IsAbs(found) {
+		foundDir = filepath.Clean(filepath.Dir(found))
+	}
+	for _, d := range dirs {
+		if filepath.Clean(d) == foundDir {
+			break
+		}
+		places = append(places, filepath.Join(d, name))
+	}
+	return places
 }
 
 // isELF reports whether path is an ELF file.
