@@ -56,8 +56,12 @@ func (c *gccCall) namesRealPaths() bool {
 // when the link is re-pointed (break-it round 20). Such a list is then
 // completed by a dependency pass that names the files as found
 // (spelledIncludeList): one preprocessor run on such a miss, none on
-// others, none on a hit. Left: a link that leads to a shorter name inside
-// the default directories themselves.
+// others, none on a hit. Left (break-it rounds 20 and 21): a link that
+// leads to a shorter name inside the default directories themselves, or
+// into the call's include directories or the source's directory, whose
+// name looks like one found there; telling them apart would take the
+// spelled pass on every miss of a build with absolute include paths
+// (CMake's), or the include directives.
 func (c *gccCall) mayNameRealPaths(lists [][]string) bool {
 	if c.colorFlavor() != compiler.FlavorGCC || c.p.Preprocessed || c.namesRealPaths() {
 		return false
