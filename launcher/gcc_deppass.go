@@ -125,17 +125,7 @@ func (c *gccCall) spelledIncludeList() ([]string, string) {
 		c.log.printf("not stored: the spelled dependency pass failed (%v)", err)
 		return nil, reasonBadDepfile
 	}
-	data, err := os.ReadFile(dep)
-	if err != nil {
-		c.log.printf("not stored: include list: %v", err)
-		return nil, reasonBadDepfile
-	}
-	list, _, err := compiler.ParseDepfile(data)
-	if err != nil {
-		c.log.printf("not stored: include list: %v", err)
-		return nil, reasonBadDepfile
-	}
-	return list, ""
+	return c.readIncludeList(dep)
 }
 
 // startDependencyPass starts a separate preprocessor pass that writes the

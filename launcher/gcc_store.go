@@ -57,15 +57,9 @@ func (c *gccCall) store(ctx context.Context, run *missRun, obj, dep []byte, incl
 func (c *gccCall) includeList(run *missRun, userDep []byte) ([][]string, string) {
 	var lists [][]string
 	if run.ownDep != "" {
-		data, err := os.ReadFile(run.ownDep)
-		if err != nil {
-			c.log.printf("not stored: include list: %v", err)
-			return nil, reasonBadDepfile
-		}
-		list, _, err := compiler.ParseDepfile(data)
-		if err != nil {
-			c.log.printf("not stored: include list: %v", err)
-			return nil, reasonBadDepfile
+		list, reason := c.readIncludeList(run.ownDep)
+		if reason != "" {
+			return nil, reason
 		}
 		lists = append(lists, list)
 	} else if !c.p.Preprocessed && (userDep == nil || c.p.Depfile.Mode != compiler.DepAll) {
@@ -84,4 +78,21 @@ func (c *gccCall) includeList(run *missRun, userDep []byte) ([][]string, string)
 		return nil, reason
 	}
 	return lists, ""
+}
+
+// readIncludeList reads the include list of objcache's own dependency
+// pass from the depfile at path; a non-empty reason says why the result is
+// not stored.
+func (c *gccCall) readIncludeList(path string) ([]string, string) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		c.log.printf("not stored: include list: %v", err)
+		return nil, reasonBadDepfile
+	}
+	list, _, err := compiler.ParseDepfile(data)
+	if err != nil {
+		c.log.printf("not stored: include list: %v", err)
+		return nil, reasonBadDepfile
+	}
+	return list, ""
 }
