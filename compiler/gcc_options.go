@@ -262,6 +262,9 @@ var gccOptions = []option{
 	{name: "-fsave-optimization-record", form: flag, role: roleUncacheable, reason: "extra-output"},
 	{name: "-fsave-optimization-record=", form: joined, role: roleUncacheable, reason: "extra-output"},
 	{name: "-foptimization-record-file=", form: joined, role: roleUncacheable, reason: "extra-output"},
+	// clang: a pass filter alone turns the record on (willEmitRemarks), even
+	// after -fno-save-optimization-record: it writes NAME.opt.yaml.
+	{name: "-foptimization-record-passes=", form: joined, role: roleUncacheable, reason: "extra-output"},
 	{name: "-fmodules", form: flag, role: roleUncacheable, reason: "clang-modules", flavor: FlavorClang},
 	{name: "-fcxx-modules", form: flag, role: roleUncacheable, reason: "clang-modules", flavor: FlavorClang},
 	{name: "-fmodules-ts", form: flag, role: roleUncacheable, reason: "cxx-modules"},

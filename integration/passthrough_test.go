@@ -13,29 +13,31 @@ func TestPassThroughReasons(t *testing.T) {
 		args    []string
 		reason  string
 		outputs []string
-		gccOnly bool
+		only    string   // the one compiler the case applies to, "" for all
 		exist   []string // outputs that differ from run to run: only their presence is compared
 	}{
-		{"linking", []string{"hello.c", "-o", "hello"}, "linking", []string{"hello"}, false, nil},
-		{"preprocess", []string{"-E", "hello.c", "-o", "hello.i"}, "preprocess-only", []string{"hello.i"}, false, nil},
-		{"-M without -c", []string{"-M", "hello.c"}, "preprocess-only", nil, false, nil},
-		{"-MM without -c", []string{"-MM", "hello.c", "-MF", "x.d"}, "preprocess-only", []string{"x.d"}, false, nil},
-		{"several sources", []string{"-c", "hello.c", "two.c"}, "multiple-sources", []string{"hello.o", "two.o"}, false, nil},
-		{"stdin", []string{"-c", "-x", "c", "-", "-o", "stdin.o"}, "stdin-source", []string{"stdin.o"}, false, nil},
-		{"save-temps", []string{"-c", "-save-temps", "hello.c"}, "save-temps", []string{"hello.o", "hello.i", "hello.s"}, false, nil},
-		{"coverage", []string{"-c", "--coverage", "hello.c"}, "coverage", nil, false, []string{"hello.o", "hello.gcno"}},
-		{"split dwarf", []string{"-c", "-g", "-gsplit-dwarf", "hello.c"}, "split-dwarf", []string{"hello.o", "hello.dwo"}, false, nil},
-		{"syntax only", []string{"-fsyntax-only", "hello.c"}, "syntax-only", nil, false, nil},
-		{"output to stdout", []string{"-c", "hello.c", "-o", "-"}, "output-to-stdout", nil, false, nil},
-		{"no source", []string{"-c"}, "no-source", nil, false, nil},
-		{"stack usage", []string{"-c", "-fstack-usage", "hello.c"}, "extra-output", []string{"hello.o", "hello.su"}, true, nil},
-		{"missing -B dir", []string{"-c", "-Bnowhere/", "hello.c"}, "unhashable-input", []string{"hello.o"}, false, nil},
-		{"version", []string{"--version"}, "", nil, false, nil},
+		{"linking", []string{"hello.c", "-o", "hello"}, "linking", []string{"hello"}, "", nil},
+		{"preprocess", []string{"-E", "hello.c", "-o", "hello.i"}, "preprocess-only", []string{"hello.i"}, "", nil},
+		{"-M without -c", []string{"-M", "hello.c"}, "preprocess-only", nil, "", nil},
+		{"-MM without -c", []string{"-MM", "hello.c", "-MF", "x.d"}, "preprocess-only", []string{"x.d"}, "", nil},
+		{"several sources", []string{"-c", "hello.c", "two.c"}, "multiple-sources", []string{"hello.o", "two.o"}, "", nil},
+		{"stdin", []string{"-c", "-x", "c", "-", "-o", "stdin.o"}, "stdin-source", []string{"stdin.o"}, "", nil},
+		{"save-temps", []string{"-c", "-save-temps", "hello.c"}, "save-temps", []string{"hello.o", "hello.i", "hello.s"}, "", nil},
+		{"coverage", []string{"-c", "--coverage", "hello.c"}, "coverage", nil, "", []string{"hello.o", "hello.gcno"}},
+		{"split dwarf", []string{"-c", "-g", "-gsplit-dwarf", "hello.c"}, "split-dwarf", []string{"hello.o", "hello.dwo"}, "", nil},
+		{"syntax only", []string{"-fsyntax-only", "hello.c"}, "syntax-only", nil, "", nil},
+		{"output to stdout", []string{"-c", "hello.c", "-o", "-"}, "output-to-stdout", nil, "", nil},
+		{"no source", []string{"-c"}, "no-source", nil, "", nil},
+		{"stack usage", []string{"-c", "-fstack-usage", "hello.c"}, "extra-output", []string{"hello.o", "hello.su"}, "gcc", nil},
+		// A pass filter alone turns clang's optimization record on.
+		{"optimization record passes", []string{"-c", "-O2", "-foptimization-record-passes=inline", "hello.c"}, "extra-output", []string{"hello.o", "hello.opt.yaml"}, "clang-14", nil},
+		{"missing -B dir", []string{"-c", "-Bnowhere/", "hello.c"}, "unhashable-input", []string{"hello.o"}, "", nil},
+		{"version", []string{"--version"}, "", nil, "", nil},
 	}
 	for _, c := range compilers {
 		cc := requireTool(t, c.name, c.install)
 		for _, tc := range cases {
-			if tc.gccOnly && c.name != "gcc" {
+			if tc.only != "" && c.name != tc.only {
 				continue
 			}
 			t.Run(c.name+"/"+tc.name, func(t *testing.T) {
