@@ -4,9 +4,13 @@
 // copied into such a temporary first, so that no build ever sees a torn
 // file.
 //
-// A process killed with SIGKILL while it writes one leaves the temporary
-// behind; no handler can run. So that such a file does not stay, the names
-// are predictable and their owners visible:
+// Where the file system has unnamed files (Linux's O_TMPFILE), the data is
+// written into a file without a name (Unnamed), which gets one only when
+// it is complete: a killed writer then leaves nothing, except in the
+// instant between the link to a temporary's name and the rename over the
+// output. Elsewhere, and in that instant, a process killed with SIGKILL
+// leaves the temporary behind; no handler can run. So that such a file
+// does not stay, the names are predictable and their owners visible:
 //
 //   - A temporary for the output NAME is ".NAME.objcache-N.tmp", N a slot
 //     number below Slots (NAME cut to fit NAME_MAX). The next writer of

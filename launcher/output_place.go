@@ -88,19 +88,63 @@ func chownTo(path string, p outputPlan) error {
 	return nil
 }
 
-// copyBeside writes data to a new temporary file beside p.dest and renames
-// it over p.dest. The temporary is registered with the janitor, so that a
-// signal removes it, and locked (package beside), so that after a SIGKILL,
-// which nothing catches, the next objcache writing this output, or
-// `objcache clean`, removes it; the cache's journal names its directory
+// copyBeside writes data to a new file beside p.dest and renames it over
+// p.dest. Where the file system has unnamed files (Linux), the file has no
+// name until its data is complete (beside.Unnamed): a SIGKILL then leaves
+// nothing. Elsewhere it is a named temporary, registered with the janitor,
+// so that a signal removes it, and locked (package beside), so that after
+// a SIGKILL, which nothing catches, the next objcache writing this output,
+// or `objcache clean`, removes it; the cache's journal names its directory
 // for clean.
 func (inv *invocation) copyBeside(p outputPlan, data []byte) error {
 	if !inv.Config.ReadOnly {
 		inv.Store.NoteBesideDir(rawpath.Dir(p.dest))
 	}
-	tmp, err := beside.Create(p.dest, p.perm, inv.janitor.create, inv.janitor.forget)
+	u, err := beside.CreateUnnamed(rawpath.Dir(p.dest), p.perm)
+	switch {
+	case err == nil:
+		err = inv.publishUnnamed(u, p, data)
+	case errors.Is(err, errors.ErrUnsupported):
+		err = inv.copyNamed(p, data)
+	}
 	if err != nil {
 		return fmt.Errorf("output %s: %w", p.path, err)
+	}
+	// Clean up after writers of this output that were killed.
+	if n := beside.ReclaimSlots(p.dest, ""); n > 0 {
+		inv.log.printf("output %s: removed %d temporaries of killed writers", p.path, n)
+	}
+	return nil
+}
+
+// publishUnnamed writes data into the unnamed file u, gives it the plan's
+// mode and owner and names it p.dest.
+func (inv *invocation) publishUnnamed(u *beside.Unnamed, p outputPlan, data []byte) error {
+	f := u.File
+	err := f.Chmod(p.perm) // the umask has cut the creation mode
+	if err == nil {
+		_, err = f.Write(data)
+	}
+	if err == nil && (p.uid >= 0 || p.gid >= 0) {
+		if err = f.Chown(p.uid, p.gid); err != nil {
+			err = fmt.Errorf("owner: %w", err)
+		}
+	}
+	if err == nil {
+		err = u.Publish(p.dest, inv.janitor.createBy, inv.janitor.forget)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// copyNamed writes data into a named temporary beside p.dest (beside.Create)
+// and renames it over p.dest.
+func (inv *invocation) copyNamed(p outputPlan, data []byte) error {
+	tmp, err := beside.Create(p.dest, p.perm, inv.janitor.create, inv.janitor.forget)
+	if err != nil {
+		return err
 	}
 	defer tmp.Release()
 	f := tmp.File
@@ -119,13 +163,9 @@ func (inv *invocation) copyBeside(p outputPlan, data []byte) error {
 	}
 	if err != nil {
 		inv.janitor.remove(tmp.Path)
-		return fmt.Errorf("output %s: %w", p.path, err)
+		return err
 	}
 	inv.janitor.forget(tmp.Path)
-	// Clean up after writers of this output that were killed.
-	if n := beside.ReclaimSlots(p.dest, tmp.Path); n > 0 {
-		inv.log.printf("output %s: removed %d temporaries of killed writers", p.path, n)
-	}
 	return nil
 }
 

@@ -123,15 +123,28 @@ func (j *janitor) blockLocked() {
 // create creates the new file path (O_EXCL) with mode perm and registers
 // it, both before any signal can be handled: a signal then removes it.
 func (j *janitor) create(path string, perm os.FileMode) (*os.File, error) {
+	var f *os.File
+	err := j.createBy(path, func() (err error) {
+		f, err = os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+		return err
+	})
+	return f, err
+}
+
+// createBy runs make, which creates the new file path (and fails if path
+// exists), and registers path if it succeeds, both before any signal can
+// be handled: a signal then removes path, and never a file another
+// process made under that name.
+func (j *janitor) createBy(path string, make func() error) error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	j.blockLocked()
 	j.armLocked()
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+	err := make()
 	if err == nil {
 		j.paths[path] = true
 	}
-	return f, err
+	return err
 }
 
 // track registers path, a file or directory that exists already, for
