@@ -6,6 +6,8 @@ import (
 	"errors"
 	"os"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // tryLock takes an exclusive flock on f without waiting; ok is false when
@@ -28,11 +30,13 @@ func tryLock(f *os.File) (ok bool, err error) {
 // dup returns a second descriptor of f's open file description, which
 // keeps f's flock while it is open.
 func dup(f *os.File) (*os.File, error) {
-	fd, err := syscall.Dup(int(f.Fd()))
+	// F_DUPFD_CLOEXEC, not dup and then FD_CLOEXEC: a compiler started
+	// in between by another goroutine would inherit the descriptor, and
+	// with it the lock, for its whole run.
+	fd, err := unix.FcntlInt(f.Fd(), unix.F_DUPFD_CLOEXEC, 0)
 	if err != nil {
 		return nil, err
 	}
-	syscall.CloseOnExec(fd)
 	return os.NewFile(uintptr(fd), f.Name()), nil
 }
 
