@@ -104,6 +104,12 @@ func (inv *invocation) copyBeside(p outputPlan, data []byte) error {
 	switch {
 	case err == nil:
 		err = inv.publishUnnamed(u, p, data)
+		if err != nil && !isDenied(err) {
+			// A link refused where files are made (no /proc for the
+			// link of an unprivileged process): a named temporary may do.
+			inv.log.printf("output %s: %v: through a named temporary instead", p.path, err)
+			err = inv.copyNamed(p, data)
+		}
 	case errors.Is(err, errors.ErrUnsupported):
 		err = inv.copyNamed(p, data)
 	}
