@@ -33,7 +33,7 @@ func (inv *invocation) place(p outputPlan, data []byte, staged string) error {
 
 // replace makes a new file holding data at p.dest.
 func (inv *invocation) replace(p outputPlan, data []byte, staged string) error {
-	if inv.movable(p.dest) {
+	if inv.movable(p.dest) && !p.inDir {
 		exact, own := false, false
 		if staged == "" && !inv.Config.ReadOnly {
 			if s, err := inv.Store.StageOutput(data, p.perm); err == nil {
@@ -127,7 +127,10 @@ func (inv *invocation) copyBeside(p outputPlan, data []byte) error {
 // mode and owner and names it p.dest.
 func (inv *invocation) publishUnnamed(u *beside.Unnamed, p outputPlan, data []byte) error {
 	f := u.File
-	err := f.Chmod(p.perm) // the umask has cut the creation mode
+	var err error
+	if !p.inDir {
+		err = f.Chmod(p.perm) // the umask has cut the creation mode
+	}
 	if err == nil {
 		_, err = f.Write(data)
 	}
@@ -154,7 +157,9 @@ func (inv *invocation) copyNamed(p outputPlan, data []byte) error {
 	}
 	defer tmp.Release()
 	f := tmp.File
-	err = f.Chmod(p.perm) // the umask has cut the creation mode
+	if !p.inDir {
+		err = f.Chmod(p.perm) // the umask has cut the creation mode
+	}
 	if err == nil {
 		_, err = f.Write(data)
 	}

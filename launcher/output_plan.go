@@ -51,6 +51,11 @@ type outputPlan struct {
 	// intoIfDenied writes into the existing file at dest when the
 	// directory refuses the replacement, as the compiler does.
 	intoIfDenied bool
+	// inDir makes the replacement in dest's directory with mode perm,
+	// 0666 as the compiler asks, and leaves the mode the kernel gives it:
+	// the directory has a default ACL, which sets a new file's mode and
+	// ACL in place of the umask.
+	inDir bool
 	// found is the stat data of the file path leads to (through links)
 	// when the plan was made, found false when there was none or the
 	// platform gives no file identity: to tell an output that is one of
@@ -189,7 +194,9 @@ func planKeep(fresh outputPlan, dest string, st fs.FileInfo) (outputPlan, error)
 	fresh.dest, fresh.perm, fresh.intoIfDenied = dest, st.Mode().Perm(), true
 	uid, gid, links, ok := fileOwner(st)
 	switch {
-	case !ok || links > 1 || st.Mode()&(fs.ModeSetuid|fs.ModeSetgid|fs.ModeSticky) != 0 || hasXattrs(dest):
+	case !ok || links > 1 || st.Mode()&(fs.ModeSetuid|fs.ModeSetgid|fs.ModeSticky) != 0 || hasXattrs(dest) || hasDefaultACL(rawpath.Dir(dest)):
+		// A replacement could be told from the file (a new file in a
+		// directory with a default ACL gets that ACL): write into it.
 		fresh.into = true
 	default:
 		fresh.uid, fresh.gid = uid, gid
@@ -208,8 +215,12 @@ func (p outputPlan) checked() (outputPlan, error) {
 		}
 		return p, nil
 	}
-	derr := writableDir(rawpath.Dir(p.dest))
+	dir := rawpath.Dir(p.dest)
+	derr := writableDir(dir)
 	if derr == nil {
+		if hasDefaultACL(dir) {
+			p.perm, p.inDir = 0o666, true
+		}
 		return p, nil
 	}
 	if p.intoIfDenied && writable(p.dest) == nil {
