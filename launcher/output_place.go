@@ -127,13 +127,7 @@ func (inv *invocation) copyBeside(p outputPlan, data []byte) error {
 // mode and owner and names it p.dest.
 func (inv *invocation) publishUnnamed(u *beside.Unnamed, p outputPlan, data []byte) error {
 	f := u.File
-	var err error
-	if !p.inDir {
-		err = f.Chmod(p.perm) // the umask has cut the creation mode
-	}
-	if err == nil {
-		_, err = f.Write(data)
-	}
+	err := fill(f, p, data)
 	if err == nil && (p.uid >= 0 || p.gid >= 0) {
 		if err = f.Chown(p.uid, p.gid); err != nil {
 			err = fmt.Errorf("owner: %w", err)
@@ -148,6 +142,17 @@ func (inv *invocation) publishUnnamed(u *beside.Unnamed, p outputPlan, data []by
 	return err
 }
 
+// fill gives the new file f the plan's mode and writes data into it.
+func fill(f *os.File, p outputPlan, data []byte) error {
+	if !p.inDir { // else the directory's default ACL has set the mode
+		if err := f.Chmod(p.perm); err != nil { // the umask has cut the creation mode
+			return err
+		}
+	}
+	_, err := f.Write(data)
+	return err
+}
+
 // copyNamed writes data into a named temporary beside p.dest (beside.Create)
 // and renames it over p.dest.
 func (inv *invocation) copyNamed(p outputPlan, data []byte) error {
@@ -157,12 +162,7 @@ func (inv *invocation) copyNamed(p outputPlan, data []byte) error {
 	}
 	defer tmp.Release()
 	f := tmp.File
-	if !p.inDir {
-		err = f.Chmod(p.perm) // the umask has cut the creation mode
-	}
-	if err == nil {
-		_, err = f.Write(data)
-	}
+	err = fill(f, p, data)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}

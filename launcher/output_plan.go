@@ -194,9 +194,7 @@ func planKeep(fresh outputPlan, dest string, st fs.FileInfo) (outputPlan, error)
 	fresh.dest, fresh.perm, fresh.intoIfDenied = dest, st.Mode().Perm(), true
 	uid, gid, links, ok := fileOwner(st)
 	switch {
-	case !ok || links > 1 || st.Mode()&(fs.ModeSetuid|fs.ModeSetgid|fs.ModeSticky) != 0 || hasXattrs(dest) || hasDefaultACL(rawpath.Dir(dest)):
-		// A replacement could be told from the file (a new file in a
-		// directory with a default ACL gets that ACL): write into it.
+	case !ok || links > 1 || st.Mode()&(fs.ModeSetuid|fs.ModeSetgid|fs.ModeSticky) != 0 || hasXattrs(dest):
 		fresh.into = true
 	default:
 		fresh.uid, fresh.gid = uid, gid
@@ -217,10 +215,16 @@ func (p outputPlan) checked() (outputPlan, error) {
 	}
 	dir := rawpath.Dir(p.dest)
 	derr := writableDir(dir)
-	if derr == nil {
-		if hasDefaultACL(dir) {
-			p.perm, p.inDir = 0o666, true
+	if derr == nil && hasDefaultACL(dir) {
+		if p.uid >= 0 || p.gid >= 0 {
+			// A replacement of a file the compiler writes into would
+			// get the directory's ACL: write into the file, as it does.
+			p.into = true
+			return p.checked()
 		}
+		p.perm, p.inDir = 0o666, true
+	}
+	if derr == nil {
 		return p, nil
 	}
 	if p.intoIfDenied && writable(p.dest) == nil {
