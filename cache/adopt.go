@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sync"
 )
 
 // configName is config.FileName, the configuration file in the cache
@@ -32,7 +33,11 @@ var layoutDirs = map[string]bool{
 // some with a suffix: .native, .prefix), section files (.lock, .counters),
 // stats shards (digits, N.lock), the ledger (usage, usage.lock), trim
 // locks (.trim), stat records (.KEY.stat, .KEY.src) and staged files in tmp/.
-var layoutName = regexp.MustCompile(`^(\.lock|\.counters|\.trim|\.[0-9a-f]+\.(stat|src)|usage(\.lock)?|[0-9a-f]+(\.[a-z]+)?|[0-9]+(\.lock)?|objcache-[0-9]+\.tmp|objcache-[0-9a-z-]+)$`)
+// It is compiled on first use: only adoption needs it, and compiling it at
+// start-up cost every hit about 0.1 ms.
+var layoutName = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(\.lock|\.counters|\.trim|\.[0-9a-f]+\.(stat|src)|usage(\.lock)?|[0-9a-f]+(\.[a-z]+)?|[0-9]+(\.lock)?|objcache-[0-9]+\.tmp|objcache-[0-9a-z-]+)$`)
+})
 
 // checkAdoptable returns nil when dir may be made a cache: it does not
 // exist, is empty, or holds only the cache's layout (layoutDirs, and below
@@ -63,7 +68,7 @@ func checkAdoptable(dir string) error {
 					return err
 				}
 				rel, _ := filepath.Rel(dir, p)
-				if rel != name && (!layoutName.MatchString(d.Name()) || (!d.IsDir() && !d.Type().IsRegular())) {
+				if rel != name && (!layoutName().MatchString(d.Name()) || (!d.IsDir() && !d.Type().IsRegular())) {
 					bad = rel
 					return filepath.SkipAll
 				}

@@ -3,6 +3,7 @@ package launcher
 import (
 	"bytes"
 	"regexp"
+	"sync"
 )
 
 // clang-cl's driver reports what it makes of the command line before any
@@ -19,8 +20,11 @@ import (
 
 // driverLine matches a diagnostic of the driver itself: a program name,
 // not a source location ("x.c(2,10): …"), then the severity; colour
-// sequences may come first.
-var driverLine = regexp.MustCompile(`^(\x1b\[[0-9;]*m)*[A-Za-z0-9_.+-]+: (\x1b\[[0-9;]*m)*(warning|error|note|remark): `)
+// sequences may come first. It is compiled on first use, so that a call
+// that never looks (every gcc call) does not pay for it at start-up.
+var driverLine = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(\x1b\[[0-9;]*m)*[A-Za-z0-9_.+-]+: (\x1b\[[0-9;]*m)*(warning|error|note|remark): `)
+})
 
 // mergeDriverLines gives a clang-cl call of several sources the driver
 // lines the whole call prints, in place of the units' own: first, before
@@ -50,7 +54,7 @@ func (inv *invocation) mergeDriverLines(results []*result) (ok bool) {
 		// compile failed) is the unit's own, and stays where it is.
 		var kept []byte
 		for _, line := range bytes.SplitAfter(r.stderr, []byte("\n")) {
-			if !driverLine.Match(line) || !printed[string(line)] {
+			if !driverLine().Match(line) || !printed[string(line)] {
 				kept = append(kept, line...)
 			}
 		}
@@ -64,7 +68,7 @@ func (inv *invocation) mergeDriverLines(results []*result) (ok bool) {
 func driverLines(stderr []byte) [][]byte {
 	var lines [][]byte
 	for _, line := range bytes.SplitAfter(stderr, []byte("\n")) {
-		if driverLine.Match(line) {
+		if driverLine().Match(line) {
 			lines = append(lines, line)
 		}
 	}
