@@ -520,6 +520,11 @@ func (p *parser) finish() {
 		p.fail("multiple-sources")
 	case inv.Output == "-":
 		p.fail("output-to-stdout")
+	case p.assemble && inv.Output == "" && p.sourceLangs[0] == "assembler-with-cpp":
+		// -S of a .S source has no compile step to stop after: gcc and
+		// clang write the preprocessed source, and without -o to stdout
+		// (difftest seed 18 index 239: clang's went into a stored t.s).
+		p.fail("output-to-stdout")
 	case p.archs > 1:
 		p.fail("multiple-arch")
 	case strings.HasSuffix(p.sourceLangs[0], "-header"):

@@ -45,6 +45,13 @@ func TestParseReasons(t *testing.T) {
 		{"-c foo.c -g -gsplit-dwarf", "split-dwarf"},
 		{"-fsyntax-only foo.c", "syntax-only"},
 		{"-c foo.c -o -", "output-to-stdout"},
+		// -S of a preprocessed-assembly source writes it preprocessed, to
+		// stdout without -o.
+		{"-S foo.S", "output-to-stdout"},
+		{"-S -x assembler-with-cpp foo.c", "output-to-stdout"},
+		{"-S foo.sx", "output-to-stdout"},
+		{"-S foo.S -o foo.i", ""},
+		{"-c foo.S", ""},
 		{"-c", "no-source"},
 		{"-c foo.c -Bprefix/", "unhashable-input"},
 		{"-c foo.c -specs=" + filepath.Join(dir, "missing.specs"), "unhashable-input"},

@@ -28,6 +28,9 @@ func TestPassThroughReasons(t *testing.T) {
 		{"syntax only", []string{"-fsyntax-only", "hello.c"}, "syntax-only", nil, "", nil},
 		{"output to stdout", []string{"-c", "hello.c", "-o", "-"}, "output-to-stdout", nil, "", nil},
 		{"no source", []string{"-c"}, "no-source", nil, "", nil},
+		// -S of preprocessed assembly: the preprocessed source, to stdout
+		// (clang's went into a stored hello.s, difftest seed 18 index 239).
+		{"-S of a .S source", []string{"-S", "-x", "assembler-with-cpp", "hello.c"}, "output-to-stdout", []string{"hello.s"}, "", nil},
 		{"stack usage", []string{"-c", "-fstack-usage", "hello.c"}, "extra-output", []string{"hello.o", "hello.su"}, "gcc", nil},
 		// A pass filter alone turns clang's optimization record on.
 		{"optimization record passes", []string{"-c", "-O2", "-foptimization-record-passes=inline", "hello.c"}, "extra-output", []string{"hello.o", "hello.opt.yaml"}, "clang-14", nil},
