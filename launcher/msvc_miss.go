@@ -21,24 +21,42 @@ func (c *msvcCall) uncached(outcome string) *result {
 		return &result{}
 	}
 	c.count(outcome)
-	res, err := c.runCaptured(c.command())
+	res, err := c.runCommand()
 	if err != nil {
 		return &result{status: 127, stderr: []byte(fmt.Sprintf("objcache: %v\n", err))}
 	}
 	return res
 }
 
-// command returns the command that compiles the source as the user's call
-// does: the call itself, or with several sources the call's own arguments
-// (not the ones rewritten for base dirs) for this source alone (clang-cl's
-// driver gives each source its own cc1 command either way, and that is what
-// a /Z7 object records).
-func (c *msvcCall) command() []string {
-	if len(c.p.Sources) > 1 {
+// command returns the command that compiles the source as the call does,
+// and whether it is spelt as base dirs rewrote it (run it by runRebased).
+// With one source it is the user's call itself. With several, each source
+// is compiled alone, spelt as its cached siblings are so that the call's
+// messages name every file one way (the differential tester found a call
+// whose cached source's warnings named ../src/two.c and whose uncacheable
+// one's named /abs/src/main.c): by the rewritten arguments, or, for a /Z7
+// object, which records its command, by the user's own (clang-cl's driver
+// gives each source its own cc1 command either way, and that is what the
+// object records).
+func (c *msvcCall) command() (args []string, rebased bool) {
+	switch {
+	case len(c.p.Sources) == 1:
+		return c.args, false
+	case c.byUserCommand():
 		u := c.user()
-		return u.SourceArgs(c.i, u.Sources[c.i].Output)
+		return u.SourceArgs(c.i, u.Sources[c.i].Output), false
+	default:
+		return c.p.SourceArgs(c.i, c.src.Output), true
 	}
-	return c.args
+}
+
+// runCommand runs the source's command (command).
+func (c *msvcCall) runCommand() (*result, error) {
+	args, rebased := c.command()
+	if rebased {
+		return c.runRebased(args)
+	}
+	return c.runCaptured(args)
 }
 
 // runRebased runs args, the call's arguments as base dirs rewrote them,
@@ -175,7 +193,7 @@ func (c *msvcCall) missRecorded(ctx context.Context) *result {
 	}
 	defer guard.release()
 	started := time.Now()
-	res, err := c.runCaptured(c.command())
+	res, err := c.runCommand()
 	if err != nil {
 		return c.uncached(errorCache)
 	}
