@@ -168,3 +168,47 @@ func waitNoProcessIn(t *testing.T, dir string) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// TestOutputsKilledDriverLeavesOutput: objcache, sent SIGTERM during a
+// miss, passes it on to gcc's driver, which dies of it while cc1 goes on
+// and finishes the output in objcache's staging directory. objcache took
+// the driver's death for a failed compile and put what was staged in the
+// user's directory (a .s file the compiler alone, left to finish, never
+// writes: the differential tester, seed 18, scenario 3000). Here a driver
+// that writes its output when the signal comes and then dies of it makes
+// the race as narrow as it gets; what a killed compile left must never be
+// put in place or replayed.
+func TestOutputsKilledDriverLeavesOutput(t *testing.T) {
+	requireTool(t, "gcc", "apt-get install -y gcc")
+	e := newEnv(t)
+	wrapper := filepath.Join(filepath.Dir(e.work), "bin", "gcc")
+	os.MkdirAll(filepath.Dir(wrapper), 0o755)
+	script := `#!/bin/sh
+case " $* " in *" -S "*) ;; *) exec /usr/bin/gcc "$@" ;; esac
+out= prev=
+for a in "$@"; do [ "$prev" = -o ] && out=$a; prev=$a; done
+trap 'kill $! 2>/dev/null; printf "\t.file \"a.c\"\n" >"$out"; trap - TERM; kill -TERM $$' TERM
+sleep 5 & wait
+exec /usr/bin/gcc "$@"
+`
+	if err := os.WriteFile(wrapper, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	e.write("a.c", "int a(void) { return 1; }\n")
+	if o := e.objcache(wrapper, "-c", "a.c"); o.code != 0 { // the compiler's identity, cached
+		t.Fatal(o)
+	}
+	for i := range 10 {
+		clearDir(t, e.work, "a.c")
+		e.settleWrites()
+		killAt(t, e, []string{wrapper, "-S", "a.c"}, syscall.SIGTERM, 300*time.Millisecond)
+		waitNoProcessIn(t, e.work)
+		if entries, _ := os.ReadDir(e.work); len(entries) != 1 {
+			var names []string
+			for _, en := range entries {
+				names = append(names, en.Name())
+			}
+			t.Fatalf("kill %d: left in the output directory: %s; want only a.c", i, strings.Join(names, " "))
+		}
+	}
+}

@@ -187,11 +187,41 @@ func (j *janitor) started(p *os.Process) {
 	j.procs[p] = true
 }
 
-// exited unregisters a compiler that has exited.
-func (j *janitor) exited(p *os.Process) {
+// exited unregisters a compiler that has exited, in state. What a
+// compiler that a signal ended has left is a killed compile's: it must not
+// be put in place or replayed (the differential tester found objcache,
+// sent SIGTERM while gcc -S ran, passing it on, seeing the driver's death
+// as a failed compile and writing the .s that cc1 went on to finish into
+// the user's directory). So while a signal is handled, exited blocks until
+// the process dies: the janitor sets dying before it passes the signal on,
+// so a compiler it ended always finds it set. A compiler ended by one of
+// the signals the janitor handles, while none is handled yet, may have
+// been sent it by the terminal with objcache (^C signals the whole process
+// group): exited waits up to signalGrace for it to arrive, then lets the
+// caller go on (someone signalled the compiler alone).
+func (j *janitor) exited(p *os.Process, state *os.ProcessState) {
 	j.mu.Lock()
 	delete(j.procs, p)
+	armed := j.sigs != nil
+	j.blockLocked()
 	j.mu.Unlock()
+	sig, ok := endedBySignal(state)
+	if !ok || !armed || !j.handles(sig) {
+		return
+	}
+	for deadline := time.Now().Add(signalGrace); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		j.settle()
+	}
+}
+
+// handles reports whether sig is one of the signals the janitor catches.
+func (j *janitor) handles(sig os.Signal) bool {
+	for _, s := range fatalSignals() {
+		if s == sig && !signal.Ignored(s) {
+			return true
+		}
+	}
+	return false
 }
 
 // disarm stops catching signals, before the process replaces itself with

@@ -66,8 +66,9 @@ func runChild(cmd *exec.Cmd, j *janitor) error {
 		return err
 	}
 	j.started(cmd.Process)
-	defer j.exited(cmd.Process)
-	return cmd.Wait()
+	err := cmd.Wait()
+	j.exited(cmd.Process, cmd.ProcessState)
+	return err
 }
 
 // exitStatus turns the error of exec.Cmd.Run into the status a shell would

@@ -29,3 +29,14 @@ func raise(sig os.Signal) {
 	time.Sleep(time.Second)
 	os.Exit(128 + int(s))
 }
+
+// endedBySignal returns the signal that ended a process, if one did.
+func endedBySignal(state *os.ProcessState) (os.Signal, bool) {
+	if state == nil {
+		return nil, false
+	}
+	if ws, ok := state.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		return ws.Signal(), true
+	}
+	return nil, false
+}
