@@ -170,9 +170,16 @@ func (p *msvcParser) fail(reason string) {
 // skip marks all[i] as an argument objcache removes from a per-source
 // command line, if it is one of the user's (not CL's or _CL_'s).
 func (p *msvcParser) skip(i int) {
-	if j := i - p.offset; j >= 0 && j < p.userArgs {
-		p.inv.skip[j] = true
+	if p.isUserArg(i) {
+		p.inv.skip[i-p.offset] = true
 	}
+}
+
+// isUserArg reports whether all[i] is one of the command line's arguments,
+// not CL's or _CL_'s.
+func (p *msvcParser) isUserArg(i int) bool {
+	j := i - p.offset
+	return j >= 0 && j < p.userArgs
 }
 
 func (p *msvcParser) run(all []string) {
@@ -248,7 +255,7 @@ func (p *msvcParser) run(all []string) {
 		case msvcLangOne:
 			hashed = false
 			p.skipRange(start, i)
-			p.input(value, opt.name, -1)
+			p.input(value, opt.name, i)
 		case msvcShowIncludes:
 			inv.ShowIncludes = true
 		case msvcParallel:
@@ -378,10 +385,16 @@ func (p *msvcParser) skipRange(from, to int) {
 }
 
 // input takes a source (or, by its extension, a linker input). forced is
-// "Tc" or "Tp" when named by those options; i is its index in all, or -1.
+// "Tc" or "Tp" when named by those options; i is its index in all (a /Tc or /Tp value's: skipped already).
 func (p *msvcParser) input(path, forced string, i int) {
-	if i >= 0 {
-		p.skip(i)
+	p.skip(i)
+	if !p.isUserArg(i) {
+		// Each source is compiled by a command of its own, with CL and
+		// _CL_ set: a source they name would be compiled in every one
+		// (clang-cl then refuses /Fo with several sources; break-it
+		// round 23).
+		p.fail("source-in-cl-env")
+		return
 	}
 	lang := msvcLanguages[strings.ToLower(extOf(path))]
 	switch {

@@ -241,3 +241,24 @@ func TestMSVCSourceArgsLangAll(t *testing.T) {
 		}
 	}
 }
+
+// TestParseMSVCSourceInEnv: a source named by CL or _CL_ would be compiled
+// again by every per-source command (the variables are set for each), so
+// the call passes through; options there are taken as usual.
+func TestParseMSVCSourceInEnv(t *testing.T) {
+	for _, tt := range []struct {
+		args, cl, tail, reason string
+	}{
+		{args: "/c a.c", tail: "b.c", reason: "source-in-cl-env"},
+		{args: "/c a.c", cl: "b.c", reason: "source-in-cl-env"},
+		{args: "/c a.c", cl: "/Tcb.txt", reason: "source-in-cl-env"},
+		{args: "/c a.c", tail: "/Tp b.txt", reason: "source-in-cl-env"},
+		{args: "/c a.c", cl: "/W4 /DX#1", tail: "/O2"},
+		{args: "/c /Tca.txt /Tp b.txt"},
+	} {
+		inv := ParseMSVC("", strings.Fields(tt.args), tt.cl, tt.tail, "/")
+		if inv.Reason != tt.reason {
+			t.Errorf("%q (CL=%q _CL_=%q): reason %q, want %q", tt.args, tt.cl, tt.tail, inv.Reason, tt.reason)
+		}
+	}
+}

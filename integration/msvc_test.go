@@ -158,6 +158,41 @@ func TestClangCLPassThroughReasons(t *testing.T) {
 	}
 }
 
+// TestClangCLSourceInCLVariable: cl and clang-cl compile a source that CL
+// or _CL_ names as if it were on the command line. objcache compiled each
+// source by a command of its own with the variables set, so the variable's
+// source came into every one and clang-cl refused /Fo with several sources
+// (exit 1 where clang-cl alone builds both; break-it round 23). Such a call
+// passes through now.
+func TestClangCLSourceInCLVariable(t *testing.T) {
+	for _, name := range []string{"CL", "_CL_"} {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t)
+			cl := clExe(t, e)
+			msvcSources(e)
+			// A first call learns the /showIncludes prefix, which the
+			// variable's source would otherwise keep from being learnt.
+			if o := e.objcache(cl, "/c", "/Brepro", "src/a.c", "/Foprobe.obj"); o.code != 0 {
+				t.Fatal(o)
+			}
+			args := []string{"/c", "/Brepro", "src/a.c"}
+			e.setenv(name, "src/b.cpp")
+			ref := e.run(cl, args...)
+			want := e.snapshot("a.obj", "b.obj")
+			if ref.code != 0 {
+				t.Fatal(ref)
+			}
+			os.Remove(filepath.Join(e.work, "a.obj"))
+			os.Remove(filepath.Join(e.work, "b.obj"))
+			if o := e.objcache(append([]string{cl}, args...)...); o != ref {
+				t.Errorf("console %v, want %v", o, ref)
+			}
+			sameFiles(t, name, e.snapshot("a.obj", "b.obj"), want)
+			e.wantStats(map[string]int64{"uncacheable.source-in-cl-env": 1})
+		})
+	}
+}
+
 // TestClangCLSixteenProcesses: the core's concurrency test with clang-cl.
 func TestClangCLSixteenProcesses(t *testing.T) {
 	e := newEnv(t)
