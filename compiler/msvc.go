@@ -385,7 +385,8 @@ func (p *msvcParser) skipRange(from, to int) {
 }
 
 // input takes a source (or, by its extension, a linker input). forced is
-// "Tc" or "Tp" when named by those options; i is its index in all (a /Tc or /Tp value's: skipped already).
+// "Tc" or "Tp" when named by those options; i is its index in all (for a
+// /Tc or /Tp value, whose span is skipped already, the value's).
 func (p *msvcParser) input(path, forced string, i int) {
 	p.skip(i)
 	if !p.isUserArg(i) {
