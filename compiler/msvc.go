@@ -247,8 +247,8 @@ func (p *msvcParser) run(all []string) {
 			}
 		case msvcLangAll:
 			p.langAll = map[string]string{"TC": "c", "TP": "c++"}[opt.name]
-			if j := i - p.offset; j >= 0 && j < p.userArgs {
-				inv.langAll[j] = true
+			if p.isUserArg(i) {
+				inv.langAll[i-p.offset] = true
 			} else {
 				p.langAllEnv = true
 			}
@@ -350,8 +350,6 @@ func (p *msvcParser) isSourceFile(arg string) bool {
 // is one of the user's arguments (CL and _CL_ are left alone), in all and
 // in Args, and returns the value to use.
 func (p *msvcParser) rebase(all []string, i int, arg, value string) string {
-	j := i - p.offset
-	user := j >= 0 && j < p.userArgs
 	if p.rel == nil || !strings.HasSuffix(arg, value) {
 		return value
 	}
@@ -360,8 +358,8 @@ func (p *msvcParser) rebase(all []string, i int, arg, value string) string {
 		return value
 	}
 	all[i] = arg[:len(arg)-len(value)] + r
-	if user {
-		p.inv.Args[j] = all[i]
+	if p.isUserArg(i) {
+		p.inv.Args[i-p.offset] = all[i]
 	} else {
 		p.envRebased = true
 	}
@@ -369,9 +367,9 @@ func (p *msvcParser) rebase(all []string, i int, arg, value string) string {
 }
 
 // rebaseInput is rebase for a source: one of the user's arguments only (a
-// source in CL stays as it is).
+// source in CL or _CL_ makes the call pass through: input).
 func (p *msvcParser) rebaseInput(all []string, i int, arg string) string {
-	if j := i - p.offset; j < 0 || j >= p.userArgs {
+	if !p.isUserArg(i) {
 		return arg
 	}
 	return p.rebase(all, i, arg, arg)
